@@ -1,0 +1,63 @@
+/**
+ * One block of any type into the output buffer. The caller guarantees room for
+ * `ctx.blockMaxSize` bytes at `op`: compressed blocks use all of it (literals at its end).
+ *
+ * @module
+ */
+
+import { corrupt } from "../errors.ts";
+import type { BlockContext } from "./context.ts";
+import { decodeLiterals } from "./literals.ts";
+import { decodeSequences } from "./sequences.ts";
+
+const literals = { size: 0 };
+
+/** Block types (RFC 8878 §3.1.1.2.2). */
+export const RAW_BLOCK = 0;
+/** A single byte repeated. */
+export const RLE_BLOCK = 1;
+/** Literals and sequences. */
+export const COMPRESSED_BLOCK = 2;
+
+/**
+ * Decodes the block body src[pos, pos + size) of `type` into out at `op`; for RLE blocks `size`
+ * is the regenerated size and the body is one byte. Returns the new output position.
+ */
+export function decodeBlock(
+  ctx: BlockContext,
+  type: number,
+  src: Uint8Array,
+  pos: number,
+  size: number,
+  out: Uint8Array,
+  op: number,
+  historyStart: number,
+): number {
+  if (type === RAW_BLOCK) {
+    if (size < 32) {
+      for (let i = 0; i < size; i++) out[op + i] = src[pos + i];
+    } else {
+      out.set(src.subarray(pos, pos + size), op);
+    }
+    return op + size;
+  }
+  if (type === RLE_BLOCK) {
+    out.fill(src[pos], op, op + size);
+    return op + size;
+  }
+  const end = pos + size;
+  if (size === 0) corrupt("empty compressed block");
+  const litEnd = op + ctx.blockMaxSize;
+  const used = decodeLiterals(ctx, literals, src, pos, end, out, litEnd);
+  return decodeSequences(
+    ctx,
+    src,
+    pos + used,
+    end,
+    out,
+    op,
+    litEnd - literals.size,
+    litEnd,
+    historyStart,
+  );
+}

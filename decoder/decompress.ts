@@ -1,0 +1,136 @@
+/**
+ * One-shot decompression of any number of frames (and skippable frames) into one buffer.
+ *
+ * The output buffer is sized from the frame content size when the header gives it, bounded by
+ * what the remaining input could possibly produce (so a header cannot make us allocate what the
+ * body cannot fill), and grown by doubling otherwise. Every block gets `blockMaxSize` bytes of
+ * room at the write position (compressed blocks decode their literals at the end of that room).
+ *
+ * @module
+ */
+
+import { corrupt, truncated, ZstdError } from "../errors.ts";
+import { xxh64Low32 } from "../entropy/xxh64.ts";
+import { decodeBlock, RLE_BLOCK } from "./block.ts";
+import { BlockContext } from "./context.ts";
+import {
+  checkBlockHeader,
+  FrameHeader,
+  frameHeaderSize,
+  FRAME_HEADER_MIN,
+  parseFrameHeader,
+  readU32,
+  SKIPPABLE_MAGIC,
+  SKIPPABLE_MAGIC_MASK,
+  ZSTD_MAGIC,
+} from "./frame.ts";
+import type { ResolvedDecompressOptions } from "./options.ts";
+
+/** Shared by every one-shot call: decoding is synchronous, so one context suffices. */
+const ctx = new BlockContext();
+const header = new FrameHeader();
+
+/** Smallest block that can regenerate `blockMaxSize` bytes (an RLE block: 3 + 1 bytes). */
+const MIN_BYTES_PER_BLOCK = 4;
+
+/** Decodes every frame of `src`. */
+export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOptions): Uint8Array {
+  const len = src.length;
+  if (len === 0) truncated("the frame magic number (the input is empty)");
+  let out = new Uint8Array(0);
+  let op = 0;
+  let pos = 0;
+  while (pos < len) {
+    if (len - pos < 4) truncated("a frame magic number");
+    const magic = readU32(src, pos);
+    if ((magic & SKIPPABLE_MAGIC_MASK) === SKIPPABLE_MAGIC) {
+      if (len - pos < 8) truncated("a skippable frame header");
+      const size = readU32(src, pos + 4);
+      if (size > len - pos - 8) truncated("a skippable frame");
+      pos += 8 + size;
+      continue;
+    }
+    if (magic !== ZSTD_MAGIC) {
+      throw new ZstdError(
+        "prefix_unknown",
+        `Cannot decode: unknown frame magic number 0x${magic.toString(16)} at byte ${pos}`,
+      );
+    }
+    if (len - pos < FRAME_HEADER_MIN) truncated("a frame header");
+    const headerSize = frameHeaderSize(src[pos + 4]);
+    if (len - pos < headerSize) truncated("a frame header");
+    parseFrameHeader(header, src, pos, options.maxWindowSize);
+    pos += headerSize;
+    if (header.dictionaryId !== 0) {
+      throw new ZstdError(
+        "dictionary_wrong",
+        `Cannot decode frame: it needs dictionary ${header.dictionaryId}, and none was given`,
+      );
+    }
+    const contentSize = header.contentSize;
+    if (contentSize > options.maxOutputSize - op) outputTooLarge(options.maxOutputSize);
+    const blockMax = header.blockMaxSize;
+    ctx.resetForFrame(header.windowSize, blockMax);
+
+    // Room for the whole frame when its size is known and plausible, else a guess; blocks grow it.
+    const producible = (Math.floor((len - pos) / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
+    const want = contentSize >= 0
+      ? Math.min(contentSize, producible)
+      : Math.min(producible, Math.max(len * 4, 1 << 16));
+    if (out.length < op + want + blockMax) out = grow(out, op, op + want + blockMax);
+
+    const frameStart = op;
+    for (;;) {
+      if (len - pos < 3) truncated("a block header");
+      const bh = src[pos] | (src[pos + 1] << 8) | (src[pos + 2] << 16);
+      pos += 3;
+      const type = checkBlockHeader(bh, blockMax);
+      const size = bh >>> 3;
+      const bodySize = type === RLE_BLOCK ? 1 : size;
+      if (len - pos < bodySize) truncated("a block");
+      if (out.length < op + blockMax) out = grow(out, op, op + blockMax);
+      op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
+      pos += bodySize;
+      if (op - frameStart > contentSize && contentSize >= 0) {
+        corrupt(`frame content exceeds its declared size of ${contentSize} bytes`);
+      }
+      if (op > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
+      if ((bh & 1) !== 0) break;
+    }
+    if (contentSize >= 0 && op - frameStart !== contentSize) {
+      corrupt(`frame content is ${op - frameStart} bytes, its header declares ${contentSize}`);
+    }
+    if (header.hasChecksum) {
+      if (len - pos < 4) truncated("a frame checksum");
+      if (options.verifyChecksum) {
+        const expected = readU32(src, pos);
+        const actual = xxh64Low32(out, frameStart, op);
+        if (expected !== actual) {
+          throw new ZstdError(
+            "checksum_wrong",
+            `Cannot decode frame: content checksum 0x${actual.toString(16)} does not match ` +
+              `0x${expected.toString(16)}`,
+          );
+        }
+      }
+      pos += 4;
+    }
+  }
+  if (op === out.length) return out;
+  // Keep the slack when it is small; copy out when it would waste much memory.
+  return out.length - op > (op >>> 3) + 65536 ? out.slice(0, op) : out.subarray(0, op);
+}
+
+/** Throws `output_too_large`. */
+export function outputTooLarge(limit: number): never {
+  throw new ZstdError(
+    "output_too_large",
+    `Cannot decode: output exceeds maxOutputSize of ${limit} bytes`,
+  );
+}
+
+function grow(out: Uint8Array, used: number, need: number): Uint8Array {
+  const next = new Uint8Array(Math.max(need, Math.min(out.length * 2, need + (1 << 30))));
+  if (used > 0) next.set(out.subarray(0, used));
+  return next;
+}

@@ -1,0 +1,94 @@
+/**
+ * Validation of {@linkcode DecompressOptions} at the API edge: wrong types are `TypeError`s, values
+ * out of range `RangeError`s; the result is a plain record with every limit resolved.
+ *
+ * @module
+ */
+
+/** Options of `decompress` and `decompressStream`. */
+export interface DecompressOptions {
+  /**
+   * Largest window accepted, as a power of two: frames that need more are rejected with
+   * `window_too_large` before any allocation. 10 to 31; default 27 (128 MiB), as libzstd.
+   */
+  maxWindowLog?: number;
+  /**
+   * Largest total output in bytes; exceeding it raises `output_too_large`. Default: 1 GiB for
+   * `decompress`, unlimited for `decompressStream` (which holds only the window).
+   */
+  maxOutputSize?: number;
+  /** Verify content checksums when frames carry one. Default true. */
+  verifyChecksum?: boolean;
+  /**
+   * Reserved for dictionary support. Until it lands, frames that name a dictionary raise
+   * `dictionary_wrong`.
+   */
+  dictionary?: Uint8Array;
+}
+
+/** Options after validation. */
+export interface ResolvedDecompressOptions {
+  maxWindowSize: number;
+  maxOutputSize: number;
+  verifyChecksum: boolean;
+}
+
+/** Default one-shot output limit: 1 GiB. */
+export const DEFAULT_MAX_OUTPUT_ONE_SHOT = 1 << 30;
+
+/** Checks `options` and fills in defaults. */
+export function resolveDecompressOptions(
+  options: DecompressOptions | undefined,
+  defaultMaxOutput: number,
+): ResolvedDecompressOptions {
+  if (options === undefined || options === null) {
+    return { maxWindowSize: 2 ** 27, maxOutputSize: defaultMaxOutput, verifyChecksum: true };
+  }
+  if (typeof options !== "object") throw new TypeError("Options must be an object");
+  let maxWindowLog = 27;
+  if (options.maxWindowLog !== undefined) {
+    maxWindowLog = options.maxWindowLog;
+    if (typeof maxWindowLog !== "number") throw new TypeError("maxWindowLog must be a number");
+    if (!Number.isInteger(maxWindowLog) || maxWindowLog < 10 || maxWindowLog > 31) {
+      throw new RangeError(`maxWindowLog must be an integer from 10 to 31, got ${maxWindowLog}`);
+    }
+  }
+  let maxOutputSize = defaultMaxOutput;
+  if (options.maxOutputSize !== undefined) {
+    maxOutputSize = options.maxOutputSize;
+    if (typeof maxOutputSize !== "number") throw new TypeError("maxOutputSize must be a number");
+    if (
+      !(maxOutputSize === Infinity || Number.isSafeInteger(maxOutputSize)) || maxOutputSize < 0
+    ) {
+      throw new RangeError(
+        `maxOutputSize must be a non-negative integer or Infinity, got ${maxOutputSize}`,
+      );
+    }
+  }
+  let verifyChecksum = true;
+  if (options.verifyChecksum !== undefined) {
+    if (typeof options.verifyChecksum !== "boolean") {
+      throw new TypeError("verifyChecksum must be a boolean");
+    }
+    verifyChecksum = options.verifyChecksum;
+  }
+  if (options.dictionary !== undefined && !(options.dictionary instanceof Uint8Array)) {
+    throw new TypeError("dictionary must be a Uint8Array");
+  }
+  return { maxWindowSize: 2 ** maxWindowLog, maxOutputSize, verifyChecksum };
+}
+
+/** Normalizes a byte input (Uint8Array or a subclass such as Buffer) to a plain Uint8Array view. */
+export function toBytes(input: unknown, what: string): Uint8Array {
+  if (!(input instanceof Uint8Array)) {
+    throw new TypeError(`${what} must be a Uint8Array, got ${describe(input)}`);
+  }
+  if (input.constructor === Uint8Array) return input;
+  return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return typeof value;
+}

@@ -1,0 +1,344 @@
+/**
+ * The Sequences_Section of a compressed block (RFC 8878 §3.1.1.3.2), decoded and executed in one
+ * pass: each sequence is read from the backward bit stream and immediately copied (literals, then
+ * match) into the output, so no sequence is ever stored.
+ *
+ * Buffer contract: the block's literals sit in out[litPos, litEnd) and the block writes from `op`
+ * upward. A sequence may run only while `op + matchLength <= litPos` (checked per sequence): the
+ * write position then never passes the literals still to be read, and the block never exceeds its
+ * maximum size because `litEnd` is placed at blockStart + blockMaxSize.
+ *
+ * @module
+ */
+
+import { corrupt } from "../errors.ts";
+import { backwardStreamBits } from "../entropy/huffman_decoder.ts";
+import type { BlockContext } from "./context.ts";
+import {
+  buildRleTable,
+  LITERAL_LENGTHS,
+  MATCH_LENGTHS,
+  OFFSETS,
+  PREDEFINED_LITERAL_LENGTHS,
+  PREDEFINED_MATCH_LENGTHS,
+  PREDEFINED_OFFSETS,
+  readSequenceTable,
+  type SequenceTable,
+  type StreamKind,
+} from "./sequence_tables.ts";
+
+/** Matches shorter than this (or overlapping their source) are copied byte by byte. */
+const SHORT_MATCH = 32;
+/** Literal runs shorter than this are copied byte by byte. */
+const SHORT_LITERALS = 32;
+
+/** Where `selectTable` leaves the byte count it consumed. */
+let tableBytes = 0;
+
+function selectTable(
+  mode: number,
+  kind: StreamKind,
+  own: SequenceTable,
+  predefinedTable: SequenceTable,
+  previous: SequenceTable | null,
+  ctx: BlockContext,
+  src: Uint8Array,
+  pos: number,
+  end: number,
+): SequenceTable {
+  switch (mode) {
+    case 0:
+      tableBytes = 0;
+      return predefinedTable;
+    case 1:
+      if (pos >= end) corrupt("RLE sequence table is truncated");
+      buildRleTable(own, kind, src[pos]);
+      tableBytes = 1;
+      return own;
+    case 2:
+      tableBytes = readSequenceTable(own, kind, ctx.counts, src, pos, end);
+      return own;
+    default:
+      if (previous === null) corrupt("repeat sequence table without a previous table");
+      tableBytes = 0;
+      return previous;
+  }
+}
+
+/**
+ * Decodes and executes the sequences section at src[pos, end). Literals are in out[litPos, litEnd);
+ * output goes to out from `op`. Returns the new output position (last literals included).
+ */
+export function decodeSequences(
+  ctx: BlockContext,
+  src: Uint8Array,
+  pos: number,
+  end: number,
+  out: Uint8Array,
+  op: number,
+  litPos: number,
+  litEnd: number,
+  historyStart: number,
+): number {
+  if (pos >= end) corrupt("sequences section is missing");
+  let nbSeq = src[pos++];
+  if (nbSeq >= 128) {
+    if (nbSeq < 255) {
+      if (pos >= end) corrupt("sequence count is truncated");
+      nbSeq = ((nbSeq - 128) << 8) + src[pos++];
+    } else {
+      if (pos + 2 > end) corrupt("sequence count is truncated");
+      nbSeq = src[pos] + (src[pos + 1] << 8) + 0x7f00;
+      pos += 2;
+    }
+  }
+  if (nbSeq === 0) {
+    if (pos !== end) corrupt("bytes after an empty sequences section");
+    return copyLastLiterals(out, op, litPos, litEnd);
+  }
+  if (pos >= end) corrupt("sequence modes are missing");
+  const modes = src[pos++];
+  if ((modes & 3) !== 0) corrupt("reserved bits of the sequence modes are set");
+  const llTable = selectTable(
+    modes >>> 6,
+    LITERAL_LENGTHS,
+    ctx.ownLiteralLengths,
+    PREDEFINED_LITERAL_LENGTHS,
+    ctx.literalLengths,
+    ctx,
+    src,
+    pos,
+    end,
+  );
+  pos += tableBytes;
+  const ofTable = selectTable(
+    (modes >>> 4) & 3,
+    OFFSETS,
+    ctx.ownOffsets,
+    PREDEFINED_OFFSETS,
+    ctx.offsets,
+    ctx,
+    src,
+    pos,
+    end,
+  );
+  pos += tableBytes;
+  const mlTable = selectTable(
+    (modes >>> 2) & 3,
+    MATCH_LENGTHS,
+    ctx.ownMatchLengths,
+    PREDEFINED_MATCH_LENGTHS,
+    ctx.matchLengths,
+    ctx,
+    src,
+    pos,
+    end,
+  );
+  pos += tableBytes;
+  ctx.literalLengths = llTable;
+  ctx.offsets = ofTable;
+  ctx.matchLengths = mlTable;
+  if (pos >= end) corrupt("sequence bit stream is missing");
+  return executeSequences(
+    ctx,
+    llTable.cells,
+    llTable.tableLog,
+    ofTable.cells,
+    ofTable.tableLog,
+    mlTable.cells,
+    mlTable.tableLog,
+    nbSeq,
+    src,
+    pos,
+    end,
+    out,
+    op,
+    litPos,
+    litEnd,
+    historyStart,
+  );
+}
+
+function copyLastLiterals(out: Uint8Array, op: number, litPos: number, litEnd: number): number {
+  const n = litEnd - litPos;
+  if (op !== litPos) {
+    if (n < SHORT_LITERALS) {
+      for (let i = 0; i < n; i++) out[op + i] = out[litPos + i];
+    } else {
+      out.copyWithin(op, litPos, litEnd);
+    }
+  }
+  return op + n;
+}
+
+/** The hot loop: read one sequence, copy its literals and match, repeat. */
+function executeSequences(
+  ctx: BlockContext,
+  llCells: Int32Array,
+  llLog: number,
+  ofCells: Int32Array,
+  ofLog: number,
+  mlCells: Int32Array,
+  mlLog: number,
+  nbSeq: number,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  op: number,
+  litPos: number,
+  litEnd: number,
+  historyStart: number,
+): number {
+  const reps = ctx.reps;
+  let rep0 = reps[0];
+  let rep1 = reps[1];
+  let rep2 = reps[2];
+  const windowSize = ctx.windowSize;
+  // ptr: bits of the stream not yet consumed, counted from byte `start`.
+  let ptr = backwardStreamBits(src, start, end);
+  let s: number;
+  let b: number;
+
+  // Initial states: literal lengths, offsets, match lengths.
+  ptr -= llLog;
+  s = ptr;
+  b = start + (s >> 3);
+  let llState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << llLog) - 1);
+  ptr -= ofLog;
+  s = ptr;
+  b = start + (s >> 3);
+  let ofState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << ofLog) - 1);
+  ptr -= mlLog;
+  s = ptr;
+  b = start + (s >> 3);
+  let mlState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << mlLog) - 1);
+  if (ptr < 0) corrupt("sequence bit stream is too short");
+
+  for (let i = nbSeq; i > 0; i--) {
+    const ofPacked = ofCells[2 * ofState];
+    const llPacked = llCells[2 * llState];
+    const mlPacked = mlCells[2 * mlState];
+
+    // Offset: the value's extra bits come first in the stream.
+    const ofBits = ofPacked >>> 24;
+    let offsetValue: number;
+    if (ofBits <= 24) {
+      ptr -= ofBits;
+      s = ptr;
+      b = start + (s >> 3);
+      offsetValue = ofCells[2 * ofState + 1] +
+        ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+          ((1 << ofBits) - 1)));
+    } else {
+      offsetValue = readLongOffset(src, start, ptr, ofBits);
+      ptr -= ofBits;
+    }
+
+    const mlBits = mlPacked >>> 24;
+    ptr -= mlBits;
+    s = ptr;
+    b = start + (s >> 3);
+    const ml = mlCells[2 * mlState + 1] +
+      ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7))) & ((1 << mlBits) - 1));
+
+    const llBits = llPacked >>> 24;
+    ptr -= llBits;
+    s = ptr;
+    b = start + (s >> 3);
+    const ll = llCells[2 * llState + 1] +
+      ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7))) & ((1 << llBits) - 1));
+
+    // Repeat offsets (RFC 8878 §3.1.2.5).
+    let offset: number;
+    if (offsetValue > 3) {
+      offset = offsetValue - 3;
+      rep2 = rep1;
+      rep1 = rep0;
+      rep0 = offset;
+    } else {
+      let index = offsetValue - 1;
+      if (ll === 0) index++;
+      if (index === 0) {
+        offset = rep0;
+      } else {
+        if (index === 1) {
+          offset = rep1;
+        } else if (index === 2) {
+          offset = rep2;
+        } else {
+          offset = rep0 - 1;
+          if (offset === 0) corrupt("repeat offset resolves to zero");
+        }
+        if (index > 1) rep2 = rep1;
+        rep1 = rep0;
+        rep0 = offset;
+      }
+    }
+
+    if (i > 1) {
+      // State updates: literal lengths, match lengths, offsets (not after the last sequence).
+      let nb = (llPacked >>> 16) & 15;
+      ptr -= nb;
+      s = ptr;
+      b = start + (s >> 3);
+      llState = (llPacked & 0xffff) +
+        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
+      nb = (mlPacked >>> 16) & 15;
+      ptr -= nb;
+      s = ptr;
+      b = start + (s >> 3);
+      mlState = (mlPacked & 0xffff) +
+        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
+      nb = (ofPacked >>> 16) & 15;
+      ptr -= nb;
+      s = ptr;
+      b = start + (s >> 3);
+      ofState = (ofPacked & 0xffff) +
+        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
+      if (ptr < 0) corrupt("sequence bit stream is too short");
+    }
+
+    // Execute: literals, then match.
+    const litNext = litPos + ll;
+    if (litNext > litEnd) corrupt("sequence literal length exceeds the literals");
+    if (op + ml > litPos) corrupt("sequences exceed the block size");
+    if (ll < SHORT_LITERALS) {
+      for (let k = 0; k < ll; k++) out[op + k] = out[litPos + k];
+    } else {
+      out.copyWithin(op, litPos, litNext);
+    }
+    op += ll;
+    litPos = litNext;
+    if (offset > op - historyStart || offset > windowSize) {
+      corrupt(`offset ${offset} reaches before the start of the window`);
+    }
+    const from = op - offset;
+    if (ml < SHORT_MATCH || offset < ml) {
+      for (let k = 0; k < ml; k++) out[op + k] = out[from + k];
+    } else {
+      out.copyWithin(op, from, from + ml);
+    }
+    op += ml;
+  }
+  if (ptr !== 0) corrupt("sequence bit stream is not consumed exactly");
+  reps[0] = rep0;
+  reps[1] = rep1;
+  reps[2] = rep2;
+  return copyLastLiterals(out, op, litPos, litEnd);
+}
+
+/** Offsets with more than 24 extra bits (windows above 16 MiB), read in two parts. */
+function readLongOffset(src: Uint8Array, start: number, ptr: number, ofBits: number): number {
+  if (ofBits > 30) corrupt(`offset code ${ofBits} is beyond any supported window`);
+  const highBits = ofBits - 24;
+  let s = ptr - highBits;
+  let b = start + (s >> 3);
+  const high = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) &
+    ((1 << highBits) - 1);
+  s -= 24;
+  b = start + (s >> 3);
+  const low = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+    0xffffff;
+  return (1 << ofBits) + high * 0x1000000 + low;
+}

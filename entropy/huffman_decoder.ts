@@ -1,0 +1,281 @@
+/**
+ * Huffman decoding for the literals section (RFC 8878 §4.2): the tree description (weights,
+ * FSE-compressed or direct), a single-lookup decoding table, and the 1- and 4-stream decoders.
+ *
+ * Backward bit streams are read by bit position: `ptr` counts the bits not yet consumed from the
+ * stream start, so reading n bits yields bits [ptr − n, ptr) and moves `ptr` down. Bits before the
+ * start of the stream read as zero, as the format specifies for the final symbols.
+ *
+ * @module
+ */
+
+import { corrupt } from "../errors.ts";
+import { buildFseTable, NormalizedCounts, readNormalizedCounts } from "./fse_decoder.ts";
+
+/** Zstandard's limit on Huffman code lengths. */
+export const HUFFMAN_MAX_BITS = 11;
+
+/** A Huffman decoding table: `cells[v] = symbol << 4 | codeLength` for every maxBits-bit value v. */
+export class HuffmanTable {
+  readonly cells: Uint16Array = new Uint16Array(1 << HUFFMAN_MAX_BITS);
+  maxBits = 0;
+}
+
+const weights = new Uint8Array(256);
+const rankCount = new Uint32Array(HUFFMAN_MAX_BITS + 2);
+const rankStart = new Uint32Array(HUFFMAN_MAX_BITS + 2);
+const weightCounts = new NormalizedCounts();
+const weightSymbols = new Uint8Array(64);
+const weightNbBits = new Uint8Array(64);
+const weightBase = new Uint16Array(64);
+
+/** Total bits of a backward stream in src[start, end): its last byte holds the end mark. */
+export function backwardStreamBits(src: Uint8Array, start: number, end: number): number {
+  if (end <= start) corrupt("empty bit stream");
+  const last = src[end - 1];
+  if (last === 0) corrupt("bit stream has no end mark");
+  return (end - 1 - start) * 8 + (31 - Math.clz32(last));
+}
+
+/** Reads n ≤ 25 bits ending at bit `ptr` of the stream starting at byte `start`; ptr may be < n. */
+function readBackwardSlow(src: Uint8Array, start: number, ptr: number, n: number): number {
+  if (ptr <= 0 || n === 0) return 0;
+  if (ptr >= n) {
+    const s = ptr - n;
+    const b = start + (s >>> 3);
+    const w = src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24);
+    return (w >>> (s & 7)) & ((1 << n) - 1);
+  }
+  // Fewer than n bits remain: the missing low bits are zeros.
+  const w = src[start] | (src[start + 1] << 8) | (src[start + 2] << 16) | (src[start + 3] << 24);
+  return (w & ((1 << ptr) - 1)) << (n - ptr);
+}
+
+/**
+ * Reads a Huffman tree description at src[pos, end) into `table`. Returns the bytes it occupies.
+ */
+export function readHuffmanTable(
+  table: HuffmanTable,
+  src: Uint8Array,
+  pos: number,
+  end: number,
+): number {
+  if (pos >= end) corrupt("Huffman tree description is missing");
+  const header = src[pos];
+  let count: number;
+  let size: number;
+  if (header < 128) {
+    // FSE-compressed weights, two interleaved states over one backward stream.
+    size = 1 + header;
+    if (header === 0 || pos + size > end) corrupt("Huffman weights are truncated");
+    const descEnd = pos + size;
+    const used = readNormalizedCounts(weightCounts, src, pos + 1, descEnd, 255, 6);
+    buildFseTable(
+      weightCounts.counts,
+      weightCounts.symbolCount,
+      weightCounts.tableLog,
+      weightSymbols,
+      weightNbBits,
+      weightBase,
+    );
+    const log = weightCounts.tableLog;
+    const start = pos + 1 + used;
+    if (start >= descEnd) corrupt("Huffman weights bit stream is missing");
+    let ptr = backwardStreamBits(src, start, descEnd);
+    ptr -= log;
+    let s1 = readBackwardSlow(src, start, ptr + log, log);
+    ptr -= log;
+    let s2 = readBackwardSlow(src, start, ptr + log, log);
+    if (ptr < 0) corrupt("Huffman weights bit stream is too short");
+    count = 0;
+    for (;;) {
+      if (count > 253) corrupt("too many Huffman weights");
+      weights[count++] = weightSymbols[s1];
+      let nb = weightNbBits[s1];
+      s1 = weightBase[s1] + readBackwardSlow(src, start, ptr, nb);
+      ptr -= nb;
+      if (ptr < 0) {
+        weights[count++] = weightSymbols[s2];
+        break;
+      }
+      if (count > 253) corrupt("too many Huffman weights");
+      weights[count++] = weightSymbols[s2];
+      nb = weightNbBits[s2];
+      s2 = weightBase[s2] + readBackwardSlow(src, start, ptr, nb);
+      ptr -= nb;
+      if (ptr < 0) {
+        weights[count++] = weightSymbols[s1];
+        break;
+      }
+    }
+  } else {
+    count = header - 127;
+    size = 1 + ((count + 1) >>> 1);
+    if (pos + size > end) corrupt("Huffman weights are truncated");
+    for (let i = 0; i < count; i += 2) {
+      const b = src[pos + 1 + (i >>> 1)];
+      weights[i] = b >>> 4;
+      weights[i + 1] = b & 15;
+    }
+  }
+  buildHuffmanTable(table, count);
+  return size;
+}
+
+/** Builds the decoding table from `weights[0, count)` plus the implied last weight. */
+function buildHuffmanTable(table: HuffmanTable, count: number): void {
+  rankCount.fill(0);
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const w = weights[i];
+    if (w > HUFFMAN_MAX_BITS) corrupt(`Huffman weight ${w} is too large`);
+    rankCount[w]++;
+    if (w > 0) total += 1 << (w - 1);
+  }
+  if (total === 0) corrupt("Huffman weights are all zero");
+  const maxBits = 32 - Math.clz32(total);
+  if (maxBits > HUFFMAN_MAX_BITS) corrupt("Huffman code is too deep");
+  const rest = (1 << maxBits) - total;
+  if ((rest & (rest - 1)) !== 0) corrupt("Huffman weights do not complete a power of two");
+  const lastWeight = 32 - Math.clz32(rest);
+  weights[count] = lastWeight;
+  rankCount[lastWeight]++;
+  const symbols = count + 1;
+  // Cells are filled by increasing weight, then by symbol: the canonical code of the format.
+  let next = 0;
+  for (let w = 1; w <= maxBits; w++) {
+    rankStart[w] = next;
+    next += rankCount[w] << (w - 1);
+  }
+  const cells = table.cells;
+  for (let s = 0; s < symbols; s++) {
+    const w = weights[s];
+    if (w === 0) continue;
+    const len = 1 << (w - 1);
+    const cell = (s << 4) | (maxBits + 1 - w);
+    const from = rankStart[w];
+    cells.fill(cell, from, from + len);
+    rankStart[w] = from + len;
+  }
+  table.maxBits = maxBits;
+}
+
+/**
+ * Decodes one stream src[start, end) into dst[dstPos, dstEnd). The stream must be consumed
+ * exactly.
+ */
+export function decodeHuffmanStream(
+  table: HuffmanTable,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  dst: Uint8Array,
+  dstPos: number,
+  dstEnd: number,
+): void {
+  const cells = table.cells;
+  const maxBits = table.maxBits;
+  const mask = (1 << maxBits) - 1;
+  let ptr = backwardStreamBits(src, start, end);
+  let op = dstPos;
+  // Fast path: at least maxBits bits remain, so a 3-byte read covers the peek.
+  const fastEnd = dstEnd;
+  while (op < fastEnd && ptr >= maxBits) {
+    const s = ptr - maxBits;
+    const b = start + (s >>> 3);
+    const cell = cells[((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & mask];
+    dst[op++] = cell >>> 4;
+    ptr -= cell & 15;
+  }
+  while (op < dstEnd) {
+    const cell = cells[readBackwardSlow(src, start, ptr, maxBits)];
+    dst[op++] = cell >>> 4;
+    ptr -= cell & 15;
+  }
+  if (ptr !== 0) corrupt("Huffman stream is not consumed exactly");
+}
+
+/**
+ * Decodes the 4-stream layout (6-byte jump table) of src[start, end) into dst[dstPos, dstPos+size).
+ */
+export function decodeHuffman4Streams(
+  table: HuffmanTable,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  dst: Uint8Array,
+  dstPos: number,
+  size: number,
+): void {
+  if (end - start < 10) corrupt("4-stream Huffman literals are too short");
+  const len1 = src[start] | (src[start + 1] << 8);
+  const len2 = src[start + 2] | (src[start + 3] << 8);
+  const len3 = src[start + 4] | (src[start + 5] << 8);
+  const s1 = start + 6;
+  const s2 = s1 + len1;
+  const s3 = s2 + len2;
+  const s4 = s3 + len3;
+  if (s4 >= end || len1 === 0 || len2 === 0 || len3 === 0) corrupt("Huffman jump table is invalid");
+  const segment = (size + 3) >>> 2;
+  if (3 * segment > size) corrupt("Huffman 4-stream literals are too few");
+  const cells = table.cells;
+  const maxBits = table.maxBits;
+  const mask = (1 << maxBits) - 1;
+  let p1 = backwardStreamBits(src, s1, s2);
+  let p2 = backwardStreamBits(src, s2, s3);
+  let p3 = backwardStreamBits(src, s3, s4);
+  let p4 = backwardStreamBits(src, s4, end);
+  let o1 = dstPos;
+  let o2 = dstPos + segment;
+  let o3 = dstPos + 2 * segment;
+  let o4 = dstPos + 3 * segment;
+  const e1 = o2;
+  const e4 = dstPos + size;
+  // Interleaved fast loop while every stream has at least maxBits bits and room for a symbol.
+  const n = Math.min(segment - 1, e4 - o4);
+  const o1End = o1 + (n > 0 ? n : 0);
+  while (o1 < o1End && p1 >= maxBits && p2 >= maxBits && p3 >= maxBits && p4 >= maxBits) {
+    let s = p1 - maxBits;
+    let b = s1 + (s >>> 3);
+    let cell = cells[((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & mask];
+    dst[o1++] = cell >>> 4;
+    p1 -= cell & 15;
+    s = p2 - maxBits;
+    b = s2 + (s >>> 3);
+    cell = cells[((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & mask];
+    dst[o2++] = cell >>> 4;
+    p2 -= cell & 15;
+    s = p3 - maxBits;
+    b = s3 + (s >>> 3);
+    cell = cells[((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & mask];
+    dst[o3++] = cell >>> 4;
+    p3 -= cell & 15;
+    s = p4 - maxBits;
+    b = s4 + (s >>> 3);
+    cell = cells[((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & mask];
+    dst[o4++] = cell >>> 4;
+    p4 -= cell & 15;
+  }
+  finishStream(cells, maxBits, src, s1, p1, dst, o1, e1);
+  finishStream(cells, maxBits, src, s2, p2, dst, o2, e1 + segment);
+  finishStream(cells, maxBits, src, s3, p3, dst, o3, e1 + 2 * segment);
+  finishStream(cells, maxBits, src, s4, p4, dst, o4, e4);
+}
+
+function finishStream(
+  cells: Uint16Array,
+  maxBits: number,
+  src: Uint8Array,
+  start: number,
+  ptr: number,
+  dst: Uint8Array,
+  op: number,
+  end: number,
+): void {
+  while (op < end) {
+    const cell = cells[readBackwardSlow(src, start, ptr, maxBits)];
+    dst[op++] = cell >>> 4;
+    ptr -= cell & 15;
+  }
+  if (ptr !== 0) corrupt("Huffman stream is not consumed exactly");
+}

@@ -1,0 +1,49 @@
+/**
+ * Zstandard (RFC 8878) in pure TypeScript: no dependencies, no WebAssembly, any runtime.
+ *
+ * @example Decompress a frame
+ * ```ts
+ * import { decompress } from "@x/zstd";
+ * // A frame holding the 5 bytes "hello", as written by libzstd.
+ * const frame = new Uint8Array([
+ *   0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x05, 0x29, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+ * ]);
+ * console.log(new TextDecoder().decode(decompress(frame))); // "hello"
+ * ```
+ *
+ * @module
+ */
+
+import { decompressFrames } from "./decoder/decompress.ts";
+import {
+  DEFAULT_MAX_OUTPUT_ONE_SHOT,
+  type DecompressOptions,
+  resolveDecompressOptions,
+  toBytes,
+} from "./decoder/options.ts";
+
+export { ZstdError, type ZstdErrorCode } from "./errors.ts";
+export type { DecompressOptions } from "./decoder/options.ts";
+
+/**
+ * Decompresses every frame of `input` (concatenated frames and skippable frames included) and
+ * returns their content.
+ *
+ * @throws {ZstdError} on invalid, truncated or over-limit data.
+ * @throws {TypeError} when `input` is not a Uint8Array.
+ * @throws {RangeError} on option values out of range.
+ *
+ * @example Round trip with libzstd's output
+ * ```ts
+ * import { decompress } from "@x/zstd";
+ * const frame = new Uint8Array([
+ *   0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x05, 0x29, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+ * ]);
+ * const bytes = decompress(frame);
+ * console.log(bytes.length); // 5
+ * ```
+ */
+export function decompress(input: Uint8Array, options?: DecompressOptions): Uint8Array {
+  const src = toBytes(input, "input");
+  return decompressFrames(src, resolveDecompressOptions(options, DEFAULT_MAX_OUTPUT_ONE_SHOT));
+}

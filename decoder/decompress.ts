@@ -37,7 +37,7 @@ const MIN_BYTES_PER_BLOCK = 4;
 export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOptions): Uint8Array {
   const len = src.length;
   if (len === 0) truncated("the frame magic number (the input is empty)");
-  let out = new Uint8Array(0);
+  let out: Uint8Array = new Uint8Array(0);
   let op = 0;
   let pos = 0;
   while (pos < len) {

@@ -15,6 +15,7 @@
  */
 
 import { decompressFrames } from "./decoder/decompress.ts";
+import { createDecompressStream } from "./decoder/stream.ts";
 import {
   DEFAULT_MAX_OUTPUT_ONE_SHOT,
   type DecompressOptions,
@@ -46,4 +47,27 @@ export type { DecompressOptions } from "./decoder/options.ts";
 export function decompress(input: Uint8Array, options?: DecompressOptions): Uint8Array {
   const src = toBytes(input, "input");
   return decompressFrames(src, resolveDecompressOptions(options, DEFAULT_MAX_OUTPUT_ONE_SHOT));
+}
+
+/**
+ * A `TransformStream` that decompresses a byte stream of frames, like the Web's
+ * `DecompressionStream`. Any chunking works (1 byte included); output is emitted block by block;
+ * memory stays at the window plus one block, and the stream waits for its reader.
+ *
+ * @example Decompress a fetched body
+ * ```ts
+ * import { decompressStream } from "@x/zstd";
+ * const frame = new Uint8Array([
+ *   0x28, 0xb5, 0x2f, 0xfd, 0x20, 0x05, 0x29, 0x00, 0x00, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+ * ]);
+ * const text = await new Response(
+ *   new Blob([frame]).stream().pipeThrough(decompressStream()),
+ * ).text();
+ * console.log(text); // "hello"
+ * ```
+ */
+export function decompressStream(
+  options?: DecompressOptions,
+): TransformStream<Uint8Array, Uint8Array> {
+  return createDecompressStream(options);
 }

@@ -12,6 +12,14 @@ import { decodeSequences } from "./sequences.ts";
 
 const literals = { size: 0 };
 
+/**
+ * Readable bytes guaranteed before and after a compressed block body, so that bit readers can
+ * load 32-bit words without bounds checks. Bodies too close to either end of their array are
+ * copied into `padded` first (rare: a block at the start of a stream chunk or at the input's end).
+ */
+export const BLOCK_PADDING = 16;
+const padded = new Uint8Array(BLOCK_PADDING + 128 * 1024 + BLOCK_PADDING);
+
 /** Block types (RFC 8878 §3.1.1.2.2). */
 export const RAW_BLOCK = 0;
 /** A single byte repeated. */
@@ -45,8 +53,13 @@ export function decodeBlock(
     out.fill(src[pos], op, op + size);
     return op + size;
   }
-  const end = pos + size;
   if (size === 0) corrupt("empty compressed block");
+  if (pos < BLOCK_PADDING || pos + size + BLOCK_PADDING > src.length) {
+    padded.set(src.subarray(pos, pos + size), BLOCK_PADDING);
+    src = padded;
+    pos = BLOCK_PADDING;
+  }
+  const end = pos + size;
   const litEnd = op + ctx.blockMaxSize;
   const used = decodeLiterals(ctx, literals, src, pos, end, out, litEnd);
   return decodeSequences(

@@ -32,6 +32,15 @@ const SHORT_MATCH = 32;
 /** Literal runs shorter than this are copied byte by byte. */
 const SHORT_LITERALS = 32;
 
+/**
+ * Zero bits in front of the copied stream: a corrupt stream may run 89 bits (one sequence) below
+ * its start before the check after that sequence catches it.
+ */
+const STREAM_BIT_BASE = 128;
+/** The sequence bit stream of the current block, copied to 32-bit words (little-endian). */
+const streamWords = new Int32Array((STREAM_BIT_BASE >>> 5) + (128 * 1024 >>> 2) + 4);
+const streamBytes = new Uint8Array(streamWords.buffer);
+
 /** Where `selectTable` leaves the byte count it consumed. */
 let tableBytes = 0;
 
@@ -195,25 +204,32 @@ function executeSequences(
   let rep1 = reps[1];
   let rep2 = reps[2];
   const windowSize = ctx.windowSize;
-  // ptr: bits of the stream not yet consumed, counted from byte `start`.
-  let ptr = backwardStreamBits(src, start, end);
+  // The stream is copied into aligned words after STREAM_BIT_BASE zero bits; ptr is the bit
+  // position (in `words`) below which the bits not yet consumed lie.
+  const total = backwardStreamBits(src, start, end);
+  streamBytes.set(src.subarray(start, end), STREAM_BIT_BASE >>> 3);
+  const words = streamWords;
+  let ptr = STREAM_BIT_BASE + total;
   let s: number;
-  let b: number;
+  let w: number;
 
   // Initial states: literal lengths, offsets, match lengths.
   ptr -= llLog;
   s = ptr;
-  b = start + (s >> 3);
-  let llState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << llLog) - 1);
+  w = s >>> 5;
+  let llState = (words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) &
+    ((1 << llLog) - 1);
   ptr -= ofLog;
   s = ptr;
-  b = start + (s >> 3);
-  let ofState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << ofLog) - 1);
+  w = s >>> 5;
+  let ofState = (words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) &
+    ((1 << ofLog) - 1);
   ptr -= mlLog;
   s = ptr;
-  b = start + (s >> 3);
-  let mlState = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << mlLog) - 1);
-  if (ptr < 0) corrupt("sequence bit stream is too short");
+  w = s >>> 5;
+  let mlState = (words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) &
+    ((1 << mlLog) - 1);
+  if (ptr < STREAM_BIT_BASE) corrupt("sequence bit stream is too short");
 
   for (let i = nbSeq; i > 0; i--) {
     const ofPacked = ofCells[2 * ofState];
@@ -226,28 +242,28 @@ function executeSequences(
     if (ofBits <= 24) {
       ptr -= ofBits;
       s = ptr;
-      b = start + (s >> 3);
+      w = s >>> 5;
       offsetValue = ofCells[2 * ofState + 1] +
-        ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-          ((1 << ofBits) - 1)));
+        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) &
+          ((1 << ofBits) - 1));
     } else {
-      offsetValue = readLongOffset(src, start, ptr, ofBits);
+      offsetValue = readLongOffset(ptr, ofBits);
       ptr -= ofBits;
     }
 
     const mlBits = mlPacked >>> 24;
     ptr -= mlBits;
     s = ptr;
-    b = start + (s >> 3);
+    w = s >>> 5;
     const ml = mlCells[2 * mlState + 1] +
-      ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7))) & ((1 << mlBits) - 1));
+      ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << mlBits) - 1));
 
     const llBits = llPacked >>> 24;
     ptr -= llBits;
     s = ptr;
-    b = start + (s >> 3);
+    w = s >>> 5;
     const ll = llCells[2 * llState + 1] +
-      ((((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7))) & ((1 << llBits) - 1));
+      ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << llBits) - 1));
 
     // Repeat offsets (RFC 8878 §3.1.2.5).
     let offset: number;
@@ -281,22 +297,22 @@ function executeSequences(
       let nb = (llPacked >>> 16) & 15;
       ptr -= nb;
       s = ptr;
-      b = start + (s >> 3);
+      w = s >>> 5;
       llState = (llPacked & 0xffff) +
-        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
+        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
       nb = (mlPacked >>> 16) & 15;
       ptr -= nb;
       s = ptr;
-      b = start + (s >> 3);
+      w = s >>> 5;
       mlState = (mlPacked & 0xffff) +
-        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
+        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
       nb = (ofPacked >>> 16) & 15;
       ptr -= nb;
       s = ptr;
-      b = start + (s >> 3);
+      w = s >>> 5;
       ofState = (ofPacked & 0xffff) +
-        (((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) & ((1 << nb) - 1));
-      if (ptr < 0) corrupt("sequence bit stream is too short");
+        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
+      if (ptr < STREAM_BIT_BASE) corrupt("sequence bit stream is too short");
     }
 
     // Execute: literals, then match.
@@ -321,7 +337,7 @@ function executeSequences(
     }
     op += ml;
   }
-  if (ptr !== 0) corrupt("sequence bit stream is not consumed exactly");
+  if (ptr !== STREAM_BIT_BASE) corrupt("sequence bit stream is not consumed exactly");
   reps[0] = rep0;
   reps[1] = rep1;
   reps[2] = rep2;
@@ -329,16 +345,17 @@ function executeSequences(
 }
 
 /** Offsets with more than 24 extra bits (windows above 16 MiB), read in two parts. */
-function readLongOffset(src: Uint8Array, start: number, ptr: number, ofBits: number): number {
+function readLongOffset(ptr: number, ofBits: number): number {
   if (ofBits > 30) corrupt(`offset code ${ofBits} is beyond any supported window`);
   const highBits = ofBits - 24;
-  let s = ptr - highBits;
-  let b = start + (s >> 3);
-  const high = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16)) >>> (s & 7)) &
-    ((1 << highBits) - 1);
-  s -= 24;
-  b = start + (s >> 3);
-  const low = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-    0xffffff;
+  const high = readWordBits(ptr - highBits, highBits);
+  const low = readWordBits(ptr - ofBits, 24);
   return (1 << ofBits) + high * 0x1000000 + low;
+}
+
+/** n ≤ 25 bits at bit position s of `streamWords`. */
+function readWordBits(s: number, n: number): number {
+  const w = s >>> 5;
+  const words = streamWords;
+  return (words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << n) - 1);
 }

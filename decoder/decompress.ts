@@ -12,12 +12,13 @@
 import { corrupt, truncated, ZstdError } from "../errors.ts";
 import { xxh64Low32 } from "../entropy/xxh64.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
+import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
 import {
   checkBlockHeader,
+  FRAME_HEADER_MIN,
   FrameHeader,
   frameHeaderSize,
-  FRAME_HEADER_MIN,
   parseFrameHeader,
   readU32,
   SKIPPABLE_MAGIC,
@@ -70,6 +71,8 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     const contentSize = header.contentSize;
     if (contentSize > options.maxOutputSize - op) outputTooLarge(options.maxOutputSize);
     const blockMax = header.blockMaxSize;
+    // Every block gets its maximum size of room plus the copy slack.
+    const room = blockMax + OUTPUT_SLACK;
     ctx.resetForFrame(header.windowSize, blockMax);
 
     // Room for the whole frame when its size is known and plausible, else a guess; blocks grow it.
@@ -77,7 +80,7 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     const want = contentSize >= 0
       ? Math.min(contentSize, producible)
       : Math.min(producible, Math.max(len * 4, 1 << 16));
-    if (out.length < op + want + blockMax) out = grow(out, op, op + want + blockMax);
+    if (out.length < op + want + room) out = grow(out, op, op + want + room);
 
     const frameStart = op;
     for (;;) {
@@ -88,7 +91,7 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       const size = bh >>> 3;
       const bodySize = type === RLE_BLOCK ? 1 : size;
       if (len - pos < bodySize) truncated("a block");
-      if (out.length < op + blockMax) out = grow(out, op, op + blockMax);
+      if (out.length < op + room) out = grow(out, op, op + room);
       op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
       pos += bodySize;
       if (op - frameStart > contentSize && contentSize >= 0) {

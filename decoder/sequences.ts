@@ -4,7 +4,7 @@
  * match) into the output, so no sequence is ever stored.
  *
  * Buffer contract: the block's literals sit in out[litPos, litEnd) and the block writes from `op`
- * upward. A sequence may run only while `op + matchLength <= litPos` (checked per sequence): the
+ * upward; `out` has at least `OUTPUT_SLACK` bytes after `litEnd` for overshooting reads. A sequence may run only while `op + matchLength <= litPos` (checked per sequence): the
  * write position then never passes the literals still to be read, and the block never exceeds its
  * maximum size because `litEnd` is placed at blockStart + blockMaxSize.
  *
@@ -27,6 +27,12 @@ import {
   type StreamKind,
 } from "./sequence_tables.ts";
 
+/** Bytes `out` must have past the block's room, for 8-byte steps reading past the literals. */
+export const OUTPUT_SLACK = 32;
+/** Overshoot room the 8-byte copy steps need below the unread literals. */
+const WILD_SLACK = 8;
+/** Copies longer than this use copyWithin (a fixed call cost, then memmove speed). */
+const LONG_COPY = 256;
 /** Matches shorter than this (or overlapping their source) are copied byte by byte. */
 const SHORT_MATCH = 32;
 /** Literal runs shorter than this are copied byte by byte. */
@@ -199,6 +205,7 @@ function executeSequences(
   litEnd: number,
   historyStart: number,
 ): number {
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const reps = ctx.reps;
   let rep0 = reps[0];
   let rep1 = reps[1];
@@ -318,7 +325,33 @@ function executeSequences(
     // Execute: literals, then match.
     const litNext = litPos + ll;
     if (litNext > litEnd) corrupt("sequence literal length exceeds the literals");
-    if (op + ml > litPos) corrupt("sequences exceed the block size");
+    const gap = litPos - op;
+    if (ml > gap) corrupt("sequences exceed the block size");
+    if (offset > op + ll - historyStart || offset > windowSize) {
+      corrupt(`offset ${offset} reaches before the start of the window`);
+    }
+    if (gap >= ml + WILD_SLACK && ll <= LONG_COPY && ml <= LONG_COPY && offset >= 8) {
+      // Fast path: 8-byte steps that may overshoot by up to 7 bytes. Safe because the overshoot
+      // stays below the unread literals (gap >= ml + 8) and the source of an 8-byte step has
+      // already been written (offset >= 8).
+      let k = 0;
+      do {
+        view.setInt32(op + k, view.getInt32(litPos + k, true), true);
+        view.setInt32(op + k + 4, view.getInt32(litPos + k + 4, true), true);
+        k += 8;
+      } while (k < ll);
+      op += ll;
+      litPos = litNext;
+      const from = op - offset;
+      k = 0;
+      do {
+        view.setInt32(op + k, view.getInt32(from + k, true), true);
+        view.setInt32(op + k + 4, view.getInt32(from + k + 4, true), true);
+        k += 8;
+      } while (k < ml);
+      op += ml;
+      continue;
+    }
     if (ll < SHORT_LITERALS) {
       for (let k = 0; k < ll; k++) out[op + k] = out[litPos + k];
     } else {
@@ -326,9 +359,6 @@ function executeSequences(
     }
     op += ll;
     litPos = litNext;
-    if (offset > op - historyStart || offset > windowSize) {
-      corrupt(`offset ${offset} reaches before the start of the window`);
-    }
     const from = op - offset;
     if (ml < SHORT_MATCH || offset < ml) {
       for (let k = 0; k < ml; k++) out[op + k] = out[from + k];

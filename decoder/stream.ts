@@ -15,13 +15,14 @@
 import { corrupt, truncated, ZstdError } from "../errors.ts";
 import { Xxh64 } from "../entropy/xxh64.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
+import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
 import { outputTooLarge } from "./decompress.ts";
 import {
   checkBlockHeader,
+  FRAME_HEADER_MIN,
   FrameHeader,
   frameHeaderSize,
-  FRAME_HEADER_MIN,
   parseFrameHeader,
   readU32,
   SKIPPABLE_MAGIC,
@@ -30,8 +31,8 @@ import {
 } from "./frame.ts";
 import {
   type DecompressOptions,
-  resolveDecompressOptions,
   type ResolvedDecompressOptions,
+  resolveDecompressOptions,
   toBytes,
 } from "./options.ts";
 
@@ -111,7 +112,10 @@ export class StreamDecoder {
           bigger.set(this.staged.subarray(0, this.stagedLength));
           this.staged = bigger;
         }
-        this.staged.set(this.chunk.subarray(this.chunkPos, this.chunkPos + take), this.stagedLength);
+        this.staged.set(
+          this.chunk.subarray(this.chunkPos, this.chunkPos + take),
+          this.stagedLength,
+        );
         this.stagedLength += take;
         this.chunkPos += take;
         if (this.stagedLength < this.need) return null;
@@ -229,7 +233,7 @@ export class StreamDecoder {
     const blockMax = header.blockMaxSize;
     this.ctx.resetForFrame(header.windowSize, blockMax);
     const slack = Math.max(4 * blockMax, Math.min(header.windowSize, MAX_SLACK));
-    const capacity = header.windowSize + blockMax + slack;
+    const capacity = header.windowSize + blockMax + OUTPUT_SLACK + slack;
     if (this.window.length < capacity || this.window.length > 2 * capacity + (4 << 20)) {
       this.window = new Uint8Array(capacity);
     }
@@ -244,7 +248,7 @@ export class StreamDecoder {
     const header = this.header;
     const blockMax = header.blockMaxSize;
     let op = this.windowPos;
-    if (op + blockMax > this.window.length) {
+    if (op + blockMax + OUTPUT_SLACK > this.window.length) {
       // Slide: keep the last window of this frame's output at the front.
       const keep = Math.min(op - this.frameStart, header.windowSize);
       const shift = op - keep;
@@ -254,7 +258,16 @@ export class StreamDecoder {
     }
     const bh = this.blockHeader;
     const start = op;
-    op = decodeBlock(this.ctx, (bh >>> 1) & 3, src, pos, bh >>> 3, this.window, op, this.frameStart);
+    op = decodeBlock(
+      this.ctx,
+      (bh >>> 1) & 3,
+      src,
+      pos,
+      bh >>> 3,
+      this.window,
+      op,
+      this.frameStart,
+    );
     this.windowPos = op;
     const produced = op - start;
     this.frameProduced += produced;

@@ -154,7 +154,12 @@ function buildHuffmanTable(table: HuffmanTable, count: number): void {
     const len = 1 << (w - 1);
     const cell = (s << 4) | (maxBits + 1 - w);
     const from = rankStart[w];
-    cells.fill(cell, from, from + len);
+    // fill() has a call cost that dominates the short runs of long codes.
+    if (len < 16) {
+      for (let i = from; i < from + len; i++) cells[i] = cell;
+    } else {
+      cells.fill(cell, from, from + len);
+    }
     rankStart[w] = from + len;
   }
   table.maxBits = maxBits;

@@ -243,34 +243,36 @@ function executeSequences(
     const llPacked = llCells[2 * llState];
     const mlPacked = mlCells[2 * mlState];
 
-    // Offset: the value's extra bits come first in the stream.
+    // Extra bits: offset, then match length, then literal length, high to low. One 31-bit read
+    // covers all three in the common case.
     const ofBits = ofPacked >>> 24;
+    const mlBits = mlPacked >>> 24;
+    const llBits = llPacked >>> 24;
+    const extra = ofBits + mlBits + llBits;
     let offsetValue: number;
-    if (ofBits <= 24) {
-      ptr -= ofBits;
+    let ml: number;
+    let ll: number;
+    if (extra <= 31) {
+      ptr -= extra;
       s = ptr;
       w = s >>> 5;
-      offsetValue = ofCells[2 * ofState + 1] +
-        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) &
-          ((1 << ofBits) - 1));
+      const v = words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)));
+      ll = llCells[2 * llState + 1] + (v & ((1 << llBits) - 1));
+      ml = mlCells[2 * mlState + 1] + ((v >>> llBits) & ((1 << mlBits) - 1));
+      offsetValue = ofCells[2 * ofState + 1] + ((v >>> (llBits + mlBits)) & ((1 << ofBits) - 1));
     } else {
-      offsetValue = readLongOffset(ptr, ofBits);
-      ptr -= ofBits;
+      if (ofBits <= 24) {
+        ptr -= ofBits;
+        offsetValue = ofCells[2 * ofState + 1] + readWordBits(ptr, ofBits);
+      } else {
+        offsetValue = readLongOffset(ptr, ofBits);
+        ptr -= ofBits;
+      }
+      ptr -= mlBits;
+      ml = mlCells[2 * mlState + 1] + readWordBits(ptr, mlBits);
+      ptr -= llBits;
+      ll = llCells[2 * llState + 1] + readWordBits(ptr, llBits);
     }
-
-    const mlBits = mlPacked >>> 24;
-    ptr -= mlBits;
-    s = ptr;
-    w = s >>> 5;
-    const ml = mlCells[2 * mlState + 1] +
-      ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << mlBits) - 1));
-
-    const llBits = llPacked >>> 24;
-    ptr -= llBits;
-    s = ptr;
-    w = s >>> 5;
-    const ll = llCells[2 * llState + 1] +
-      ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << llBits) - 1));
 
     // Repeat offsets (RFC 8878 §3.1.2.5).
     let offset: number;
@@ -300,25 +302,18 @@ function executeSequences(
     }
 
     if (i > 1) {
-      // State updates: literal lengths, match lengths, offsets (not after the last sequence).
-      let nb = (llPacked >>> 16) & 15;
-      ptr -= nb;
+      // State updates: literal lengths, match lengths, offsets (not after the last sequence),
+      // at most 9 + 9 + 8 bits: one read.
+      const llNb = (llPacked >>> 16) & 15;
+      const mlNb = (mlPacked >>> 16) & 15;
+      const ofNb = (ofPacked >>> 16) & 15;
+      ptr -= llNb + mlNb + ofNb;
       s = ptr;
       w = s >>> 5;
-      llState = (llPacked & 0xffff) +
-        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
-      nb = (mlPacked >>> 16) & 15;
-      ptr -= nb;
-      s = ptr;
-      w = s >>> 5;
-      mlState = (mlPacked & 0xffff) +
-        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
-      nb = (ofPacked >>> 16) & 15;
-      ptr -= nb;
-      s = ptr;
-      w = s >>> 5;
-      ofState = (ofPacked & 0xffff) +
-        ((words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << nb) - 1));
+      const v = words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)));
+      ofState = (ofPacked & 0xffff) + (v & ((1 << ofNb) - 1));
+      mlState = (mlPacked & 0xffff) + ((v >>> ofNb) & ((1 << mlNb) - 1));
+      llState = (llPacked & 0xffff) + ((v >>> (ofNb + mlNb)) & ((1 << llNb) - 1));
       if (ptr < STREAM_BIT_BASE) corrupt("sequence bit stream is too short");
     }
 

@@ -30,7 +30,7 @@ import {
 /** Bytes `out` must have past the block's room, for 8-byte steps reading past the literals. */
 export const OUTPUT_SLACK = 32;
 /** Overshoot room the 8-byte copy steps need below the unread literals. */
-const WILD_SLACK = 8;
+const WILD_SLACK = 16;
 /** Copies longer than this use copyWithin (a fixed call cost, then memmove speed). */
 const LONG_COPY = 256;
 /** Matches shorter than this (or overlapping their source) are copied byte by byte. */
@@ -325,25 +325,37 @@ function executeSequences(
     if (offset > op + ll - historyStart || offset > windowSize) {
       corrupt(`offset ${offset} reaches before the start of the window`);
     }
-    if (gap >= ml + WILD_SLACK && ll <= LONG_COPY && ml <= LONG_COPY && offset >= 8) {
-      // Fast path: 8-byte steps that may overshoot by up to 7 bytes. Safe because the overshoot
-      // stays below the unread literals (gap >= ml + 8) and the source of an 8-byte step has
-      // already been written (offset >= 8).
-      let k = 0;
-      do {
-        view.setInt32(op + k, view.getInt32(litPos + k, true), true);
-        view.setInt32(op + k + 4, view.getInt32(litPos + k + 4, true), true);
-        k += 8;
-      } while (k < ll);
+    if (gap >= ml + WILD_SLACK && ll <= LONG_COPY && ml <= LONG_COPY && offset >= 4) {
+      // Fast path: 16 bytes unconditionally (most runs are shorter: no loop-exit branch to
+      // mispredict), then 8-byte steps. Overshoot stays below the unread literals because
+      // gap >= ml + 16, and each 4-byte step reads only bytes already written (offset >= 4).
+      view.setInt32(op, view.getInt32(litPos, true), true);
+      view.setInt32(op + 4, view.getInt32(litPos + 4, true), true);
+      view.setInt32(op + 8, view.getInt32(litPos + 8, true), true);
+      view.setInt32(op + 12, view.getInt32(litPos + 12, true), true);
+      if (ll > 16) {
+        let k = 16;
+        do {
+          view.setInt32(op + k, view.getInt32(litPos + k, true), true);
+          view.setInt32(op + k + 4, view.getInt32(litPos + k + 4, true), true);
+          k += 8;
+        } while (k < ll);
+      }
       op += ll;
       litPos = litNext;
       const from = op - offset;
-      k = 0;
-      do {
-        view.setInt32(op + k, view.getInt32(from + k, true), true);
-        view.setInt32(op + k + 4, view.getInt32(from + k + 4, true), true);
-        k += 8;
-      } while (k < ml);
+      view.setInt32(op, view.getInt32(from, true), true);
+      view.setInt32(op + 4, view.getInt32(from + 4, true), true);
+      view.setInt32(op + 8, view.getInt32(from + 8, true), true);
+      view.setInt32(op + 12, view.getInt32(from + 12, true), true);
+      if (ml > 16) {
+        let k = 16;
+        do {
+          view.setInt32(op + k, view.getInt32(from + k, true), true);
+          view.setInt32(op + k + 4, view.getInt32(from + k + 4, true), true);
+          k += 8;
+        } while (k < ml);
+      }
       op += ml;
       continue;
     }

@@ -241,54 +241,64 @@ export function decodeHuffman4Streams(
   const e2 = e1 + segment;
   const e3 = e2 + segment;
   const shift1 = 25 - maxBits;
-  while (
-    o1 < e1 - 1 && o2 < e2 - 1 && o3 < e3 - 1 && o4 < e4 - 1 &&
-    p1 >= 25 && p2 >= 25 && p3 >= 25 && p4 >= 25
-  ) {
-    let s = p1 - 25;
-    let b = s1 + (s >>> 3);
-    let v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-      0x1ffffff;
-    let c = cells[(v >>> shift1) & mask];
-    let n = c & 15;
-    dst[o1] = c >>> 4;
-    c = cells[(v >>> (shift1 - n)) & mask];
-    dst[o1 + 1] = c >>> 4;
-    p1 -= n + (c & 15);
-    o1 += 2;
-    s = p2 - 25;
-    b = s2 + (s >>> 3);
-    v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-      0x1ffffff;
-    c = cells[(v >>> shift1) & mask];
-    n = c & 15;
-    dst[o2] = c >>> 4;
-    c = cells[(v >>> (shift1 - n)) & mask];
-    dst[o2 + 1] = c >>> 4;
-    p2 -= n + (c & 15);
-    o2 += 2;
-    s = p3 - 25;
-    b = s3 + (s >>> 3);
-    v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-      0x1ffffff;
-    c = cells[(v >>> shift1) & mask];
-    n = c & 15;
-    dst[o3] = c >>> 4;
-    c = cells[(v >>> (shift1 - n)) & mask];
-    dst[o3 + 1] = c >>> 4;
-    p3 -= n + (c & 15);
-    o3 += 2;
-    s = p4 - 25;
-    b = s4 + (s >>> 3);
-    v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-      0x1ffffff;
-    c = cells[(v >>> shift1) & mask];
-    n = c & 15;
-    dst[o4] = c >>> 4;
-    c = cells[(v >>> (shift1 - n)) & mask];
-    dst[o4 + 1] = c >>> 4;
-    p4 -= n + (c & 15);
-    o4 += 2;
+  for (;;) {
+    // Iterations that are safe for every stream: each consumes at most 2 * maxBits bits and
+    // writes 2 bytes; a stream needs 25 bits left at the start of an iteration.
+    const step = 2 * maxBits;
+    let n = Math.min(
+      ((p1 - 25) / step) | 0,
+      ((p2 - 25) / step) | 0,
+      ((p3 - 25) / step) | 0,
+      ((p4 - 25) / step) | 0,
+    );
+    n = Math.min(n + 1, (e1 - o1) >> 1, (e2 - o2) >> 1, (e3 - o3) >> 1, (e4 - o4) >> 1);
+    if (p1 < 25 || p2 < 25 || p3 < 25 || p4 < 25 || n <= 0) break;
+    for (; n > 0; n--) {
+      let s = p1 - 25;
+      let b = s1 + (s >>> 3);
+      let v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+        0x1ffffff;
+      let c = cells[(v >>> shift1) & mask];
+      let len = c & 15;
+      dst[o1] = c >>> 4;
+      c = cells[(v >>> (shift1 - len)) & mask];
+      dst[o1 + 1] = c >>> 4;
+      p1 -= len + (c & 15);
+      o1 += 2;
+      s = p2 - 25;
+      b = s2 + (s >>> 3);
+      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+        0x1ffffff;
+      c = cells[(v >>> shift1) & mask];
+      len = c & 15;
+      dst[o2] = c >>> 4;
+      c = cells[(v >>> (shift1 - len)) & mask];
+      dst[o2 + 1] = c >>> 4;
+      p2 -= len + (c & 15);
+      o2 += 2;
+      s = p3 - 25;
+      b = s3 + (s >>> 3);
+      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+        0x1ffffff;
+      c = cells[(v >>> shift1) & mask];
+      len = c & 15;
+      dst[o3] = c >>> 4;
+      c = cells[(v >>> (shift1 - len)) & mask];
+      dst[o3 + 1] = c >>> 4;
+      p3 -= len + (c & 15);
+      o3 += 2;
+      s = p4 - 25;
+      b = s4 + (s >>> 3);
+      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
+        0x1ffffff;
+      c = cells[(v >>> shift1) & mask];
+      len = c & 15;
+      dst[o4] = c >>> 4;
+      c = cells[(v >>> (shift1 - len)) & mask];
+      dst[o4 + 1] = c >>> 4;
+      p4 -= len + (c & 15);
+      o4 += 2;
+    }
   }
   finishStream(cells, maxBits, src, s1, p1, dst, o1, e1);
   finishStream(cells, maxBits, src, s2, p2, dst, o2, e2);

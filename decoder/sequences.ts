@@ -367,10 +367,22 @@ function executeSequences(
     op += ll;
     litPos = litNext;
     const from = op - offset;
-    if (ml < SHORT_MATCH || offset < ml) {
+    if (ml < SHORT_MATCH) {
       for (let k = 0; k < ml; k++) out[op + k] = out[from + k];
-    } else {
+    } else if (offset >= ml) {
       out.copyWithin(op, from, from + ml);
+    } else if (offset === 1) {
+      out.fill(out[from], op, op + ml);
+    } else {
+      // A long match over its own output repeats a period of `offset` bytes: copy whole periods,
+      // doubling, so each copyWithin has a non-overlapping source.
+      const end = op + ml;
+      let to = op;
+      while (to < end) {
+        const n = Math.min(to - from, end - to);
+        out.copyWithin(to, from, from + n);
+        to += n;
+      }
     }
     op += ml;
   }

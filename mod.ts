@@ -17,8 +17,8 @@
 import { decompressFrames } from "./decoder/decompress.ts";
 import { createDecompressStream } from "./decoder/stream.ts";
 import {
-  DEFAULT_MAX_OUTPUT_ONE_SHOT,
   type DecompressOptions,
+  DEFAULT_MAX_OUTPUT_ONE_SHOT,
   resolveDecompressOptions,
   toBytes,
 } from "./decoder/options.ts";

@@ -13,6 +13,7 @@
  */
 
 import { corrupt, truncated, ZstdError } from "../errors.ts";
+import { ByteTransform, type ChunkProcessor } from "../streams.ts";
 import { Xxh64 } from "../entropy/xxh64.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
@@ -50,7 +51,7 @@ const enum Stage {
 const MAX_SLACK = 32 << 20;
 
 /** Incremental decoder of a sequence of frames. */
-export class StreamDecoder {
+export class StreamDecoder implements ChunkProcessor {
   private readonly options: ResolvedDecompressOptions;
   private readonly ctx = new BlockContext();
   private readonly header = new FrameHeader();
@@ -129,9 +130,9 @@ export class StreamDecoder {
   }
 
   /** Ends the input: throws `input_truncated` if it stopped inside a frame. */
-  finish(): void {
+  finish(): Uint8Array[] {
     if (!this.sawInput) truncated("the frame magic number (the input is empty)");
-    if (this.stage === Stage.Magic && this.stagedLength === 0) return;
+    if (this.stage === Stage.Magic && this.stagedLength === 0) return [];
     const what = [
       "a frame magic number",
       "a frame header",
@@ -291,35 +292,10 @@ export class StreamDecoder {
   }
 }
 
-/** Readable-side buffer before the decoder waits for the reader: 1 MiB of output. */
-const READABLE_HIGH_WATER_MARK = 1 << 20;
-
-function waitForReader(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** Builds the `TransformStream` behind `decompressStream`. */
+/** Builds the stream behind `decompressStream`. */
 export function createDecompressStream(
   options: DecompressOptions | undefined,
 ): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new StreamDecoder(resolveDecompressOptions(options, Infinity));
-  return new TransformStream<Uint8Array, Uint8Array>(
-    {
-      async transform(chunk, controller) {
-        decoder.feed(toBytes(chunk, "chunk"));
-        for (;;) {
-          const out = decoder.next();
-          if (out === null) return;
-          if (out.length > 0) controller.enqueue(out);
-          // Backpressure inside a chunk: one input chunk can expand enormously.
-          while ((controller.desiredSize ?? 1) <= 0) await waitForReader();
-        }
-      },
-      flush() {
-        decoder.finish();
-      },
-    },
-    undefined,
-    { highWaterMark: READABLE_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
-  );
+  return new ByteTransform(decoder, (chunk) => toBytes(chunk, "chunk"));
 }

@@ -27,14 +27,16 @@ describe("decodecorpus", () => {
     }
   });
 
-  for (const [label, sizes] of [
-    ["1-byte", () => () => 1],
-    ["1021-byte", () => () => 1021],
-    ["random", () => {
-      const r = rng(33);
-      return () => 1 + Math.floor(r() * r() * 70000);
-    }],
-  ] as const) {
+  for (
+    const [label, sizes] of [
+      ["1-byte", () => () => 1],
+      ["1021-byte", () => () => 1021],
+      ["random", () => {
+        const r = rng(33);
+        return () => 1 + Math.floor(r() * r() * 70000);
+      }],
+    ] as const
+  ) {
     it(`decodes every frame streamed in ${label} chunks`, async () => {
       for (const name of frames) {
         const frame = readBytes(DECODECORPUS_DIR + name);

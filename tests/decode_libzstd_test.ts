@@ -69,7 +69,11 @@ describe("frames from the zstd CLI", () => {
     const input = text.subarray(0, 200_000);
     for (let level = -7; level <= 22; level++) {
       if (level === 0) continue;
-      const args = level < 0 ? [`--fast=${-level}`] : level > 19 ? ["--ultra", `-${level}`] : [`-${level}`];
+      const args = level < 0
+        ? [`--fast=${-level}`]
+        : level > 19
+        ? ["--ultra", `-${level}`]
+        : [`-${level}`];
       // From stdin the CLI writes no content size.
       check(zstdCli(["-c", "-q", ...args], input), input, `CLI level ${level}`);
       if (level % 4 === 0) {

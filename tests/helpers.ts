@@ -44,7 +44,11 @@ export function nativeDecompress(frame: Uint8Array): Uint8Array {
 
 /** Runs the zstd CLI with `args`, feeding `input` on stdin; returns stdout. */
 export function zstdCli(args: string[], input: Uint8Array): Uint8Array {
-  const out = execFileSync("zstd", args, { input, maxBuffer: 1 << 30, stdio: ["pipe", "pipe", "ignore"] });
+  const out = execFileSync("zstd", args, {
+    input,
+    maxBuffer: 1 << 30,
+    stdio: ["pipe", "pipe", "ignore"],
+  });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -63,8 +67,26 @@ export function rng(seed: number): () => number {
 export function textLike(size: number, seed = 1): Uint8Array {
   const r = rng(seed);
   const words = [
-    "the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog", "zstd", "frame", "block",
-    "literal", "sequence", "offset", "window", "entropy", "huffman", "table", "stream", "\n",
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "lazy",
+    "dog",
+    "zstd",
+    "frame",
+    "block",
+    "literal",
+    "sequence",
+    "offset",
+    "window",
+    "entropy",
+    "huffman",
+    "table",
+    "stream",
+    "\n",
   ];
   const out = new Uint8Array(size);
   let p = 0;

@@ -22,6 +22,9 @@ export class HuffmanTable {
 }
 
 const weights = new Uint8Array(256);
+/** Literal streams copied to words (little-endian, as every JS engine in use). */
+const literalWords = new Int32Array((128 * 1024 >>> 2) + 4);
+const literalBytes = new Uint8Array(literalWords.buffer);
 const rankCount = new Uint32Array(HUFFMAN_MAX_BITS + 2);
 const rankStart = new Uint32Array(HUFFMAN_MAX_BITS + 2);
 const weightCounts = new NormalizedCounts();
@@ -241,6 +244,13 @@ export function decodeHuffman4Streams(
   const e2 = e1 + segment;
   const e3 = e2 + segment;
   const shift1 = 25 - maxBits;
+  // The four streams, copied to aligned 32-bit words: a 25-bit window is two loads.
+  literalBytes.set(src.subarray(s1, end), 0);
+  const words = literalWords;
+  const q1 = 0;
+  const q2 = (s2 - s1) * 8;
+  const q3 = (s3 - s1) * 8;
+  const q4 = (s4 - s1) * 8;
   for (;;) {
     // Iterations that are safe for every stream: each consumes at most 2 * maxBits bits and
     // writes 2 bytes; a stream needs 25 bits left at the start of an iteration.
@@ -254,10 +264,9 @@ export function decodeHuffman4Streams(
     n = Math.min(n + 1, (e1 - o1) >> 1, (e2 - o2) >> 1, (e3 - o3) >> 1, (e4 - o4) >> 1);
     if (p1 < 25 || p2 < 25 || p3 < 25 || p4 < 25 || n <= 0) break;
     for (; n > 0; n--) {
-      let s = p1 - 25;
-      let b = s1 + (s >>> 3);
-      let v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-        0x1ffffff;
+      let x = q1 + p1 - 25;
+      let w = x >>> 5;
+      let v = (words[w] >>> (x & 31) | ((words[w + 1] << 1) << (31 - (x & 31)))) & 0x1ffffff;
       let c = cells[(v >>> shift1) & mask];
       let len = c & 15;
       dst[o1] = c >>> 4;
@@ -265,10 +274,9 @@ export function decodeHuffman4Streams(
       dst[o1 + 1] = c >>> 4;
       p1 -= len + (c & 15);
       o1 += 2;
-      s = p2 - 25;
-      b = s2 + (s >>> 3);
-      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-        0x1ffffff;
+      x = q2 + p2 - 25;
+      w = x >>> 5;
+      v = (words[w] >>> (x & 31) | ((words[w + 1] << 1) << (31 - (x & 31)))) & 0x1ffffff;
       c = cells[(v >>> shift1) & mask];
       len = c & 15;
       dst[o2] = c >>> 4;
@@ -276,10 +284,9 @@ export function decodeHuffman4Streams(
       dst[o2 + 1] = c >>> 4;
       p2 -= len + (c & 15);
       o2 += 2;
-      s = p3 - 25;
-      b = s3 + (s >>> 3);
-      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-        0x1ffffff;
+      x = q3 + p3 - 25;
+      w = x >>> 5;
+      v = (words[w] >>> (x & 31) | ((words[w + 1] << 1) << (31 - (x & 31)))) & 0x1ffffff;
       c = cells[(v >>> shift1) & mask];
       len = c & 15;
       dst[o3] = c >>> 4;
@@ -287,10 +294,9 @@ export function decodeHuffman4Streams(
       dst[o3 + 1] = c >>> 4;
       p3 -= len + (c & 15);
       o3 += 2;
-      s = p4 - 25;
-      b = s4 + (s >>> 3);
-      v = ((src[b] | (src[b + 1] << 8) | (src[b + 2] << 16) | (src[b + 3] << 24)) >>> (s & 7)) &
-        0x1ffffff;
+      x = q4 + p4 - 25;
+      w = x >>> 5;
+      v = (words[w] >>> (x & 31) | ((words[w + 1] << 1) << (31 - (x & 31)))) & 0x1ffffff;
       c = cells[(v >>> shift1) & mask];
       len = c & 15;
       dst[o4] = c >>> 4;

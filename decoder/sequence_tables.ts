@@ -116,11 +116,14 @@ export const MATCH_LENGTHS: StreamKind = matchLengthKind();
 /** Offsets: codes 0..31. */
 export const OFFSETS: StreamKind = offsetKind();
 
-const scratchSymbols = new Uint8Array(1 << 9);
-const scratchNbBits = new Uint8Array(1 << 9);
-const scratchBase = new Uint16Array(1 << 9);
+const spread = new Uint8Array(1 << 9);
+const symbolNext = new Uint16Array(64);
 
-/** Fills `table` from normalized counts. */
+/**
+ * Fills `table` from normalized counts: spreads the symbols over the states (RFC 8878 §4.1.1)
+ * and writes each state's packed cell directly (one pass; this runs per block at high levels,
+ * where libzstd splits blocks small).
+ */
 export function buildSequenceTable(
   table: SequenceTable,
   kind: StreamKind,
@@ -128,13 +131,46 @@ export function buildSequenceTable(
   symbolCount: number,
   tableLog: number,
 ): void {
-  buildFseTable(counts, symbolCount, tableLog, scratchSymbols, scratchNbBits, scratchBase);
-  const cells = table.cells;
   const size = 1 << tableLog;
+  const mask = size - 1;
+  let high = size - 1;
+  for (let s = 0; s < symbolCount; s++) {
+    const c = counts[s];
+    if (c === -1) {
+      spread[high--] = s;
+      symbolNext[s] = 1;
+    } else {
+      symbolNext[s] = c;
+    }
+  }
+  const step = (size >>> 1) + (size >>> 3) + 3;
+  let position = 0;
+  if (high === size - 1) {
+    // No "less than 1" symbols: every step lands on a free state.
+    for (let s = 0; s < symbolCount; s++) {
+      for (let i = counts[s]; i > 0; i--) {
+        spread[position] = s;
+        position = (position + step) & mask;
+      }
+    }
+  } else {
+    for (let s = 0; s < symbolCount; s++) {
+      for (let i = counts[s]; i > 0; i--) {
+        spread[position] = s;
+        do position = (position + step) & mask; while (position > high);
+      }
+    }
+  }
+  if (position !== 0) corrupt("FSE table cannot be spread");
+  const cells = table.cells;
+  const extraBits = kind.extraBits;
+  const baselines = kind.baselines;
   for (let u = 0; u < size; u++) {
-    const s = scratchSymbols[u];
-    cells[2 * u] = scratchBase[u] | (scratchNbBits[u] << 16) | (kind.extraBits[s] << 24);
-    cells[2 * u + 1] = kind.baselines[s];
+    const s = spread[u];
+    const next = symbolNext[s]++;
+    const nb = tableLog - (31 - Math.clz32(next));
+    cells[2 * u] = ((next << nb) - size) | (nb << 16) | (extraBits[s] << 24);
+    cells[2 * u + 1] = baselines[s];
   }
   table.tableLog = tableLog;
 }

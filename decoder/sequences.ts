@@ -31,8 +31,8 @@ import {
 export const OUTPUT_SLACK = 32;
 /** Overshoot room the 8-byte copy steps need below the unread literals. */
 const WILD_SLACK = 16;
-/** Copies longer than this use copyWithin (a fixed call cost, then memmove speed). */
-const LONG_COPY = 256;
+/** Runs of 2^LONG_COPY_LOG bytes or more use copyWithin (a fixed call cost, then memmove speed). */
+const LONG_COPY_LOG = 8;
 /** Matches shorter than this (or overlapping their source) are copied byte by byte. */
 const SHORT_MATCH = 32;
 /** Literal runs shorter than this are copied byte by byte. */
@@ -325,7 +325,7 @@ function executeSequences(
     if (offset > op + ll - historyStart || offset > windowSize) {
       corrupt(`offset ${offset} reaches before the start of the window`);
     }
-    if (gap >= ml + WILD_SLACK && ll <= LONG_COPY && ml <= LONG_COPY && offset >= 4) {
+    if (gap >= ml + WILD_SLACK && ((ll | ml) >>> LONG_COPY_LOG) === 0 && offset >= 4) {
       // Fast path: 16 bytes unconditionally (most runs are shorter: no loop-exit branch to
       // mispredict), then 8-byte steps. Overshoot stays below the unread literals because
       // gap >= ml + 16, and each 4-byte step reads only bytes already written (offset >= 4).

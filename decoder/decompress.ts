@@ -10,7 +10,7 @@
  */
 
 import { corrupt, truncated, ZstdError } from "../errors.ts";
-import { xxh64Low32 } from "../entropy/xxh64.ts";
+import { Xxh64 } from "../entropy/xxh64.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
@@ -30,6 +30,7 @@ import type { ResolvedDecompressOptions } from "./options.ts";
 /** Shared by every one-shot call: decoding is synchronous, so one context suffices. */
 const ctx = new BlockContext();
 const header = new FrameHeader();
+const hash = new Xxh64();
 
 /** Smallest block that can regenerate `blockMaxSize` bytes (an RLE block: 3 + 1 bytes). */
 const MIN_BYTES_PER_BLOCK = 4;
@@ -83,6 +84,9 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     if (out.length < op + want + room) out = grow(out, op, op + want + room);
 
     const frameStart = op;
+    // Hash block by block, while the block is still in cache.
+    const verify = header.hasChecksum && options.verifyChecksum;
+    if (verify) hash.reset();
     for (;;) {
       if (len - pos < 3) truncated("a block header");
       const bh = src[pos] | (src[pos + 1] << 8) | (src[pos + 2] << 16);
@@ -92,7 +96,9 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       const bodySize = type === RLE_BLOCK ? 1 : size;
       if (len - pos < bodySize) truncated("a block");
       if (out.length < op + room) out = grow(out, op, op + room);
+      const blockStart = op;
       op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
+      if (verify) hash.update(out, blockStart, op);
       pos += bodySize;
       if (op - frameStart > contentSize && contentSize >= 0) {
         corrupt(`frame content exceeds its declared size of ${contentSize} bytes`);
@@ -105,9 +111,9 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     }
     if (header.hasChecksum) {
       if (len - pos < 4) truncated("a frame checksum");
-      if (options.verifyChecksum) {
+      if (verify) {
         const expected = readU32(src, pos);
-        const actual = xxh64Low32(out, frameStart, op);
+        const actual = hash.digestLow32();
         if (expected !== actual) {
           throw new ZstdError(
             "checksum_wrong",

@@ -8,7 +8,7 @@
 import { corrupt } from "../errors.ts";
 import type { BlockContext } from "./context.ts";
 import { decodeLiterals } from "./literals.ts";
-import { decodeSequences } from "./sequences.ts";
+import { decodeSequences, WILD_SLACK } from "./sequences.ts";
 
 const literals = { size: 0 };
 
@@ -60,7 +60,7 @@ export function decodeBlock(
     pos = BLOCK_PADDING;
   }
   const end = pos + size;
-  const litEnd = op + ctx.blockMaxSize;
+  const litEnd = op + ctx.blockMaxSize + WILD_SLACK;
   const used = decodeLiterals(ctx, literals, src, pos, end, out, litEnd);
   return decodeSequences(
     ctx,

@@ -3,10 +3,11 @@
  * pass: each sequence is read from the backward bit stream and immediately copied (literals, then
  * match) into the output, so no sequence is ever stored.
  *
- * Buffer contract: the block's literals sit in out[litPos, litEnd) and the block writes from `op`
- * upward; `out` has at least `OUTPUT_SLACK` bytes after `litEnd` for overshooting reads. A sequence may run only while `op + matchLength <= litPos` (checked per sequence): the
- * write position then never passes the literals still to be read, and the block never exceeds its
- * maximum size because `litEnd` is placed at blockStart + blockMaxSize.
+ * Buffer contract: the block's literals sit in out[litPos, litEnd), where litEnd is
+ * blockStart + blockMaxSize + WILD_SLACK, and the block writes from `op` upward; `out` has room
+ * for reads past `litEnd` (see OUTPUT_SLACK). A sequence may run only while
+ * `op + matchLength + WILD_SLACK <= litPos` (checked per sequence): the write position then never
+ * passes the literals still to be read, and the block never exceeds its maximum size.
  *
  * @module
  */
@@ -27,10 +28,15 @@ import {
   type StreamKind,
 } from "./sequence_tables.ts";
 
-/** Bytes `out` must have past the block's room, for 8-byte steps reading past the literals. */
-export const OUTPUT_SLACK = 32;
-/** Overshoot room the 8-byte copy steps need below the unread literals. */
-const WILD_SLACK = 16;
+/**
+ * Bytes between the block's maximum end and its literals, the overshoot room of the 16-byte
+ * copies: with it, a valid block never comes closer than this to its unread literals, so the
+ * fast path needs no test of the distance (a rarely taken branch there made JavaScriptCore
+ * leave its optimized code at the end of every block).
+ */
+export const WILD_SLACK = 16;
+/** Bytes `out` must have past a block's room: the wild-copy gap plus reads past the literals. */
+export const OUTPUT_SLACK = WILD_SLACK + 32;
 /** Runs of 2^LONG_COPY_LOG bytes or more use copyWithin (a fixed call cost, then memmove speed). */
 const LONG_COPY_LOG = 8;
 /** Matches shorter than this (or overlapping their source) are copied byte by byte. */
@@ -320,15 +326,16 @@ function executeSequences(
     // Execute: literals, then match.
     const litNext = litPos + ll;
     if (litNext > litEnd) corrupt("sequence literal length exceeds the literals");
-    const gap = litPos - op;
-    if (ml > gap) corrupt("sequences exceed the block size");
+    // Literals start WILD_SLACK past the block's maximum end: this is the exact size check.
+    if (ml > litPos - op - WILD_SLACK) corrupt("sequences exceed the block size");
     if (offset > op + ll - historyStart || offset > windowSize) {
       corrupt(`offset ${offset} reaches before the start of the window`);
     }
-    if (gap >= ml + WILD_SLACK && ((ll | ml) >>> LONG_COPY_LOG) === 0 && offset >= 4) {
+    if (((ll | ml) >>> LONG_COPY_LOG) === 0 && offset >= 4) {
       // Fast path: 16 bytes unconditionally (most runs are shorter: no loop-exit branch to
-      // mispredict), then 8-byte steps. Overshoot stays below the unread literals because
-      // gap >= ml + 16, and each 4-byte step reads only bytes already written (offset >= 4).
+      // mispredict), then 8-byte steps. Overshoot stays below the unread literals (checked
+      // above: at least WILD_SLACK bytes remain after the match), and each 4-byte step reads
+      // only bytes already written (offset >= 4).
       view.setInt32(op, view.getInt32(litPos, true), true);
       view.setInt32(op + 4, view.getInt32(litPos + 4, true), true);
       view.setInt32(op + 8, view.getInt32(litPos + 8, true), true);

@@ -10,11 +10,7 @@
  */
 
 import { corrupt } from "../errors.ts";
-import {
-  buildFseTable,
-  type NormalizedCounts,
-  readNormalizedCounts,
-} from "../entropy/fse_decoder.ts";
+import { type NormalizedCounts, readNormalizedCounts } from "../entropy/fse_decoder.ts";
 
 /** One sequence-stream decoding table of up to 2^9 states. */
 export class SequenceTable {

@@ -1,0 +1,202 @@
+/**
+ * Compression parameters per level: libzstd's tables (`lib/compress/clevels.h`, four source-size
+ * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
+ * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
+ * carried over exactly so that our levels mean what libzstd's mean.
+ *
+ * @module
+ */
+
+/** Match-finding strategies, in libzstd's order (their numbers are libzstd's too). */
+export const enum Strategy {
+  Fast = 1,
+  DFast = 2,
+  Greedy = 3,
+  Lazy = 4,
+  Lazy2 = 5,
+  BtLazy2 = 6,
+  BtOpt = 7,
+  BtUltra = 8,
+  BtUltra2 = 9,
+}
+
+/** Strategy names as the public options spell them. */
+export const STRATEGY_NAMES: readonly string[] = [
+  "",
+  "fast",
+  "dfast",
+  "greedy",
+  "lazy",
+  "lazy2",
+  "btlazy2",
+  "btopt",
+  "btultra",
+  "btultra2",
+];
+
+/** One set of compression parameters (libzstd's ZSTD_compressionParameters). */
+export interface CompressionParameters {
+  windowLog: number;
+  chainLog: number;
+  hashLog: number;
+  searchLog: number;
+  minMatch: number;
+  targetLength: number;
+  strategy: Strategy;
+}
+
+/** Lowest and highest levels. Negative levels are libzstd's "fast" accelerations. */
+export const MIN_LEVEL = -7;
+/** Highest level. */
+export const MAX_LEVEL = 22;
+/** Default level, as libzstd. */
+export const DEFAULT_LEVEL = 3;
+
+// Rows: W, C, H, S, L, TL, strategy; row 0 is the base of the negative levels.
+// Tables by source size: > 256 KiB, <= 256 KiB, <= 128 KiB, <= 16 KiB.
+const TABLES: readonly (readonly (readonly number[])[])[] = [
+  [
+    [19, 12, 13, 1, 6, 1, 1],
+    [19, 13, 14, 1, 7, 0, 1],
+    [20, 15, 16, 1, 6, 0, 1],
+    [21, 16, 17, 1, 5, 0, 2],
+    [21, 18, 18, 1, 5, 0, 2],
+    [21, 18, 19, 4, 5, 2, 3],
+    [21, 19, 20, 5, 5, 4, 3],
+    [21, 19, 20, 4, 5, 8, 4],
+    [21, 19, 20, 5, 5, 16, 4],
+    [21, 20, 21, 4, 5, 16, 5],
+    [22, 21, 22, 4, 5, 16, 5],
+    [22, 21, 22, 5, 5, 16, 5],
+    [22, 21, 22, 6, 5, 32, 5],
+    [22, 22, 22, 4, 5, 32, 6],
+    [22, 22, 23, 5, 5, 32, 6],
+    [22, 23, 23, 6, 5, 32, 6],
+    [22, 22, 22, 5, 5, 48, 7],
+    [23, 23, 22, 5, 4, 64, 7],
+    [23, 23, 22, 6, 3, 64, 8],
+    [23, 24, 22, 7, 3, 256, 9],
+    [25, 25, 23, 7, 3, 256, 9],
+    [26, 26, 24, 7, 3, 512, 9],
+    [27, 27, 25, 9, 3, 999, 9],
+  ],
+  [
+    [18, 12, 13, 1, 5, 1, 1],
+    [18, 13, 14, 1, 6, 0, 1],
+    [18, 14, 14, 1, 5, 0, 2],
+    [18, 16, 16, 1, 4, 0, 2],
+    [18, 16, 17, 3, 5, 2, 3],
+    [18, 17, 18, 5, 5, 2, 3],
+    [18, 18, 19, 3, 5, 4, 4],
+    [18, 18, 19, 4, 4, 4, 4],
+    [18, 18, 19, 4, 4, 8, 5],
+    [18, 18, 19, 5, 4, 8, 5],
+    [18, 18, 19, 6, 4, 8, 5],
+    [18, 18, 19, 5, 4, 12, 6],
+    [18, 19, 19, 7, 4, 12, 6],
+    [18, 18, 19, 4, 4, 16, 7],
+    [18, 18, 19, 4, 3, 32, 7],
+    [18, 18, 19, 6, 3, 128, 7],
+    [18, 19, 19, 6, 3, 128, 8],
+    [18, 19, 19, 8, 3, 256, 8],
+    [18, 19, 19, 6, 3, 128, 9],
+    [18, 19, 19, 8, 3, 256, 9],
+    [18, 19, 19, 10, 3, 512, 9],
+    [18, 19, 19, 12, 3, 512, 9],
+    [18, 19, 19, 13, 3, 999, 9],
+  ],
+  [
+    [17, 12, 12, 1, 5, 1, 1],
+    [17, 12, 13, 1, 6, 0, 1],
+    [17, 13, 15, 1, 5, 0, 1],
+    [17, 15, 16, 2, 5, 0, 2],
+    [17, 17, 17, 2, 4, 0, 2],
+    [17, 16, 17, 3, 4, 2, 3],
+    [17, 16, 17, 3, 4, 4, 4],
+    [17, 16, 17, 3, 4, 8, 5],
+    [17, 16, 17, 4, 4, 8, 5],
+    [17, 16, 17, 5, 4, 8, 5],
+    [17, 16, 17, 6, 4, 8, 5],
+    [17, 17, 17, 5, 4, 8, 6],
+    [17, 18, 17, 7, 4, 12, 6],
+    [17, 18, 17, 3, 4, 12, 7],
+    [17, 18, 17, 4, 3, 32, 7],
+    [17, 18, 17, 6, 3, 256, 7],
+    [17, 18, 17, 6, 3, 128, 8],
+    [17, 18, 17, 8, 3, 256, 8],
+    [17, 18, 17, 10, 3, 512, 8],
+    [17, 18, 17, 5, 3, 256, 9],
+    [17, 18, 17, 7, 3, 512, 9],
+    [17, 18, 17, 9, 3, 512, 9],
+    [17, 18, 17, 11, 3, 999, 9],
+  ],
+  [
+    [14, 12, 13, 1, 5, 1, 1],
+    [14, 14, 15, 1, 5, 0, 1],
+    [14, 14, 15, 1, 4, 0, 1],
+    [14, 14, 15, 2, 4, 0, 2],
+    [14, 14, 14, 4, 4, 2, 3],
+    [14, 14, 14, 3, 4, 4, 4],
+    [14, 14, 14, 4, 4, 8, 5],
+    [14, 14, 14, 6, 4, 8, 5],
+    [14, 14, 14, 8, 4, 8, 5],
+    [14, 15, 14, 5, 4, 8, 6],
+    [14, 15, 14, 9, 4, 8, 6],
+    [14, 15, 14, 3, 4, 12, 7],
+    [14, 15, 14, 4, 3, 24, 7],
+    [14, 15, 14, 5, 3, 32, 8],
+    [14, 15, 15, 6, 3, 64, 8],
+    [14, 15, 15, 7, 3, 256, 8],
+    [14, 15, 15, 5, 3, 48, 9],
+    [14, 15, 15, 6, 3, 128, 9],
+    [14, 15, 15, 7, 3, 256, 9],
+    [14, 15, 15, 8, 3, 256, 9],
+    [14, 15, 15, 8, 3, 512, 9],
+    [14, 15, 15, 9, 3, 512, 9],
+    [14, 15, 15, 10, 3, 999, 9],
+  ],
+];
+
+/** Smallest window a frame header can describe. */
+const WINDOW_LOG_ABSOLUTE_MIN = 10;
+/** libzstd's smallest hash log. */
+const HASH_LOG_MIN = 6;
+
+function highbit(x: number): number {
+  return 31 - Math.clz32(x);
+}
+
+/**
+ * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown), adjusted to
+ * small inputs as ZSTD_getCParams does (no dictionary).
+ */
+export function levelParameters(level: number, srcSize: number): CompressionParameters {
+  const rowSize = srcSize < 0 ? Infinity : srcSize;
+  const table = (rowSize <= 256 * 1024 ? 1 : 0) + (rowSize <= 128 * 1024 ? 1 : 0) +
+    (rowSize <= 16 * 1024 ? 1 : 0);
+  const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
+  const r = TABLES[table][row];
+  const p: CompressionParameters = {
+    windowLog: r[0],
+    chainLog: r[1],
+    hashLog: r[2],
+    searchLog: r[3],
+    minMatch: r[4],
+    targetLength: level < 0 ? -Math.max(level, MIN_LEVEL) : r[5],
+    strategy: r[6] as Strategy,
+  };
+  return adjustToSource(p, srcSize);
+}
+
+/** ZSTD_adjustCParams_internal without dictionary: shrink tables and window to small inputs. */
+export function adjustToSource(p: CompressionParameters, srcSize: number): CompressionParameters {
+  if (srcSize >= 0) {
+    const srcLog = srcSize < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(srcSize - 1) + 1;
+    if (p.windowLog > srcLog) p.windowLog = srcLog;
+    const cycleLog = p.chainLog - (p.strategy >= Strategy.BtLazy2 ? 1 : 0);
+    if (p.hashLog > p.windowLog + 1) p.hashLog = p.windowLog + 1;
+    if (cycleLog > p.windowLog) p.chainLog -= cycleLog - p.windowLog;
+  }
+  if (p.windowLog < WINDOW_LOG_ABSOLUTE_MIN) p.windowLog = WINDOW_LOG_ABSOLUTE_MIN;
+  return p;
+}

@@ -10,7 +10,11 @@
  */
 
 import { corrupt } from "../errors.ts";
-import { type NormalizedCounts, readNormalizedCounts } from "../entropy/fse_decoder.ts";
+import {
+  type NormalizedCounts,
+  readNormalizedCounts,
+  spreadSymbols,
+} from "../entropy/fse_decoder.ts";
 
 /** One sequence-stream decoding table of up to 2^9 states. */
 export class SequenceTable {
@@ -116,9 +120,9 @@ const spread = new Uint8Array(1 << 9);
 const symbolNext = new Uint16Array(64);
 
 /**
- * Fills `table` from normalized counts: spreads the symbols over the states (RFC 8878 §4.1.1)
- * and writes each state's packed cell directly (one pass; this runs per block at high levels,
- * where libzstd splits blocks small).
+ * Fills `table` from normalized counts: spreads the symbols over the states and writes each
+ * state's packed cell directly (no intermediate table: this runs per block at high levels, where
+ * libzstd splits blocks small).
  */
 export function buildSequenceTable(
   table: SequenceTable,
@@ -128,36 +132,7 @@ export function buildSequenceTable(
   tableLog: number,
 ): void {
   const size = 1 << tableLog;
-  const mask = size - 1;
-  let high = size - 1;
-  for (let s = 0; s < symbolCount; s++) {
-    const c = counts[s];
-    if (c === -1) {
-      spread[high--] = s;
-      symbolNext[s] = 1;
-    } else {
-      symbolNext[s] = c;
-    }
-  }
-  const step = (size >>> 1) + (size >>> 3) + 3;
-  let position = 0;
-  if (high === size - 1) {
-    // No "less than 1" symbols: every step lands on a free state.
-    for (let s = 0; s < symbolCount; s++) {
-      for (let i = counts[s]; i > 0; i--) {
-        spread[position] = s;
-        position = (position + step) & mask;
-      }
-    }
-  } else {
-    for (let s = 0; s < symbolCount; s++) {
-      for (let i = counts[s]; i > 0; i--) {
-        spread[position] = s;
-        do position = (position + step) & mask; while (position > high);
-      }
-    }
-  }
-  if (position !== 0) corrupt("FSE table cannot be spread");
+  spreadSymbols(counts, symbolCount, tableLog, spread, symbolNext);
   const cells = table.cells;
   const extraBits = kind.extraBits;
   const baselines = kind.baselines;

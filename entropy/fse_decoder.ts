@@ -97,14 +97,58 @@ export function readNormalizedCounts(
   return ((bitPos - startBit + 7) >>> 3);
 }
 
-// Scratch for spreading symbols; tables are at most 2^9 cells here.
-const spreadSymbols = new Uint8Array(1 << 12);
+/**
+ * Spreads the symbols of normalized counts over the `1 << tableLog` states (RFC 8878 §4.1.1):
+ * "less than 1" symbols take the top states, the others are stepped through the rest. Writes the
+ * symbol of each state to `spread` and each symbol's first state index to `symbolNext`.
+ */
+export function spreadSymbols(
+  counts: Int16Array,
+  symbolCount: number,
+  tableLog: number,
+  spread: Uint8Array,
+  symbolNext: Uint16Array,
+): void {
+  const size = 1 << tableLog;
+  const mask = size - 1;
+  let high = size - 1;
+  for (let s = 0; s < symbolCount; s++) {
+    const c = counts[s];
+    if (c === -1) {
+      spread[high--] = s;
+      symbolNext[s] = 1;
+    } else {
+      symbolNext[s] = c;
+    }
+  }
+  const step = (size >>> 1) + (size >>> 3) + 3;
+  let position = 0;
+  if (high === size - 1) {
+    // No "less than 1" symbols: every step lands on a free state.
+    for (let s = 0; s < symbolCount; s++) {
+      for (let i = counts[s]; i > 0; i--) {
+        spread[position] = s;
+        position = (position + step) & mask;
+      }
+    }
+  } else {
+    for (let s = 0; s < symbolCount; s++) {
+      for (let i = counts[s]; i > 0; i--) {
+        spread[position] = s;
+        do position = (position + step) & mask; while (position > high);
+      }
+    }
+  }
+  if (position !== 0) corrupt("FSE table cannot be spread");
+}
+
+// Scratch of buildFseTable: tables here have at most 2^6 states (Huffman weights).
+const spread = new Uint8Array(1 << 9);
 const symbolNext = new Uint16Array(256);
 
 /**
- * Spreads normalized counts into a decoding table of `1 << tableLog` cells and calls
- * `emit(cell, symbol, nbBits, newStateBase)` per cell through the typed outputs:
- * `symbols[cell]`, `nbBitsOut[cell]`, `baseOut[cell]`.
+ * Builds a plain FSE decoding table of `1 << tableLog` states: per state its symbol
+ * (`symbols`), the bits to read (`nbBitsOut`) and the base of the next state (`baseOut`).
  */
 export function buildFseTable(
   counts: Int16Array,
@@ -115,29 +159,9 @@ export function buildFseTable(
   baseOut: Uint16Array,
 ): void {
   const size = 1 << tableLog;
-  let high = size - 1;
-  for (let s = 0; s < symbolCount; s++) {
-    const c = counts[s];
-    if (c === -1) {
-      spreadSymbols[high--] = s;
-      symbolNext[s] = 1;
-    } else {
-      symbolNext[s] = c;
-    }
-  }
-  const step = (size >>> 1) + (size >>> 3) + 3;
-  const mask = size - 1;
-  let position = 0;
-  for (let s = 0; s < symbolCount; s++) {
-    const c = counts[s];
-    for (let i = 0; i < c; i++) {
-      spreadSymbols[position] = s;
-      do position = (position + step) & mask; while (position > high);
-    }
-  }
-  if (position !== 0) corrupt("FSE table cannot be spread");
+  spreadSymbols(counts, symbolCount, tableLog, spread, symbolNext);
   for (let u = 0; u < size; u++) {
-    const s = spreadSymbols[u];
+    const s = spread[u];
     const next = symbolNext[s]++;
     const nb = tableLog - (31 - Math.clz32(next));
     symbols[u] = s;

@@ -15,6 +15,23 @@ import {
   readNormalizedCounts,
   spreadSymbols,
 } from "../entropy/fse_decoder.ts";
+import {
+  LL_BASELINES,
+  LL_DEFAULT_LOG,
+  LL_DEFAULT_NORM,
+  LL_EXTRA_BITS,
+  LL_ML_MAX_LOG,
+  MAX_LL_CODE,
+  MAX_ML_CODE,
+  MAX_OF_CODE,
+  ML_BASELINES,
+  ML_DEFAULT_LOG,
+  ML_DEFAULT_NORM,
+  ML_EXTRA_BITS,
+  OF_DEFAULT_LOG,
+  OF_DEFAULT_NORM,
+  OF_MAX_LOG,
+} from "../entropy/sequence_codes.ts";
 
 /** One sequence-stream decoding table of up to 2^9 states. */
 export class SequenceTable {
@@ -30,89 +47,32 @@ export interface StreamKind {
   readonly maxLog: number;
 }
 
-function literalLengthKind(): StreamKind {
-  const baselines = new Int32Array(36);
-  const extraBits = new Uint8Array(36);
-  const tail = [
-    [16, 1],
-    [18, 1],
-    [20, 1],
-    [22, 1],
-    [24, 2],
-    [28, 2],
-    [32, 3],
-    [40, 3],
-    [48, 4],
-    [64, 6],
-    [128, 7],
-    [256, 8],
-    [512, 9],
-    [1024, 10],
-    [2048, 11],
-    [4096, 12],
-    [8192, 13],
-    [16384, 14],
-    [32768, 15],
-    [65536, 16],
-  ];
-  for (let c = 0; c < 16; c++) baselines[c] = c;
-  for (let i = 0; i < tail.length; i++) {
-    baselines[16 + i] = tail[i][0];
-    extraBits[16 + i] = tail[i][1];
-  }
-  return { baselines, extraBits, maxSymbol: 35, maxLog: 9 };
-}
-
-function matchLengthKind(): StreamKind {
-  const baselines = new Int32Array(53);
-  const extraBits = new Uint8Array(53);
-  const tail = [
-    [35, 1],
-    [37, 1],
-    [39, 1],
-    [41, 1],
-    [43, 2],
-    [47, 2],
-    [51, 3],
-    [59, 3],
-    [67, 4],
-    [83, 4],
-    [99, 5],
-    [131, 7],
-    [259, 8],
-    [515, 9],
-    [1027, 10],
-    [2051, 11],
-    [4099, 12],
-    [8195, 13],
-    [16387, 14],
-    [32771, 15],
-    [65539, 16],
-  ];
-  for (let c = 0; c < 32; c++) baselines[c] = c + 3;
-  for (let i = 0; i < tail.length; i++) {
-    baselines[32 + i] = tail[i][0];
-    extraBits[32 + i] = tail[i][1];
-  }
-  return { baselines, extraBits, maxSymbol: 52, maxLog: 9 };
-}
-
 function offsetKind(): StreamKind {
-  const baselines = new Int32Array(32);
-  const extraBits = new Uint8Array(32);
+  const baselines = new Int32Array(MAX_OF_CODE + 1);
+  const extraBits = new Uint8Array(MAX_OF_CODE + 1);
   // Code 31 would have baseline 2^31, beyond int32; such offsets exceed every window we accept,
   // so its baseline is saturated and the sequence loop rejects it.
-  for (let c = 0; c < 32; c++) {
+  for (let c = 0; c <= MAX_OF_CODE; c++) {
     baselines[c] = c < 31 ? 1 << c : 0x7fffffff;
     extraBits[c] = c;
   }
-  return { baselines, extraBits, maxSymbol: 31, maxLog: 8 };
+  return { baselines, extraBits, maxSymbol: MAX_OF_CODE, maxLog: OF_MAX_LOG };
 }
 
 /** Literal lengths: codes 0..35. */
-export const LITERAL_LENGTHS: StreamKind = literalLengthKind();
+export const LITERAL_LENGTHS: StreamKind = {
+  baselines: LL_BASELINES,
+  extraBits: LL_EXTRA_BITS,
+  maxSymbol: MAX_LL_CODE,
+  maxLog: LL_ML_MAX_LOG,
+};
 /** Match lengths: codes 0..52. */
-export const MATCH_LENGTHS: StreamKind = matchLengthKind();
+export const MATCH_LENGTHS: StreamKind = {
+  baselines: ML_BASELINES,
+  extraBits: ML_EXTRA_BITS,
+  maxSymbol: MAX_ML_CODE,
+  maxLog: LL_ML_MAX_LOG,
+};
 /** Offsets: codes 0..31. */
 export const OFFSETS: StreamKind = offsetKind();
 
@@ -168,137 +128,28 @@ export function readSequenceTable(
   return used;
 }
 
-function predefined(kind: StreamKind, log: number, dist: number[]): SequenceTable {
+function predefined(kind: StreamKind, log: number, norm: Int16Array): SequenceTable {
   const t = new SequenceTable();
-  buildSequenceTable(t, kind, Int16Array.from(dist), dist.length, log);
+  buildSequenceTable(t, kind, norm, norm.length, log);
   return t;
 }
 
 // Predefined distributions (RFC 8878 §3.1.1.3.2.2).
 /** Predefined literal-length table. */
-export const PREDEFINED_LITERAL_LENGTHS: SequenceTable = predefined(LITERAL_LENGTHS, 6, [
-  4,
-  3,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  3,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
-]);
+export const PREDEFINED_LITERAL_LENGTHS: SequenceTable = predefined(
+  LITERAL_LENGTHS,
+  LL_DEFAULT_LOG,
+  LL_DEFAULT_NORM,
+);
 /** Predefined match-length table. */
-export const PREDEFINED_MATCH_LENGTHS: SequenceTable = predefined(MATCH_LENGTHS, 6, [
-  1,
-  4,
-  3,
-  2,
-  2,
-  2,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-]);
+export const PREDEFINED_MATCH_LENGTHS: SequenceTable = predefined(
+  MATCH_LENGTHS,
+  ML_DEFAULT_LOG,
+  ML_DEFAULT_NORM,
+);
 /** Predefined offset table. */
-export const PREDEFINED_OFFSETS: SequenceTable = predefined(OFFSETS, 5, [
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  1,
-  -1,
-  -1,
-  -1,
-  -1,
-  -1,
-]);
+export const PREDEFINED_OFFSETS: SequenceTable = predefined(
+  OFFSETS,
+  OF_DEFAULT_LOG,
+  OF_DEFAULT_NORM,
+);

@@ -15,6 +15,8 @@
  */
 
 import { decompressFrames } from "./decoder/decompress.ts";
+import { compressFrame } from "./encoder/compress.ts";
+import { type CompressOptions, resolveCompressOptions } from "./encoder/options.ts";
 import { createDecompressStream } from "./decoder/stream.ts";
 import {
   type DecompressOptions,
@@ -25,6 +27,27 @@ import {
 
 export { ZstdError, type ZstdErrorCode } from "./errors.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
+export type { CompressOptions, StrategyName } from "./encoder/options.ts";
+
+/**
+ * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from
+ * -7 (fastest) to 22 (smallest); the default is 3.
+ *
+ * @throws {TypeError} when `input` is not a Uint8Array or an option has the wrong type.
+ * @throws {RangeError} on option values out of range.
+ *
+ * @example Round trip
+ * ```ts
+ * import { compress, decompress } from "@x/zstd";
+ * const text = new TextEncoder().encode("hello hello hello hello hello");
+ * const frame = compress(text, { level: 3 });
+ * console.log(new TextDecoder().decode(decompress(frame))); // "hello hello hello hello hello"
+ * ```
+ */
+export function compress(input: Uint8Array, options?: CompressOptions): Uint8Array {
+  const src = toBytes(input, "input");
+  return compressFrame(src, resolveCompressOptions(options, src.length));
+}
 
 /**
  * Decompresses every frame of `input` (concatenated frames and skippable frames included) and

@@ -1,0 +1,138 @@
+/**
+ * One block through the pipeline: the strategy's block compressor fills the sequence store, the
+ * entropy stage writes literals and sequences, and the block goes out compressed, raw (when
+ * compression does not pay) or RLE (a single repeated byte), as libzstd decides.
+ *
+ * The entropy state (Huffman and FSE tables, repeat flags, repeat offsets) is double-buffered:
+ * a block is encoded from `prev` into `next`, and the two swap only when the block is emitted
+ * compressed, because raw and RLE blocks leave the decoder's state unchanged.
+ *
+ * @module
+ */
+
+import { compressBlockDoubleFast } from "../matchers/dfast.ts";
+import { compressBlockFast } from "../matchers/fast.ts";
+import { type BlockCompressor, MatchState } from "../matchers/match_state.ts";
+import { compressLiterals, LiteralsState, minGain } from "./literals.ts";
+import { type CompressionParameters, Strategy } from "./params.ts";
+import { appendLiterals, BLOCK_SIZE_MAX, SeqStore } from "./seq_store.ts";
+import { compressSequences, sequencesNeedRawBlock, SequencesState } from "./sequences.ts";
+
+/** Entropy state carried from one compressed block to the next. */
+class EntropyState {
+  readonly literals: LiteralsState = new LiteralsState();
+  readonly sequences: SequencesState = new SequencesState();
+  /** Repeat offsets 1..3 as the decoder will hold them. */
+  readonly rep: Int32Array = Int32Array.of(1, 4, 8);
+}
+
+// Block compressors by strategy. Strategies above dfast are not implemented yet: they run the
+// dfast compressor, which produces valid frames at dfast's ratio.
+const COMPRESSORS: readonly BlockCompressor[] = [
+  compressBlockFast,
+  compressBlockFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+  compressBlockDoubleFast,
+];
+
+// Blocks this small are not worth compressing (libzstd's limit).
+const MIN_COMPRESSIBLE_BLOCK = 7;
+// A compressed block this small or smaller may be replaced by an RLE block (libzstd's bound).
+const RLE_MAX_LENGTH = 25;
+
+/** Compresses the blocks of one frame. */
+export class BlockEncoder {
+  readonly params: CompressionParameters;
+  readonly ms: MatchState;
+  readonly seqs: SeqStore;
+  /** Largest block: 128 KiB or the window, whichever is smaller. */
+  readonly blockSize: number;
+  /** Output of the last {@linkcode encode}: block header and body. */
+  readonly out: Uint8Array;
+  #prev = new EntropyState();
+  #next = new EntropyState();
+  #compressor: BlockCompressor;
+  #literalsDisabled: boolean;
+  #firstBlock = true;
+
+  constructor(params: CompressionParameters, src: Uint8Array) {
+    this.params = params;
+    this.ms = new MatchState(params, src);
+    this.blockSize = Math.min(BLOCK_SIZE_MAX, 2 ** params.windowLog);
+    this.seqs = new SeqStore(this.blockSize);
+    // Room for a compressed attempt that overshoots: stores past the end are dropped, and
+    // such an attempt is discarded for a raw block anyway.
+    this.out = new Uint8Array(2 * this.blockSize + 1024);
+    this.#compressor = COMPRESSORS[params.strategy];
+    // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
+    this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
+  }
+
+  /**
+   * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) as one block into `out`;
+   * returns the number of bytes written.
+   */
+  encode(src: Uint8Array, start: number, end: number, last: boolean): number {
+    const size = end - start;
+    const out = this.out;
+    let bodySize = 0; // 0: raw, 1: RLE, else compressed
+    if (size >= MIN_COMPRESSIBLE_BLOCK) {
+      const prev = this.#prev;
+      const next = this.#next;
+      const seqs = this.seqs;
+      const strategy = this.params.strategy;
+      seqs.reset();
+      next.rep.set(prev.rep);
+      const lastLiterals = this.#compressor(this.ms, seqs, next.rep, src, start, end);
+      appendLiterals(seqs, src, end - lastLiterals, end);
+      const suspect = seqs.count === 0 || seqs.litCount / seqs.count >= 20;
+      let pos = compressLiterals(
+        seqs.literals,
+        seqs.litCount,
+        prev.literals,
+        next.literals,
+        strategy,
+        this.#literalsDisabled,
+        suspect,
+        out,
+        3,
+      );
+      pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
+      bodySize = pos - 3;
+      if (sequencesNeedRawBlock || bodySize >= size - minGain(size, strategy)) bodySize = 0;
+      if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
+      if (bodySize > 1) {
+        this.#prev = next;
+        this.#next = prev;
+      }
+    }
+    this.#firstBlock = false;
+    let header: number;
+    if (bodySize === 0) {
+      header = (last ? 1 : 0) | (size << 3);
+      out.set(src.subarray(start, end), 3);
+      bodySize = size;
+    } else if (bodySize === 1) {
+      header = (last ? 1 : 0) | (1 << 1) | (size << 3);
+      out[3] = src[start];
+    } else {
+      header = (last ? 1 : 0) | (2 << 1) | (bodySize << 3);
+    }
+    out[0] = header;
+    out[1] = header >>> 8;
+    out[2] = header >>> 16;
+    return 3 + bodySize;
+  }
+}
+
+function isRle(src: Uint8Array, start: number, end: number): boolean {
+  const b = src[start];
+  for (let i = start + 1; i < end; i++) if (src[i] !== b) return false;
+  return true;
+}

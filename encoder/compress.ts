@@ -1,0 +1,52 @@
+/**
+ * One-shot compression: one frame holding the whole input, cut into blocks of at most 128 KiB.
+ *
+ * @module
+ */
+
+import { xxh64Low32 } from "../entropy/xxh64.ts";
+import { BlockEncoder } from "./block.ts";
+import { optimalBlockSize } from "./block_split.ts";
+import { writeFrameHeader } from "./frame.ts";
+import type { ResolvedCompressOptions } from "./options.ts";
+
+/** Compresses `src` into one frame. */
+export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions): Uint8Array {
+  const n = src.length;
+  const params = options.params;
+  const encoder = new BlockEncoder(params, src);
+  const blockSize = encoder.blockSize;
+  // A first guess of the output size; grown by half when a block does not fit.
+  let out = new Uint8Array(Math.min(n, 1 << 20) + 64);
+  let pos = writeFrameHeader(
+    out,
+    0,
+    params.windowLog,
+    options.contentSize ? n : -1,
+    options.checksum,
+  );
+  let start = 0;
+  let savings = 0; // input consumed minus output produced, for the block splitter
+  do {
+    const size = optimalBlockSize(src, start, n - start, blockSize, params.strategy, savings);
+    const end = start + size;
+    const written = encoder.encode(src, start, end, end === n);
+    if (pos + written + 4 > out.length) {
+      const grown = new Uint8Array(Math.max(pos + written + 4, out.length + (out.length >>> 1)));
+      grown.set(out.subarray(0, pos));
+      out = grown;
+    }
+    out.set(encoder.out.subarray(0, written), pos);
+    pos += written;
+    savings += size - written;
+    start = end;
+  } while (start < n);
+  if (options.checksum) {
+    const digest = xxh64Low32(src, 0, n);
+    out[pos++] = digest;
+    out[pos++] = digest >>> 8;
+    out[pos++] = digest >>> 16;
+    out[pos++] = digest >>> 24;
+  }
+  return pos === out.length ? out : out.slice(0, pos);
+}

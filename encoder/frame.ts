@@ -1,0 +1,57 @@
+/**
+ * The frame header (RFC 8878 §3.1.1.1) as libzstd writes it: single-segment when the content
+ * size is known and fits the window, the smallest content-size field, no dictionary ID.
+ *
+ * @module
+ */
+
+/** Magic number of Zstandard frames, little-endian. */
+const MAGIC = 0xfd2fb528;
+
+/**
+ * Writes a frame header at `out[pos]` (room for 14 bytes); returns the new position.
+ * `contentSize` is −1 when not recorded.
+ */
+export function writeFrameHeader(
+  out: Uint8Array,
+  pos: number,
+  windowLog: number,
+  contentSize: number,
+  checksum: boolean,
+): number {
+  const known = contentSize >= 0;
+  const singleSegment = known && 2 ** windowLog >= contentSize;
+  const fcsCode = !known ? 0 : (contentSize >= 256 ? 1 : 0) + (contentSize >= 65536 + 256 ? 1 : 0) +
+    (contentSize >= 0xffffffff ? 1 : 0);
+  out[pos] = MAGIC;
+  out[pos + 1] = MAGIC >>> 8;
+  out[pos + 2] = MAGIC >>> 16;
+  out[pos + 3] = MAGIC >>> 24;
+  out[pos + 4] = (checksum ? 4 : 0) | (singleSegment ? 0x20 : 0) | (fcsCode << 6);
+  pos += 5;
+  if (!singleSegment) out[pos++] = (windowLog - 10) << 3;
+  switch (fcsCode) {
+    case 0:
+      if (singleSegment) out[pos++] = contentSize;
+      break;
+    case 1: {
+      const v = contentSize - 256;
+      out[pos++] = v;
+      out[pos++] = v >>> 8;
+      break;
+    }
+    case 2:
+      out[pos++] = contentSize;
+      out[pos++] = contentSize >>> 8;
+      out[pos++] = contentSize >>> 16;
+      out[pos++] = contentSize >>> 24;
+      break;
+    default: {
+      const high = Math.floor(contentSize / 2 ** 32);
+      const low = contentSize - high * 2 ** 32;
+      for (let i = 0; i < 4; i++) out[pos++] = low >>> (8 * i);
+      for (let i = 0; i < 4; i++) out[pos++] = high >>> (8 * i);
+    }
+  }
+  return pos;
+}

@@ -1,0 +1,217 @@
+/**
+ * The literals section of a compressed block (RFC 8878 §3.1.1.3.1): raw, RLE, or Huffman-coded
+ * in one or four streams with a new table or the previous block's. The choices follow libzstd's
+ * `ZSTD_compressLiterals` and `HUF_compress_internal`, so that sizes match its at equal input.
+ *
+ * @module
+ */
+
+import { optimalTableLog } from "../entropy/fse_encoder.ts";
+import {
+  buildHuffmanTable,
+  encodeHuffman4Streams,
+  encodeHuffmanStream,
+  HUFFMAN_MAX_LENGTH,
+  huffmanCanEncode,
+  huffmanEncodedSize,
+  HuffmanEncodeTable,
+  writeHuffmanTable,
+} from "../entropy/huffman_encoder.ts";
+import { Strategy } from "./params.ts";
+
+/** Whether a Huffman table may be reused: none, only after checking it, or without checking. */
+export const enum Repeat {
+  None = 0,
+  Check = 1,
+  Valid = 2,
+}
+
+/** Huffman side of the entropy state carried from block to block. */
+export class LiteralsState {
+  readonly table: HuffmanEncodeTable = new HuffmanEncodeTable();
+  repeat: Repeat = Repeat.None;
+
+  copyFrom(other: LiteralsState): void {
+    if (other.repeat !== Repeat.None) this.table.copyFrom(other.table);
+    this.repeat = other.repeat;
+  }
+}
+
+/** libzstd's minimum gain for a compressed form to be worth it (`ZSTD_minGain`). */
+export function minGain(size: number, strategy: Strategy): number {
+  const minLog = strategy >= Strategy.BtUltra ? strategy - 1 : 6;
+  return (size >>> minLog) + 2;
+}
+
+/** Writes raw literals; returns the new position. */
+export function writeRawLiterals(
+  lits: Uint8Array,
+  count: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  pos = writeLiteralsHeaderRawOrRle(0, count, out, pos);
+  out.set(lits.subarray(0, count), pos);
+  return pos + count;
+}
+
+function writeLiteralsHeaderRawOrRle(type: number, count: number, out: Uint8Array, pos: number) {
+  if (count < 32) {
+    out[pos] = type | (count << 3);
+    return pos + 1;
+  }
+  if (count < 4096) {
+    const h = type | (1 << 2) | (count << 4);
+    out[pos] = h;
+    out[pos + 1] = h >>> 8;
+    return pos + 2;
+  }
+  const h = type | (3 << 2) | (count << 4);
+  out[pos] = h;
+  out[pos + 1] = h >>> 8;
+  out[pos + 2] = h >>> 16;
+  return pos + 3;
+}
+
+function writeRleLiterals(byte: number, count: number, out: Uint8Array, pos: number): number {
+  pos = writeLiteralsHeaderRawOrRle(1, count, out, pos);
+  out[pos] = byte;
+  return pos + 1;
+}
+
+const counts = new Uint32Array(256);
+const fresh = new HuffmanEncodeTable();
+
+/**
+ * Writes the literals section of `lits[0, count)` at `out[pos]`; returns the new position.
+ * `prev` is the state after the last compressed block; `next` receives the state to commit if
+ * this block is emitted compressed. `out` needs `count + 200` bytes of room.
+ */
+export function compressLiterals(
+  lits: Uint8Array,
+  count: number,
+  prev: LiteralsState,
+  next: LiteralsState,
+  strategy: Strategy,
+  disableCompression: boolean,
+  suspectUncompressible: boolean,
+  out: Uint8Array,
+  pos: number,
+): number {
+  next.copyFrom(prev);
+  if (disableCompression) return writeRawLiterals(lits, count, out, pos);
+  // Too few literals to pay for a table (tighter as the strategy gets stronger).
+  const shift = Math.min(9 - strategy, 3);
+  const minToCompress = prev.repeat === Repeat.Valid ? 6 : 8 << shift;
+  if (count < minToCompress) return writeRawLiterals(lits, count, out, pos);
+
+  const headerSize = 3 + (count >= 1024 ? 1 : 0) + (count >= 16384 ? 1 : 0);
+  let singleStream = count < 256;
+  let repeat = prev.repeat;
+  const preferRepeat = strategy < Strategy.Lazy && count <= 1024;
+  if (repeat === Repeat.Valid && headerSize === 3) singleStream = true;
+
+  const start = pos + headerSize;
+  let end = -1; // end of the streams, −1: not compressible
+  let table: HuffmanEncodeTable | null = null;
+  let usedRepeat = false;
+  let isRle = false;
+  if (preferRepeat && repeat === Repeat.Valid) {
+    table = prev.table;
+    usedRepeat = true;
+  } else {
+    // Incompressible data is detected on two small samples before a full histogram.
+    let skip = false;
+    if (suspectUncompressible && count >= 4096 * 10) {
+      const largest = sampleLargest(lits, 0, 4096) + sampleLargest(lits, count - 4096, count);
+      if (largest <= ((2 * 4096) >>> 7) + 4) skip = true;
+    }
+    if (!skip) {
+      counts.fill(0);
+      for (let i = 0; i < count; i++) counts[lits[i]]++;
+      let maxSymbol = 255;
+      while (counts[maxSymbol] === 0) maxSymbol--;
+      let largest = 0;
+      for (let s = 0; s <= maxSymbol; s++) if (counts[s] > largest) largest = counts[s];
+      if (largest === count) {
+        isRle = true;
+      } else if (largest > (count >>> 7) + 4) {
+        if (repeat === Repeat.Check && !huffmanCanEncode(prev.table, counts, maxSymbol)) {
+          repeat = Repeat.None;
+        }
+        if (preferRepeat && repeat !== Repeat.None) {
+          table = prev.table;
+          usedRepeat = true;
+        } else {
+          const log = optimalTableLog(HUFFMAN_MAX_LENGTH, count, maxSymbol, 1);
+          buildHuffmanTable(fresh, counts, maxSymbol, log);
+          const headerEnd = writeHuffmanTable(fresh, out, start);
+          const tableSize = headerEnd - start;
+          if (headerEnd >= 0) {
+            let reuse = false;
+            if (repeat !== Repeat.None) {
+              const oldSize = huffmanEncodedSize(prev.table, counts, maxSymbol);
+              const newSize = huffmanEncodedSize(fresh, counts, maxSymbol);
+              reuse = oldSize <= tableSize + newSize || tableSize + 12 >= count;
+            }
+            if (reuse) {
+              table = prev.table;
+              usedRepeat = true;
+            } else if (tableSize + 12 < count) {
+              table = fresh;
+              end = headerEnd;
+            }
+          }
+        }
+      }
+    }
+  }
+  if (isRle) return writeRleLiterals(lits[0], count, out, pos);
+  if (table === null) return writeRawLiterals(lits, count, out, pos);
+  if (usedRepeat) end = start;
+  end = singleStream
+    ? encodeHuffmanStream(table, lits, 0, count, out, end)
+    : encodeHuffman4Streams(table, lits, 0, count, out, end);
+  const compressedSize = end - start;
+  if (compressedSize >= count - minGain(count, strategy)) {
+    return writeRawLiterals(lits, count, out, pos);
+  }
+  if (!usedRepeat) {
+    next.table.copyFrom(fresh);
+    next.repeat = Repeat.Check;
+  }
+  // Header: type (2 = compressed, 3 = repeat), size format, regenerated and compressed sizes.
+  const type = usedRepeat ? 3 : 2;
+  if (headerSize === 3) {
+    const h = type | ((singleStream ? 0 : 1) << 2) | (count << 4) | (compressedSize << 14);
+    out[pos] = h;
+    out[pos + 1] = h >>> 8;
+    out[pos + 2] = h >>> 16;
+  } else if (headerSize === 4) {
+    const h = type | (2 << 2) | (count << 4) | (compressedSize << 18);
+    out[pos] = h;
+    out[pos + 1] = h >>> 8;
+    out[pos + 2] = h >>> 16;
+    out[pos + 3] = h >>> 24;
+  } else {
+    const h = type | (3 << 2) | (count << 4) | (compressedSize << 22);
+    out[pos] = h;
+    out[pos + 1] = h >>> 8;
+    out[pos + 2] = h >>> 16;
+    out[pos + 3] = h >>> 24;
+    out[pos + 4] = compressedSize >>> 10;
+  }
+  return end;
+}
+
+const sampleCounts = new Uint32Array(256);
+
+function sampleLargest(lits: Uint8Array, from: number, to: number): number {
+  sampleCounts.fill(0);
+  let largest = 0;
+  for (let i = from; i < to; i++) {
+    const c = ++sampleCounts[lits[i]];
+    if (c > largest) largest = c;
+  }
+  return largest;
+}

@@ -1,0 +1,149 @@
+/**
+ * Validation of {@linkcode CompressOptions} at the API edge: wrong types are `TypeError`s, values
+ * out of range `RangeError`s. Parameters are resolved as libzstd resolves them: the level's table
+ * row for the input size, then the caller's overrides, then the adjustment to the input size.
+ *
+ * @module
+ */
+
+import {
+  adjustToSource,
+  type CompressionParameters,
+  DEFAULT_LEVEL,
+  levelParameters,
+  MAX_LEVEL,
+  MIN_LEVEL,
+  Strategy,
+  STRATEGY_NAMES,
+} from "./params.ts";
+
+/** Names of the match-finding strategies, weakest to strongest. */
+export type StrategyName =
+  | "fast"
+  | "dfast"
+  | "greedy"
+  | "lazy"
+  | "lazy2"
+  | "btlazy2"
+  | "btopt"
+  | "btultra"
+  | "btultra2";
+
+/** Options of `compress` and `compressStream`. */
+export interface CompressOptions {
+  /**
+   * Compression level, from -7 (fastest) to 22 (smallest); 0 means the default, 3. The levels
+   * are libzstd's: the same parameters, for the same input size.
+   */
+  level?: number;
+  /** Append the XXH64 content checksum. Default false, as libzstd's library API. */
+  checksum?: boolean;
+  /** Write the content size in the frame header. Default true. */
+  contentSize?: boolean;
+  /** Advanced: log2 of the window (largest match distance), 10 to 31. */
+  windowLog?: number;
+  /** Advanced: log2 of the main hash table's entries, 6 to 30. */
+  hashLog?: number;
+  /** Advanced: log2 of the chain table's entries (second hash for dfast), 6 to 30. */
+  chainLog?: number;
+  /** Advanced: log2 of the match candidates searched per position, 1 to 30. */
+  searchLog?: number;
+  /** Advanced: shortest match searched, 3 to 7. */
+  minMatch?: number;
+  /** Advanced: match length that stops a search (for fast: the starting step), 0 to 131072. */
+  targetLength?: number;
+  /** Advanced: the match-finding strategy. */
+  strategy?: StrategyName;
+}
+
+/** Options after validation. */
+export interface ResolvedCompressOptions {
+  params: CompressionParameters;
+  level: number;
+  checksum: boolean;
+  contentSize: boolean;
+}
+
+const RANGES: Record<string, [number, number]> = {
+  windowLog: [10, 31],
+  hashLog: [6, 30],
+  chainLog: [6, 30],
+  searchLog: [1, 30],
+  minMatch: [3, 7],
+  targetLength: [0, 131072],
+};
+
+function integerOption(options: CompressOptions, name: keyof typeof RANGES): number | undefined {
+  const value = (options as Record<string, unknown>)[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number`);
+  const [min, max] = RANGES[name];
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function booleanOption(options: CompressOptions, name: string, fallback: boolean): boolean {
+  const value = (options as Record<string, unknown>)[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
+
+/** Checks `options` and resolves the parameters for an input of `srcSize` bytes (−1: unknown). */
+export function resolveCompressOptions(
+  options: CompressOptions | undefined,
+  srcSize: number,
+): ResolvedCompressOptions {
+  if (options === undefined || options === null) {
+    return {
+      params: levelParameters(DEFAULT_LEVEL, srcSize),
+      level: DEFAULT_LEVEL,
+      checksum: false,
+      contentSize: true,
+    };
+  }
+  if (typeof options !== "object") throw new TypeError("Options must be an object");
+  let level = DEFAULT_LEVEL;
+  if (options.level !== undefined) {
+    level = options.level;
+    if (typeof level !== "number") throw new TypeError("level must be a number");
+    if (!Number.isInteger(level) || level < MIN_LEVEL || level > MAX_LEVEL) {
+      throw new RangeError(
+        `level must be an integer from ${MIN_LEVEL} to ${MAX_LEVEL}, got ${level}`,
+      );
+    }
+    if (level === 0) level = DEFAULT_LEVEL;
+  }
+  const checksum = booleanOption(options, "checksum", false);
+  const contentSize = booleanOption(options, "contentSize", true);
+  const params = levelParameters(level, srcSize);
+  let overridden = false;
+  for (
+    const name of ["windowLog", "hashLog", "chainLog", "searchLog", "minMatch", "targetLength"]
+  ) {
+    const v = integerOption(options, name);
+    if (v !== undefined) {
+      (params as unknown as Record<string, number>)[name] = v;
+      overridden = true;
+    }
+  }
+  if (options.strategy !== undefined) {
+    if (typeof options.strategy !== "string") throw new TypeError("strategy must be a string");
+    const s = STRATEGY_NAMES.indexOf(options.strategy);
+    if (s < 1) {
+      throw new RangeError(
+        `strategy must be one of ${STRATEGY_NAMES.slice(1).join(", ")}, got ${options.strategy}`,
+      );
+    }
+    params.strategy = s as Strategy;
+    overridden = true;
+  }
+  return {
+    params: overridden ? adjustToSource(params, srcSize) : params,
+    level,
+    checksum,
+    contentSize,
+  };
+}

@@ -1,0 +1,599 @@
+/**
+ * The sequences section of a compressed block (RFC 8878 §3.1.1.3.2): the sequence count, the
+ * mode of each of the three streams (predefined, RLE, FSE-compressed, repeat) chosen as libzstd's
+ * `ZSTD_selectEncodingType` chooses, their table descriptions, and the interleaved bit stream.
+ *
+ * @module
+ */
+
+import {
+  buildFseEncodeTable,
+  buildFseRleTable,
+  FseEncodeTable,
+  fseInitState,
+  fseTableCost,
+  normalizeCounts,
+  optimalTableLog,
+  writeNormalizedCounts,
+} from "../entropy/fse_encoder.ts";
+import {
+  DEFAULT_MAX_OF_CODE,
+  LL_DEFAULT_LOG,
+  LL_DEFAULT_NORM,
+  LL_EXTRA_BITS,
+  LL_ML_MAX_LOG,
+  MAX_LL_CODE,
+  MAX_ML_CODE,
+  MAX_OF_CODE,
+  MIN_MATCH,
+  ML_DEFAULT_LOG,
+  ML_DEFAULT_NORM,
+  ML_EXTRA_BITS,
+  OF_DEFAULT_LOG,
+  OF_DEFAULT_NORM,
+  OF_MAX_LOG,
+} from "../entropy/sequence_codes.ts";
+import { Repeat } from "./literals.ts";
+import { Strategy } from "./params.ts";
+import type { SeqStore } from "./seq_store.ts";
+
+/** Stream modes as the sequences header spells them. */
+const enum Mode {
+  Predefined = 0,
+  Rle = 1,
+  Compressed = 2,
+  Repeat = 3,
+}
+
+/** The FSE side of the entropy state: one table and repeat flag per stream. */
+export class SequencesState {
+  readonly ll: FseEncodeTable = new FseEncodeTable();
+  readonly of: FseEncodeTable = new FseEncodeTable();
+  readonly ml: FseEncodeTable = new FseEncodeTable();
+  llRepeat: Repeat = Repeat.None;
+  ofRepeat: Repeat = Repeat.None;
+  mlRepeat: Repeat = Repeat.None;
+
+  copyFrom(other: SequencesState): void {
+    if (other.llRepeat !== Repeat.None) this.ll.copyFrom(other.ll);
+    if (other.ofRepeat !== Repeat.None) this.of.copyFrom(other.of);
+    if (other.mlRepeat !== Repeat.None) this.ml.copyFrom(other.ml);
+    this.llRepeat = other.llRepeat;
+    this.ofRepeat = other.ofRepeat;
+    this.mlRepeat = other.mlRepeat;
+  }
+}
+
+// Literal-length code of lengths below 64, match-length code of (length − 3) below 128.
+const LL_CODE = new Uint8Array(64);
+const ML_CODE = new Uint8Array(128);
+{
+  for (let c = 0, v = 0; c <= MAX_LL_CODE && v < 64; c++) {
+    const n = 1 << LL_EXTRA_BITS[c];
+    for (let i = 0; i < n && v < 64; i++) LL_CODE[v++] = c;
+  }
+  for (let c = 0, v = 0; c <= MAX_ML_CODE && v < 128; c++) {
+    const n = 1 << ML_EXTRA_BITS[c];
+    for (let i = 0; i < n && v < 128; i++) ML_CODE[v++] = c;
+  }
+}
+
+/** Predefined tables, built once. */
+const LL_PREDEFINED = new FseEncodeTable();
+const ML_PREDEFINED = new FseEncodeTable();
+const OF_PREDEFINED = new FseEncodeTable();
+buildFseEncodeTable(LL_PREDEFINED, LL_DEFAULT_NORM, MAX_LL_CODE, LL_DEFAULT_LOG);
+buildFseEncodeTable(ML_PREDEFINED, ML_DEFAULT_NORM, MAX_ML_CODE, ML_DEFAULT_LOG);
+buildFseEncodeTable(OF_PREDEFINED, OF_DEFAULT_NORM, DEFAULT_MAX_OF_CODE, OF_DEFAULT_LOG);
+
+// −log2(x / 256) · 256 for x in 1..255 (0 for x = 0): the cost estimates' probability table.
+const INVERSE_PROBABILITY_LOG256 = new Uint32Array(256);
+for (let x = 1; x < 256; x++) {
+  INVERSE_PROBABILITY_LOG256[x] = Math.floor(-Math.log2(x / 256) * 256);
+}
+
+function highbit(x: number): number {
+  return 31 - Math.clz32(x);
+}
+
+/** Fills the code arrays of `seqs`. */
+function computeCodes(seqs: SeqStore): void {
+  const n = seqs.count;
+  const litLength = seqs.litLength;
+  const matchLength = seqs.matchLength;
+  const offBase = seqs.offBase;
+  const llCode = seqs.llCode;
+  const mlCode = seqs.mlCode;
+  const ofCode = seqs.ofCode;
+  for (let i = 0; i < n; i++) {
+    const ll = litLength[i];
+    llCode[i] = ll < 64 ? LL_CODE[ll] : highbit(ll) + 19;
+    const ml = matchLength[i] - MIN_MATCH;
+    mlCode[i] = ml < 128 ? ML_CODE[ml] : highbit(ml) + 36;
+    ofCode[i] = highbit(offBase[i]);
+  }
+}
+
+const counts = new Uint32Array(64);
+const norm = new Int16Array(64);
+const scratch = new Uint8Array(512);
+
+/** Histogram of `codes[0, n)` into `counts`; returns the largest code present. */
+function histogram(codes: Uint8Array, n: number, maxCode: number): number {
+  counts.fill(0, 0, maxCode + 1);
+  for (let i = 0; i < n; i++) counts[codes[i]]++;
+  let max = maxCode;
+  while (max > 0 && counts[max] === 0) max--;
+  return max;
+}
+
+function largestCount(max: number): number {
+  let largest = 0;
+  for (let s = 0; s <= max; s++) if (counts[s] > largest) largest = counts[s];
+  return largest;
+}
+
+/** Cost in bits of coding `counts` with `norm` (accuracy log ≤ 8) (`ZSTD_crossEntropyCost`). */
+function crossEntropyCost(defaultNorm: Int16Array, log: number, max: number): number {
+  const shift = 8 - log;
+  let cost = 0;
+  for (let s = 0; s <= max; s++) {
+    const n = defaultNorm[s] === -1 ? 1 : defaultNorm[s];
+    cost += counts[s] * INVERSE_PROBABILITY_LOG256[n << shift];
+  }
+  return Math.floor(cost / 256);
+}
+
+/** Entropy bound in bits of `counts` (`ZSTD_entropyCost`). */
+function entropyCost(max: number, total: number): number {
+  let cost = 0;
+  for (let s = 0; s <= max; s++) {
+    const c = counts[s];
+    if (c === 0) continue;
+    let n = Math.floor((256 * c) / total);
+    if (n === 0) n = 1;
+    cost += c * INVERSE_PROBABILITY_LOG256[n];
+  }
+  return Math.floor(cost / 256);
+}
+
+function useLowProbCount(n: number): boolean {
+  return n >= 2048;
+}
+
+/** Size in bytes of the table description libzstd would write for `counts`. */
+function tableDescriptionCost(max: number, n: number, maxLog: number): number {
+  const log = optimalTableLog(maxLog, n, max, 2);
+  normalizeCounts(norm, log, counts, n, max, useLowProbCount(n));
+  return writeNormalizedCounts(scratch, 0, norm, max, log);
+}
+
+// Result slot of selectMode: the next repeat flag.
+let selectedRepeat: Repeat = Repeat.None;
+
+/** libzstd's `ZSTD_selectEncodingType`: the cheapest mode, by heuristics below lazy. */
+function selectMode(
+  repeat: Repeat,
+  max: number,
+  mostFrequent: number,
+  n: number,
+  maxLog: number,
+  prevTable: FseEncodeTable,
+  defaultNorm: Int16Array,
+  defaultLog: number,
+  defaultAllowed: boolean,
+  strategy: Strategy,
+): Mode {
+  if (mostFrequent === n) {
+    selectedRepeat = Repeat.None;
+    // Two sequences or fewer: predefined costs 5–6 bits each, RLE a byte.
+    return defaultAllowed && n <= 2 ? Mode.Predefined : Mode.Rle;
+  }
+  if (strategy < Strategy.Lazy) {
+    if (defaultAllowed) {
+      const dynamicMin = ((1 << defaultLog) * (10 - strategy)) >>> 3;
+      if (repeat === Repeat.Valid && n < 1000) {
+        selectedRepeat = repeat;
+        return Mode.Repeat;
+      }
+      if (n < dynamicMin || mostFrequent < n >>> (defaultLog - 1)) {
+        selectedRepeat = Repeat.None;
+        return Mode.Predefined;
+      }
+    }
+  } else {
+    const basicCost = defaultAllowed ? crossEntropyCost(defaultNorm, defaultLog, max) : Infinity;
+    let repeatCost = Infinity;
+    if (repeat !== Repeat.None) {
+      const c = fseTableCost(prevTable, counts, max);
+      if (c >= 0) repeatCost = c;
+    }
+    const compressedCost = tableDescriptionCost(max, n, maxLog) * 8 + entropyCost(max, n);
+    if (basicCost <= repeatCost && basicCost <= compressedCost) {
+      selectedRepeat = Repeat.None;
+      return Mode.Predefined;
+    }
+    if (repeatCost <= compressedCost) {
+      selectedRepeat = repeat;
+      return Mode.Repeat;
+    }
+  }
+  selectedRepeat = Repeat.Check;
+  return Mode.Compressed;
+}
+
+/**
+ * Fills `table` for `mode` and writes its description at `out[pos]`; returns the new position.
+ * `counts` holds the histogram of `codes`.
+ */
+function buildTable(
+  mode: Mode,
+  table: FseEncodeTable,
+  prevTable: FseEncodeTable,
+  predefined: FseEncodeTable,
+  codes: Uint8Array,
+  n: number,
+  max: number,
+  maxLog: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  switch (mode) {
+    case Mode.Rle:
+      buildFseRleTable(table, codes[0]);
+      out[pos] = codes[0];
+      return pos + 1;
+    case Mode.Repeat:
+      if (table !== prevTable) table.copyFrom(prevTable);
+      return pos;
+    case Mode.Predefined:
+      table.copyFrom(predefined);
+      return pos;
+    default: {
+      const log = optimalTableLog(maxLog, n, max, 2);
+      // The last sequence's code is the initial state, never coded: leave it out of the counts.
+      let total = n;
+      if (counts[codes[n - 1]] > 1) {
+        counts[codes[n - 1]]--;
+        total--;
+      }
+      normalizeCounts(norm, log, counts, total, max, useLowProbCount(total));
+      const end = writeNormalizedCounts(out, pos, norm, max, log);
+      buildFseEncodeTable(table, norm, max, log);
+      return end;
+    }
+  }
+}
+
+/** Result of {@linkcode compressSequences} besides the position: true → emit a raw block. */
+export let sequencesNeedRawBlock = false;
+
+/**
+ * Writes the sequences section of `seqs` at `out[pos]`; returns the new position. Fills `next`
+ * from `prev` with the tables used. Sets {@linkcode sequencesNeedRawBlock} when the block must
+ * go out raw (a corner case old decoders mishandle).
+ */
+export function compressSequences(
+  seqs: SeqStore,
+  prev: SequencesState,
+  next: SequencesState,
+  strategy: Strategy,
+  out: Uint8Array,
+  pos: number,
+): number {
+  sequencesNeedRawBlock = false;
+  const n = seqs.count;
+  if (n < 128) {
+    out[pos++] = n;
+  } else if (n < 0x7f00) {
+    out[pos++] = (n >>> 8) + 0x80;
+    out[pos++] = n;
+  } else {
+    out[pos++] = 0xff;
+    out[pos++] = n - 0x7f00;
+    out[pos++] = (n - 0x7f00) >>> 8;
+  }
+  if (n === 0) {
+    next.copyFrom(prev);
+    return pos;
+  }
+  computeCodes(seqs);
+  const modesPos = pos++;
+  let lastTableSize = 0;
+
+  let max = histogram(seqs.llCode, n, MAX_LL_CODE);
+  const llMode = selectMode(
+    prev.llRepeat,
+    max,
+    largestCount(max),
+    n,
+    LL_ML_MAX_LOG,
+    prev.ll,
+    LL_DEFAULT_NORM,
+    LL_DEFAULT_LOG,
+    true,
+    strategy,
+  );
+  next.llRepeat = selectedRepeat;
+  let end = buildTable(
+    llMode,
+    next.ll,
+    prev.ll,
+    LL_PREDEFINED,
+    seqs.llCode,
+    n,
+    max,
+    LL_ML_MAX_LOG,
+    out,
+    pos,
+  ); // deno-fmt-ignore
+  if (llMode === Mode.Compressed) lastTableSize = end - pos;
+  pos = end;
+
+  max = histogram(seqs.ofCode, n, MAX_OF_CODE);
+  const ofMode = selectMode(
+    prev.ofRepeat,
+    max,
+    largestCount(max),
+    n,
+    OF_MAX_LOG,
+    prev.of,
+    OF_DEFAULT_NORM,
+    OF_DEFAULT_LOG,
+    max <= DEFAULT_MAX_OF_CODE,
+    strategy,
+  );
+  next.ofRepeat = selectedRepeat;
+  end = buildTable(
+    ofMode,
+    next.of,
+    prev.of,
+    OF_PREDEFINED,
+    seqs.ofCode,
+    n,
+    max,
+    OF_MAX_LOG,
+    out,
+    pos,
+  ); // deno-fmt-ignore
+  if (ofMode === Mode.Compressed) lastTableSize = end - pos;
+  pos = end;
+
+  max = histogram(seqs.mlCode, n, MAX_ML_CODE);
+  const mlMode = selectMode(
+    prev.mlRepeat,
+    max,
+    largestCount(max),
+    n,
+    LL_ML_MAX_LOG,
+    prev.ml,
+    ML_DEFAULT_NORM,
+    ML_DEFAULT_LOG,
+    true,
+    strategy,
+  );
+  next.mlRepeat = selectedRepeat;
+  end = buildTable(
+    mlMode,
+    next.ml,
+    prev.ml,
+    ML_PREDEFINED,
+    seqs.mlCode,
+    n,
+    max,
+    LL_ML_MAX_LOG,
+    out,
+    pos,
+  ); // deno-fmt-ignore
+  if (mlMode === Mode.Compressed) lastTableSize = end - pos;
+  pos = end;
+
+  out[modesPos] = (llMode << 6) | (ofMode << 4) | (mlMode << 2);
+  const streamStart = pos;
+  pos = encodeSequenceStream(seqs, next.ll, next.of, next.ml, out, pos);
+  // Decoders up to 1.3.4 misread a last table description of 2–3 bytes followed by a stream
+  // shorter than 4 bytes in total; libzstd emits such blocks raw, and so do we.
+  if (lastTableSize !== 0 && lastTableSize + (pos - streamStart) < 4) sequencesNeedRawBlock = true;
+  return pos;
+}
+
+/**
+ * Writes the interleaved bit stream of all sequences (last to first, so the decoder reads the
+ * first first); returns the new position. Invariant between fields: fewer than 8 bits pending,
+ * so any group of fields of at most 24 bits can be added before the next flush.
+ */
+function encodeSequenceStream(
+  seqs: SeqStore,
+  llTable: FseEncodeTable,
+  ofTable: FseEncodeTable,
+  mlTable: FseEncodeTable,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const n = seqs.count;
+  const litLength = seqs.litLength;
+  const matchLength = seqs.matchLength;
+  const offBase = seqs.offBase;
+  const llCode = seqs.llCode;
+  const mlCode = seqs.mlCode;
+  const ofCode = seqs.ofCode;
+  const llStates = llTable.stateTable;
+  const llDeltaNb = llTable.deltaNbBits;
+  const llDeltaFind = llTable.deltaFindState;
+  const mlStates = mlTable.stateTable;
+  const mlDeltaNb = mlTable.deltaNbBits;
+  const mlDeltaFind = mlTable.deltaFindState;
+  const ofStates = ofTable.stateTable;
+  const ofDeltaNb = ofTable.deltaNbBits;
+  const ofDeltaFind = ofTable.deltaFindState;
+
+  let bits = 0;
+  let count = 0;
+  let i = n - 1;
+  let llc = llCode[i];
+  let mlc = mlCode[i];
+  let ofc = ofCode[i];
+  let mlState = fseInitState(mlTable, mlc);
+  let ofState = fseInitState(ofTable, ofc);
+  let llState = fseInitState(llTable, llc);
+
+  // The last sequence's extra bits: literal length, match length, offset.
+  let nb = LL_EXTRA_BITS[llc];
+  bits |= (litLength[i] & ((1 << nb) - 1)) << count;
+  count += nb;
+  nb = ML_EXTRA_BITS[mlc];
+  if (count + nb > 31) {
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    pos += count >>> 3;
+    bits >>>= count & ~7;
+    count &= 7;
+  }
+  bits |= ((matchLength[i] - MIN_MATCH) & ((1 << nb) - 1)) << count;
+  count += nb;
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  out[pos + 2] = bits >>> 16;
+  out[pos + 3] = bits >>> 24;
+  pos += count >>> 3;
+  bits >>>= count & ~7;
+  count &= 7;
+  let ov = offBase[i];
+  if (ofc > 24) {
+    bits |= (ov & 0xffff) << count;
+    count += 16;
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    pos += count >>> 3;
+    bits >>>= count & ~7;
+    count &= 7;
+    ov >>>= 16;
+    nb = ofc - 16;
+  } else {
+    nb = ofc;
+  }
+  bits |= (ov & ((1 << nb) - 1)) << count;
+  count += nb;
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  out[pos + 2] = bits >>> 16;
+  out[pos + 3] = bits >>> 24;
+  pos += count >>> 3;
+  bits >>>= count & ~7;
+  count &= 7;
+
+  for (i = n - 2; i >= 0; i--) {
+    llc = llCode[i];
+    mlc = mlCode[i];
+    ofc = ofCode[i];
+    // States: offset (≤ 8 bits) and match length (≤ 9), then literal length (≤ 9).
+    nb = (ofState + ofDeltaNb[ofc]) >> 16;
+    bits |= (ofState & ((1 << nb) - 1)) << count;
+    count += nb;
+    ofState = ofStates[(ofState >> nb) + ofDeltaFind[ofc]];
+    nb = (mlState + mlDeltaNb[mlc]) >> 16;
+    bits |= (mlState & ((1 << nb) - 1)) << count;
+    count += nb;
+    mlState = mlStates[(mlState >> nb) + mlDeltaFind[mlc]];
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    pos += count >>> 3;
+    bits >>>= count & ~7;
+    count &= 7;
+    nb = (llState + llDeltaNb[llc]) >> 16;
+    bits |= (llState & ((1 << nb) - 1)) << count;
+    count += nb;
+    llState = llStates[(llState >> nb) + llDeltaFind[llc]];
+
+    // Extra bits: literal length, match length (together ≤ 15 bits but for huge lengths).
+    const llBits = LL_EXTRA_BITS[llc];
+    const mlBits = ML_EXTRA_BITS[mlc];
+    if (llBits + mlBits > 15) {
+      out[pos] = bits;
+      out[pos + 1] = bits >>> 8;
+      out[pos + 2] = bits >>> 16;
+      out[pos + 3] = bits >>> 24;
+      pos += count >>> 3;
+      bits >>>= count & ~7;
+      count &= 7;
+      bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
+      count += llBits;
+      out[pos] = bits;
+      out[pos + 1] = bits >>> 8;
+      out[pos + 2] = bits >>> 16;
+      out[pos + 3] = bits >>> 24;
+      pos += count >>> 3;
+      bits >>>= count & ~7;
+      count &= 7;
+    } else {
+      bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
+      count += llBits;
+    }
+    bits |= ((matchLength[i] - MIN_MATCH) & ((1 << mlBits) - 1)) << count;
+    count += mlBits;
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    pos += count >>> 3;
+    bits >>>= count & ~7;
+    count &= 7;
+
+    ov = offBase[i];
+    if (ofc > 24) {
+      bits |= (ov & 0xffff) << count;
+      count += 16;
+      out[pos] = bits;
+      out[pos + 1] = bits >>> 8;
+      out[pos + 2] = bits >>> 16;
+      out[pos + 3] = bits >>> 24;
+      pos += count >>> 3;
+      bits >>>= count & ~7;
+      count &= 7;
+      ov >>>= 16;
+      nb = ofc - 16;
+    } else {
+      nb = ofc;
+    }
+    bits |= (ov & ((1 << nb) - 1)) << count;
+    count += nb;
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    pos += count >>> 3;
+    bits >>>= count & ~7;
+    count &= 7;
+  }
+
+  // Final states: match length, offset, literal length (read first by the decoder).
+  let log = mlTable.tableLog;
+  bits |= (mlState & ((1 << log) - 1)) << count;
+  count += log;
+  log = ofTable.tableLog;
+  bits |= (ofState & ((1 << log) - 1)) << count;
+  count += log;
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  out[pos + 2] = bits >>> 16;
+  out[pos + 3] = bits >>> 24;
+  pos += count >>> 3;
+  bits >>>= count & ~7;
+  count &= 7;
+  log = llTable.tableLog;
+  bits |= (llState & ((1 << log) - 1)) << count;
+  count += log;
+  bits |= 1 << count;
+  count++;
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  out[pos + 2] = bits >>> 16;
+  out[pos + 3] = bits >>> 24;
+  return pos + ((count + 7) >>> 3);
+}

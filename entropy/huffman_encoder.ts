@@ -1,0 +1,382 @@
+/**
+ * Huffman encoding of literals: building depth-limited code lengths from a histogram, writing the
+ * table description (weights, FSE-compressed or 4-bit direct, RFC 8878 §4.2.1), and encoding one
+ * or four bit streams.
+ *
+ * Codes are canonical as the format requires: within a length, values increase with the symbol;
+ * the longest codes take the lowest values. Symbols are written last to first so that the decoder,
+ * reading the stream backward, meets the first symbol first.
+ *
+ * @module
+ */
+
+import {
+  buildFseEncodeTable,
+  FseEncodeTable,
+  fseInitState,
+  normalizeCounts,
+  optimalTableLog,
+  writeNormalizedCounts,
+} from "./fse_encoder.ts";
+
+/** Largest code length the format allows. */
+export const HUFFMAN_MAX_LENGTH = 11;
+
+/** A Huffman encoding table for byte symbols, reused across blocks. */
+export class HuffmanEncodeTable {
+  /** Code of each symbol (valid where `lengths[s] > 0`). */
+  readonly codes: Uint16Array = new Uint16Array(256);
+  /** Code length of each symbol; 0 = absent. */
+  readonly lengths: Uint8Array = new Uint8Array(256);
+  /** Largest symbol with a code. */
+  maxSymbol = 0;
+  /** Longest code length. */
+  tableLog = 0;
+
+  /** Copies another table. */
+  copyFrom(other: HuffmanEncodeTable): void {
+    this.codes.set(other.codes);
+    this.lengths.set(other.lengths);
+    this.maxSymbol = other.maxSymbol;
+    this.tableLog = other.tableLog;
+  }
+}
+
+// Scratch of buildHuffmanTable (2·256 tree nodes).
+const sortKeys = new Int32Array(256);
+const sortedSymbols = new Uint8Array(256);
+const nodeCount = new Float64Array(512);
+const nodeParent = new Int32Array(512);
+const nodeDepth = new Uint8Array(512);
+const sortedLength = new Uint8Array(256);
+const rankLast = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
+const perLength = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+const nextCode = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+
+/**
+ * Builds `table` for `counts[0..maxSymbol]` (at least two symbols present) with codes of at most
+ * `maxLength` bits.
+ */
+export function buildHuffmanTable(
+  table: HuffmanEncodeTable,
+  counts: Uint32Array,
+  maxSymbol: number,
+  maxLength: number,
+): void {
+  // Symbols present, by decreasing count (ties: lower symbol first).
+  let n = 0;
+  for (let s = 0; s <= maxSymbol; s++) {
+    if (counts[s] !== 0) sortKeys[n++] = counts[s] * 256 + (255 - s);
+  }
+  const keys = sortKeys.subarray(0, n).sort();
+  for (let i = 0; i < n; i++) sortedSymbols[i] = 255 - (keys[n - 1 - i] & 255);
+
+  // Tree by the two-queue method: leaves 0..n-1 in increasing count, internal nodes after them
+  // in creation order, which is also increasing count.
+  for (let i = 0; i < n; i++) nodeCount[i] = counts[sortedSymbols[n - 1 - i]];
+  let leaf = 0;
+  let inner = n;
+  for (let next = n; next < 2 * n - 1; next++) {
+    let a: number, b: number;
+    if (leaf < n && (inner >= next || nodeCount[leaf] <= nodeCount[inner])) a = leaf++;
+    else a = inner++;
+    if (leaf < n && (inner >= next || nodeCount[leaf] <= nodeCount[inner])) b = leaf++;
+    else b = inner++;
+    nodeCount[next] = nodeCount[a] + nodeCount[b];
+    nodeParent[a] = next;
+    nodeParent[b] = next;
+  }
+  const root = 2 * n - 2;
+  nodeDepth[root] = 0;
+  for (let i = root - 1; i >= 0; i--) nodeDepth[i] = nodeDepth[nodeParent[i]] + 1;
+  // sortedLength[i]: length of the i-th most frequent symbol; non-decreasing in i.
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const d = nodeDepth[n - 1 - i];
+    sortedLength[i] = d;
+    if (d > longest) longest = d;
+  }
+  if (longest > maxLength) limitLengths(n, counts, maxLength);
+
+  const lengths = table.lengths;
+  lengths.fill(0);
+  let tableLog = 0;
+  for (let i = 0; i < n; i++) {
+    const len = sortedLength[i];
+    lengths[sortedSymbols[i]] = len;
+    if (len > tableLog) tableLog = len;
+  }
+  assignCanonicalCodes(table, maxSymbol, tableLog);
+}
+
+/**
+ * Caps the code lengths of `sortedLength[0..n)` at `maxLength` and restores a complete code.
+ * Capping overfills the Kraft sum; it is repaid by lengthening the cheapest short codes, choosing
+ * each time the rank whose lengthening repays the largest power of two not above the debt,
+ * unless two codes one rank longer are cheaper (libzstd's `HUF_setMaxHeight` idea).
+ */
+function limitLengths(n: number, counts: Uint32Array, maxLength: number): void {
+  // Debt in units of 2^-maxLength.
+  let debt = 0;
+  const longest = sortedLength[n - 1];
+  for (let i = n - 1; i >= 0 && sortedLength[i] > maxLength; i--) {
+    debt += (1 << (longest - maxLength)) - (1 << (longest - sortedLength[i]));
+    sortedLength[i] = maxLength;
+  }
+  debt >>= longest - maxLength;
+  // rankLast[r]: index of the least frequent symbol of length maxLength - r, or −1.
+  rankLast.fill(-1);
+  for (let i = 0; i < n; i++) {
+    const r = maxLength - sortedLength[i];
+    if (r > 0) rankLast[r] = i;
+  }
+  while (debt > 0) {
+    let r = 32 - Math.clz32(debt); // lengthening a code of rank r repays 2^(r-1)
+    if (r > maxLength) r = maxLength;
+    for (; r > 1; r--) {
+      const high = rankLast[r];
+      const low = rankLast[r - 1];
+      if (high === -1) continue;
+      if (low === -1) break;
+      if (counts[sortedSymbols[high]] <= 2 * counts[sortedSymbols[low]]) break;
+    }
+    while (r <= maxLength && rankLast[r] === -1) r++;
+    const i = rankLast[r];
+    debt -= 1 << (r - 1);
+    sortedLength[i]++;
+    if (rankLast[r - 1] === -1) rankLast[r - 1] = i;
+    if (i === 0 || sortedLength[i - 1] !== maxLength - r) rankLast[r] = -1;
+    else rankLast[r] = i - 1;
+  }
+  // Overshoot: shorten the most frequent codes of maximal length until the code is complete.
+  while (debt < 0) {
+    let i = 0;
+    while (sortedLength[i] !== maxLength) i++;
+    sortedLength[i]--;
+    debt++;
+  }
+}
+
+function assignCanonicalCodes(table: HuffmanEncodeTable, maxSymbol: number, tableLog: number) {
+  const lengths = table.lengths;
+  perLength.fill(0);
+  for (let s = 0; s <= maxSymbol; s++) perLength[lengths[s]]++;
+  let min = 0;
+  for (let len = tableLog; len > 0; len--) {
+    nextCode[len] = min;
+    min = (min + perLength[len]) >>> 1;
+  }
+  const codes = table.codes;
+  for (let s = 0; s <= maxSymbol; s++) {
+    const len = lengths[s];
+    if (len !== 0) codes[s] = nextCode[len]++;
+  }
+  table.maxSymbol = maxSymbol;
+  table.tableLog = tableLog;
+}
+
+/** Size in bytes of coding `counts[0..maxSymbol]` with `table` (streams only, rounded down). */
+export function huffmanEncodedSize(
+  table: HuffmanEncodeTable,
+  counts: Uint32Array,
+  maxSymbol: number,
+): number {
+  const lengths = table.lengths;
+  let bits = 0;
+  for (let s = 0; s <= maxSymbol; s++) bits += counts[s] * lengths[s];
+  return Math.floor(bits / 8);
+}
+
+/** Whether `table` has a code for every symbol present in `counts[0..maxSymbol]`. */
+export function huffmanCanEncode(
+  table: HuffmanEncodeTable,
+  counts: Uint32Array,
+  maxSymbol: number,
+): boolean {
+  if (table.tableLog === 0 || table.maxSymbol < maxSymbol) return false;
+  const lengths = table.lengths;
+  for (let s = 0; s <= maxSymbol; s++) if (counts[s] !== 0 && lengths[s] === 0) return false;
+  return true;
+}
+
+// Scratch of writeHuffmanTable.
+const weights = new Uint8Array(256);
+const weightCounts = new Uint32Array(16);
+const weightNorm = new Int16Array(16);
+const weightTable = new FseEncodeTable();
+
+/**
+ * Writes the description of `table` at `out[pos]` (room for 129 bytes); returns the new position,
+ * or −1 when the table cannot be described (more than 128 weights that FSE does not shrink).
+ */
+export function writeHuffmanTable(table: HuffmanEncodeTable, out: Uint8Array, pos: number): number {
+  const maxSymbol = table.maxSymbol;
+  const tableLog = table.tableLog;
+  const lengths = table.lengths;
+  // The last symbol's weight is implied by the others.
+  const count = maxSymbol;
+  for (let s = 0; s < count; s++) weights[s] = lengths[s] === 0 ? 0 : tableLog + 1 - lengths[s];
+  const compressed = compressWeights(count, out, pos + 1);
+  if (compressed > 1 && compressed < count >>> 1) {
+    out[pos] = compressed;
+    return pos + 1 + compressed;
+  }
+  if (count > 128) return -1;
+  out[pos] = 127 + count;
+  weights[count] = 0;
+  for (let s = 0; s < count; s += 2) out[pos + 1 + (s >>> 1)] = (weights[s] << 4) | weights[s + 1];
+  return pos + 1 + ((count + 1) >>> 1);
+}
+
+/** FSE-compresses `weights[0..count)` at `out[pos]`; returns its size, or 0/1 when unsuitable. */
+function compressWeights(count: number, out: Uint8Array, pos: number): number {
+  if (count <= 1) return 0;
+  weightCounts.fill(0);
+  let maxWeight = 0;
+  for (let i = 0; i < count; i++) {
+    const w = weights[i];
+    weightCounts[w]++;
+    if (w > maxWeight) maxWeight = w;
+  }
+  let largest = 0;
+  for (let w = 0; w <= maxWeight; w++) if (weightCounts[w] > largest) largest = weightCounts[w];
+  if (largest === count) return 1;
+  if (largest === 1) return 0;
+  const log = optimalTableLog(6, count, maxWeight, 2);
+  normalizeCounts(weightNorm, log, weightCounts, count, maxWeight, false);
+  const start = pos;
+  pos = writeNormalizedCounts(out, pos, weightNorm, maxWeight, log);
+  buildFseEncodeTable(weightTable, weightNorm, maxWeight, log);
+  // Two interleaved states; the decoder starts with state 1 on weights[0].
+  const stateTable = weightTable.stateTable;
+  const deltaNbBits = weightTable.deltaNbBits;
+  const deltaFindState = weightTable.deltaFindState;
+  let i = count;
+  let state1: number, state2: number;
+  let bits = 0;
+  let n = 0;
+  if (count & 1) {
+    state1 = fseInitState(weightTable, weights[--i]);
+    state2 = fseInitState(weightTable, weights[--i]);
+    const w = weights[--i];
+    const nb = (state1 + deltaNbBits[w]) >> 16;
+    bits = state1 & ((1 << nb) - 1);
+    n = nb;
+    state1 = stateTable[(state1 >> nb) + deltaFindState[w]];
+  } else {
+    state2 = fseInitState(weightTable, weights[--i]);
+    state1 = fseInitState(weightTable, weights[--i]);
+  }
+  while (i > 0) {
+    let w = weights[--i];
+    let nb = (state2 + deltaNbBits[w]) >> 16;
+    bits |= (state2 & ((1 << nb) - 1)) << n;
+    n += nb;
+    state2 = stateTable[(state2 >> nb) + deltaFindState[w]];
+    w = weights[--i];
+    nb = (state1 + deltaNbBits[w]) >> 16;
+    bits |= (state1 & ((1 << nb) - 1)) << n;
+    n += nb;
+    state1 = stateTable[(state1 >> nb) + deltaFindState[w]];
+    while (n >= 8) {
+      out[pos++] = bits;
+      bits >>>= 8;
+      n -= 8;
+    }
+  }
+  const mask = (1 << log) - 1;
+  bits |= (state2 & mask) << n;
+  n += log;
+  while (n >= 8) {
+    out[pos++] = bits;
+    bits >>>= 8;
+    n -= 8;
+  }
+  bits |= (state1 & mask) << n;
+  n += log;
+  bits |= 1 << n;
+  n++;
+  while (n > 0) {
+    out[pos++] = bits;
+    bits >>>= 8;
+    n -= 8;
+  }
+  return pos - start;
+}
+
+/**
+ * Encodes `src[start, end)` as one bit stream at `out[pos]` (room for the worst case plus 8);
+ * returns the new position.
+ */
+export function encodeHuffmanStream(
+  table: HuffmanEncodeTable,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const codes = table.codes;
+  const lengths = table.lengths;
+  let bits = 0;
+  let n = 0;
+  let i = end;
+  // An odd symbol first, then two per flush: at most 7 + 2·11 bits pending.
+  if ((end - start) & 1) {
+    const s = src[--i];
+    bits = codes[s];
+    n = lengths[s];
+  }
+  while (i > start) {
+    let s = src[--i];
+    bits |= codes[s] << n;
+    n += lengths[s];
+    s = src[--i];
+    bits |= codes[s] << n;
+    n += lengths[s];
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    out[pos + 2] = bits >>> 16;
+    out[pos + 3] = bits >>> 24;
+    const k = n >>> 3;
+    pos += k;
+    bits >>>= k << 3;
+    n &= 7;
+  }
+  // End mark: the highest set bit of the last byte.
+  bits |= 1 << n;
+  n++;
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  return pos + ((n + 7) >>> 3);
+}
+
+/**
+ * Encodes `src[start, end)` as four streams with their 6-byte jump table at `out[pos]`; returns
+ * the new position.
+ */
+export function encodeHuffman4Streams(
+  table: HuffmanEncodeTable,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const segment = (end - start + 3) >>> 2;
+  const jump = pos;
+  pos += 6;
+  let from = start;
+  for (let k = 0; k < 4; k++) {
+    const to = k < 3 ? from + segment : end;
+    const streamStart = pos;
+    pos = encodeHuffmanStream(table, src, from, to, out, pos);
+    if (k < 3) {
+      const size = pos - streamStart;
+      out[jump + 2 * k] = size;
+      out[jump + 2 * k + 1] = size >>> 8;
+    }
+    from = to;
+  }
+  return pos;
+}

@@ -1,0 +1,173 @@
+/**
+ * The "fast" strategy (level 1 and the negative levels): one hash table, one candidate per
+ * position, the repeat offset tried two positions ahead, and a step that grows while nothing
+ * matches (`targetLength` sets the starting step: the negative levels' acceleration).
+ *
+ * The search is pipelined as libzstd's `ZSTD_compressBlock_fast_noDict_generic`: positions are
+ * visited in pairs (ip0, ip1 = ip0 + 1), the hash of the next position computed before the
+ * current one is compared, so that the loads of one position overlap the compare of the other.
+ *
+ * @module
+ */
+
+import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { countMatch, hash4, hashLong, type MatchState, windowLow } from "./match_state.ts";
+
+// Positions between step increases: libzstd's kSearchStrength (8), halved because the step
+// applies to pairs of positions.
+const STEP_INCREASE_EVERY = 1 << 7;
+
+const NO_MATCH = 0;
+const REPEAT_MATCH = 1;
+const NEW_MATCH = 2;
+
+/** Block compressor of the fast strategy. */
+export function compressBlockFast(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  const params = ms.params;
+  const hashLog = params.hashLog;
+  const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
+  const stepSize = params.targetLength + (params.targetLength === 0 ? 1 : 0) + 1;
+  const table = ms.hashTable;
+  const base = ms.base;
+  const view = ms.view;
+  const low = windowLow(params.windowLog, end);
+  const ilimit = end - 8;
+
+  let anchor = start;
+  let ip0 = start;
+  if (ip0 === low) ip0++;
+  let rep1 = rep[0];
+  let rep2 = rep[1];
+  let saved1 = 0;
+  let saved2 = 0;
+  {
+    const maxRep = ip0 - windowLow(params.windowLog, ip0);
+    if (rep2 > maxRep) {
+      saved2 = rep2;
+      rep2 = 0;
+    }
+    if (rep1 > maxRep) {
+      saved1 = rep1;
+      rep1 = 0;
+    }
+  }
+
+  for (;;) {
+    let step = stepSize;
+    let nextStep = ip0 + STEP_INCREASE_EVERY;
+    let ip1 = ip0 + 1;
+    let ip2 = ip0 + step;
+    let ip3 = ip2 + 1;
+    if (ip3 >= ilimit) break;
+    let hash0 = mls === 4 ? hash4(view, ip0, hashLog) : hashLong(view, ip0, hashLog, mls);
+    let hash1 = mls === 4 ? hash4(view, ip1, hashLog) : hashLong(view, ip1, hashLog, mls);
+    let matchIndex = table[hash0];
+    let current0 = ip0;
+    let found = NO_MATCH;
+    let match0 = 0;
+    do {
+      const repValue = view.getInt32(ip2 - rep1, true);
+      current0 = ip0;
+      table[hash0] = ip0 + base;
+      if (rep1 > 0 && view.getInt32(ip2, true) === repValue) {
+        table[hash1] = ip1 + base;
+        found = REPEAT_MATCH;
+        ip0 = ip2;
+        break;
+      }
+      match0 = matchIndex - base;
+      if (match0 >= low && view.getInt32(ip0, true) === view.getInt32(match0, true)) {
+        table[hash1] = ip1 + base;
+        found = NEW_MATCH;
+        break;
+      }
+      matchIndex = table[hash1];
+      hash0 = hash1;
+      hash1 = mls === 4 ? hash4(view, ip2, hashLog) : hashLong(view, ip2, hashLog, mls);
+      ip0 = ip1;
+      ip1 = ip2;
+      ip2 = ip3;
+
+      current0 = ip0;
+      table[hash0] = ip0 + base;
+      match0 = matchIndex - base;
+      if (match0 >= low && view.getInt32(ip0, true) === view.getInt32(match0, true)) {
+        // The next position's entry is safe to write only if the search resumes after it.
+        if (step <= 4) table[hash1] = ip1 + base;
+        found = NEW_MATCH;
+        break;
+      }
+      matchIndex = table[hash1];
+      hash0 = hash1;
+      hash1 = mls === 4 ? hash4(view, ip2, hashLog) : hashLong(view, ip2, hashLog, mls);
+      ip0 = ip1;
+      ip1 = ip2;
+      ip2 = ip0 + step;
+      ip3 = ip1 + step;
+      if (ip2 >= nextStep) {
+        step++;
+        nextStep += STEP_INCREASE_EVERY;
+      }
+    } while (ip3 < ilimit);
+    if (found === NO_MATCH) break;
+
+    let offBase: number;
+    let length: number;
+    if (found === REPEAT_MATCH) {
+      match0 = ip0 - rep1;
+      const back = src[ip0 - 1] === src[match0 - 1] ? 1 : 0;
+      ip0 -= back;
+      match0 -= back;
+      offBase = 1;
+      length = 4 + back;
+    } else {
+      rep2 = rep1;
+      rep1 = ip0 - match0;
+      offBase = rep1 + 3;
+      length = 4;
+      while (ip0 > anchor && match0 > low && src[ip0 - 1] === src[match0 - 1]) {
+        ip0--;
+        match0--;
+        length++;
+      }
+    }
+    length += countMatch(view, src, ip0 + length, match0 + length, end);
+    storeSequence(seqs, src, anchor, ip0 - anchor, offBase, length);
+    ip0 += length;
+    anchor = ip0;
+
+    if (ip0 <= ilimit) {
+      // Fill the table at two positions inside the match, then take immediate repeat matches.
+      const p = current0 + 2;
+      table[mls === 4 ? hash4(view, p, hashLog) : hashLong(view, p, hashLog, mls)] = p + base;
+      const q = ip0 - 2;
+      table[mls === 4 ? hash4(view, q, hashLog) : hashLong(view, q, hashLog, mls)] = q + base;
+      if (rep2 > 0) {
+        while (ip0 <= ilimit && view.getInt32(ip0, true) === view.getInt32(ip0 - rep2, true)) {
+          const repLength = countMatch(view, src, ip0 + 4, ip0 + 4 - rep2, end) + 4;
+          const t = rep2;
+          rep2 = rep1;
+          rep1 = t;
+          table[mls === 4 ? hash4(view, ip0, hashLog) : hashLong(view, ip0, hashLog, mls)] = ip0 +
+            base;
+          ip0 += repLength;
+          storeSequence(seqs, src, anchor, 0, 1, repLength);
+          anchor = ip0;
+        }
+      }
+    }
+  }
+
+  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
+  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
+  rep[0] = rep1 !== 0 ? rep1 : saved1;
+  rep[1] = rep2 !== 0 ? rep2 : saved2;
+  return end - anchor;
+}

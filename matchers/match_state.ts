@@ -1,0 +1,135 @@
+/**
+ * What every match finder shares: the match state (hash tables and window bounds), the block
+ * compressor signature, hashing of 4 to 8 bytes, and forward match counting.
+ *
+ * Positions in the tables are absolute: `index = position in src + base`. Every compression
+ * (and every stream) starts `base` above everything already in the tables, so stale entries fall
+ * below the window and are rejected by the ordinary bounds test; tables are reused without
+ * clearing, and cleared only when the indices would leave int32 range.
+ *
+ * @module
+ */
+
+import type { CompressionParameters } from "../encoder/params.ts";
+import type { SeqStore } from "../encoder/seq_store.ts";
+
+/**
+ * A block compressor: finds the sequences of `src[start, end)` into `seqs`, using and updating
+ * the repeat offsets `rep` (rep[0], rep[1]; 0 marks an offset that is not usable). Bytes of `src`
+ * before `start` are history. Returns the number of trailing literals (from `end - n` to `end`),
+ * which the caller appends.
+ */
+export type BlockCompressor = (
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+) => number;
+
+// Largest index before the tables are cleared: keeps `index + window` inside int32.
+const INDEX_LIMIT = 1 << 30;
+// Tables up to this many entries are kept between compressions; larger ones are dropped.
+const KEEP_ENTRIES = 1 << 20;
+
+let pooledHash = new Int32Array(0);
+let pooledChain = new Int32Array(0);
+let pooledNext = 1;
+
+/** Match-finder state of one compression. */
+export class MatchState {
+  /** Parameters in force. */
+  params: CompressionParameters;
+  /** Main hash table (`1 << hashLog` entries). */
+  hashTable: Int32Array;
+  /** Second table: dfast's short hash, the hash chains of lazy strategies (`1 << chainLog`). */
+  chainTable: Int32Array;
+  /** Table index of src[0]. */
+  base = 0;
+  /** View on src for word reads. */
+  view: DataView;
+  /** Source of this compression. */
+  src: Uint8Array;
+  /** First position not yet inserted in the tables (lazy strategies). */
+  nextToUpdate = 0;
+
+  constructor(params: CompressionParameters, src: Uint8Array) {
+    this.params = params;
+    this.src = src;
+    this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const hashSize = 1 << params.hashLog;
+    const chainSize = params.strategy === 1 ? 0 : 1 << params.chainLog;
+    if (pooledNext + src.length + 1 >= INDEX_LIMIT) {
+      pooledHash.fill(0);
+      pooledChain.fill(0);
+      pooledNext = 1;
+    }
+    // Every table entry from earlier compressions is below this base, hence outside the window.
+    this.base = pooledNext;
+    pooledNext += src.length + 1;
+    if (hashSize <= KEEP_ENTRIES) {
+      if (pooledHash.length < hashSize) pooledHash = new Int32Array(hashSize);
+      this.hashTable = pooledHash;
+    } else {
+      this.hashTable = new Int32Array(hashSize);
+    }
+    if (chainSize <= KEEP_ENTRIES) {
+      if (pooledChain.length < chainSize) pooledChain = new Int32Array(chainSize);
+      this.chainTable = pooledChain;
+    } else {
+      this.chainTable = new Int32Array(chainSize);
+    }
+  }
+}
+
+/** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */
+export function windowLow(windowLog: number, end: number): number {
+  const low = end - (1 << windowLog);
+  return low > 0 ? low : 0;
+}
+
+/**
+ * Length of the common prefix of `src[a..]` and `src[b..]` (b < a), not reading at or past
+ * `end`. Compares four bytes at a time.
+ */
+export function countMatch(
+  view: DataView,
+  src: Uint8Array,
+  a: number,
+  b: number,
+  end: number,
+): number {
+  const start = a;
+  const end4 = end - 3;
+  while (a < end4) {
+    const diff = view.getInt32(a, true) ^ view.getInt32(b, true);
+    if (diff !== 0) return a - start + ((31 - Math.clz32(diff & -diff)) >>> 3);
+    a += 4;
+    b += 4;
+  }
+  while (a < end && src[a] === src[b]) {
+    a++;
+    b++;
+  }
+  return a - start;
+}
+
+const PRIME_LOW = 0x9e3779b1 | 0;
+const PRIME_HIGH = 0x85ebca77 | 0;
+
+/** Hash of the 4 bytes at `p` to `hashLog` bits. */
+export function hash4(view: DataView, p: number, hashLog: number): number {
+  return Math.imul(view.getInt32(p, true), PRIME_LOW) >>> (32 - hashLog);
+}
+
+/**
+ * Hash of the `mls` bytes at `p` (5 to 8) to `hashLog` bits: the first four bytes and the next
+ * `mls - 4`, each multiplied by its own odd constant. Reads 8 bytes: callers stay 8 bytes before
+ * the end of src.
+ */
+export function hashLong(view: DataView, p: number, hashLog: number, mls: number): number {
+  const high = view.getInt32(p + 4, true) << ((8 - mls) << 3);
+  return (Math.imul(view.getInt32(p, true), PRIME_LOW) ^ Math.imul(high, PRIME_HIGH)) >>>
+    (32 - hashLog);
+}

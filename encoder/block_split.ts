@@ -12,7 +12,7 @@
  * @module
  */
 
-import { Strategy } from "./params.ts";
+import type { Strategy } from "./params.ts";
 
 const FULL_BLOCK = 128 * 1024;
 const CHUNK_SIZE = 8 * 1024;

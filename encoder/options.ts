@@ -13,7 +13,7 @@ import {
   levelParameters,
   MAX_LEVEL,
   MIN_LEVEL,
-  Strategy,
+  type Strategy,
   STRATEGY_NAMES,
 } from "./params.ts";
 

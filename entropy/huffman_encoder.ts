@@ -326,6 +326,12 @@ export function encodeHuffmanStream(
     const s = src[--i];
     bits = codes[s];
     n = lengths[s];
+    out[pos] = bits;
+    out[pos + 1] = bits >>> 8;
+    const k = n >>> 3;
+    pos += k;
+    bits >>>= k << 3;
+    n &= 7;
   }
   while (i > start) {
     let s = src[--i];

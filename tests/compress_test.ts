@@ -1,0 +1,222 @@
+/**
+ * The encoder against libzstd: every frame we write at levels -7..4 must decode to the exact
+ * input with libzstd in-process, with the zstd CLI and with our decoder; sizes are checked
+ * against libzstd's at the same level, measured in the same run.
+ */
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { compress, decompress } from "../mod.ts";
+import {
+  concat,
+  DECODECORPUS_DIR,
+  nativeCompress,
+  nativeDecompress,
+  randomBytes,
+  readBytes,
+  rng,
+  sameBytes,
+  textLike,
+  zstdCli,
+} from "./helpers.ts";
+
+const LEVELS = [-7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4];
+
+/** The decodecorpus originals (the content of each .zst). */
+function corpusFiles(): Uint8Array[] {
+  return readdirSync(DECODECORPUS_DIR)
+    .filter((f) => /^z\d+$/.test(f))
+    .sort()
+    .map((f) => readBytes(DECODECORPUS_DIR + f));
+}
+
+/** Checks one frame with libzstd in-process and our decoder. */
+function checkFrame(frame: Uint8Array, original: Uint8Array, what: string): void {
+  assert.ok(sameBytes(nativeDecompress(frame), original), `libzstd: ${what}`);
+  assert.ok(sameBytes(decompress(frame), original), `ours: ${what}`);
+}
+
+/**
+ * Checks many frames with one run of the zstd CLI (it decodes concatenated frames). The frames go
+ * through a file: a large input and a large output on pipes can deadlock a synchronous child.
+ */
+function checkFramesWithCli(frames: Uint8Array[], originals: Uint8Array[], what: string): void {
+  const dir = mkdtempSync(join(tmpdir(), "zstd-test-"));
+  try {
+    const path = join(dir, "frames.zst");
+    writeFileSync(path, concat(frames));
+    const out = execFileSync("zstd", ["-d", "-c", "-q", path], { maxBuffer: 1 << 30 });
+    const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    assert.ok(sameBytes(bytes, concat(originals)), `zstd CLI: ${what}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("compress: interoperability", () => {
+  const files = corpusFiles();
+
+  it("every level from -7 to 4 on every decodecorpus file", () => {
+    for (const level of LEVELS) {
+      const frames = files.map((f) => compress(f, { level }));
+      frames.forEach((frame, i) => checkFrame(frame, files[i], `level ${level}, file ${i}`));
+      checkFramesWithCli(frames, files, `level ${level}`);
+    }
+  });
+
+  it("generated inputs: empty, 1 byte, all-zero, random, text, sizes around 128 KiB", () => {
+    const inputs: [string, Uint8Array][] = [
+      ["empty", new Uint8Array(0)],
+      ["1 byte", new Uint8Array([42])],
+      ["all-zero 1 MiB", new Uint8Array(1 << 20)],
+      ["random 1 MiB", randomBytes(1 << 20, 3)],
+      ["text 10 MiB", textLike(10 << 20, 5)],
+    ];
+    for (const size of [131071, 131072, 131073, 262143, 262144, 262145, 393216 + 7]) {
+      inputs.push([`text ${size}`, textLike(size, size)]);
+    }
+    for (const level of LEVELS) {
+      const frames: Uint8Array[] = [];
+      for (const [name, data] of inputs) {
+        const frame = compress(data, { level });
+        checkFrame(frame, data, `${name} at level ${level}`);
+        frames.push(frame);
+      }
+      checkFramesWithCli(frames, inputs.map((i) => i[1]), `generated inputs at level ${level}`);
+    }
+  });
+
+  it("seeded random inputs: skewed alphabets, runs and repeats, at random levels", () => {
+    const r = rng(2024);
+    for (let trial = 0; trial < 400; trial++) {
+      const size = 1 + Math.floor(r() ** 2 * 300_000);
+      const alphabet = 1 + Math.floor(r() * 256);
+      const skew = r() * 8;
+      const data = new Uint8Array(size);
+      for (let i = 0; i < size; i++) {
+        if (i > 16 && r() < 0.3) {
+          // Copy a run from earlier: matches of every length and distance.
+          const len = Math.min(size - i, 3 + Math.floor(r() ** 3 * 200));
+          const from = Math.floor(r() * (i - 1));
+          for (let k = 0; k < len; k++) data[i + k] = data[from + k];
+          i += len - 1;
+        } else {
+          data[i] = Math.floor(r() ** skew * alphabet);
+        }
+      }
+      const level = LEVELS[Math.floor(r() * LEVELS.length)];
+      checkFrame(compress(data, { level }), data, `trial ${trial}, level ${level}`);
+    }
+  });
+
+  it("checksums and unknown content size", () => {
+    const data = textLike(300_000, 9);
+    for (const level of [-3, 1, 3]) {
+      for (const checksum of [false, true]) {
+        for (const contentSize of [false, true]) {
+          const frame = compress(data, { level, checksum, contentSize });
+          assert.equal((frame[4] & 4) !== 0, checksum);
+          checkFrame(frame, data, `level ${level} checksum ${checksum} size ${contentSize}`);
+          checkFramesWithCli([frame], [data], `level ${level} checksum ${checksum}`);
+        }
+      }
+    }
+    // A corrupted checksummed frame is rejected by libzstd: the checksum is really XXH64.
+    const frame = compress(data, { checksum: true });
+    frame[frame.length - 1] ^= 1;
+    assert.throws(() => nativeDecompress(frame));
+  });
+
+  it("parameter overrides produce valid frames", () => {
+    const data = textLike(500_000, 11);
+    const variants = [
+      { level: 1, windowLog: 10 },
+      { level: 1, hashLog: 6, minMatch: 4 },
+      { level: 3, chainLog: 6, hashLog: 20 },
+      { level: 2, strategy: "dfast" as const, minMatch: 7 },
+      { level: 3, strategy: "fast" as const, targetLength: 9 },
+      { level: 4, windowLog: 17 },
+    ];
+    for (const options of variants) {
+      const frame = compress(data, options);
+      checkFrame(frame, data, JSON.stringify(options));
+    }
+  });
+});
+
+describe("compress: determinism", () => {
+  it("compressing twice gives identical bytes", () => {
+    const data = textLike(700_000, 13);
+    for (const level of [-5, 1, 2, 3, 4]) {
+      assert.ok(sameBytes(compress(data, { level }), compress(data, { level })), `level ${level}`);
+    }
+  });
+
+  it("Deno and Bun give identical bytes", () => {
+    const script = new URL("../tools/compress_digests.ts", import.meta.url).pathname;
+    const deno = new URL("../node_modules/deno/deno", import.meta.url).pathname;
+    const bun = new URL("../node_modules/bun/bin/bun.exe", import.meta.url).pathname;
+    const opts = { maxBuffer: 1 << 24, encoding: "utf8" as const };
+    const fromDeno = execFileSync(deno, ["run", "-A", script], opts);
+    const fromBun = execFileSync(bun, [script], opts);
+    assert.ok(fromDeno.length > 100);
+    assert.equal(fromBun, fromDeno);
+  });
+});
+
+describe("compress: ratio against libzstd", () => {
+  it("per level, total size over the decodecorpus files is within 1% of libzstd's", () => {
+    const files = corpusFiles();
+    const rows: string[] = [];
+    for (const level of LEVELS) {
+      let ours = 0;
+      let theirs = 0;
+      for (const f of files) {
+        ours += compress(f, { level }).length;
+        // libzstd in-process reads level -1 as "default"; the CLI spells it --fast=1.
+        theirs += level === -1 ? zstdCli(["-c", "-q", "--fast=1"], f).length : nativeCompress(
+          f,
+          level,
+        ).length;
+      }
+      rows.push(`${level}: ${ours} / ${theirs} = ${(ours / theirs).toFixed(4)}`);
+      assert.ok(ours <= theirs * 1.01, `level ${level}: ${ours} > 1.01 × ${theirs}\n${rows}`);
+    }
+    console.log("compressed size over libzstd's:\n  " + rows.join("\n  "));
+  });
+});
+
+describe("compress: argument checks", () => {
+  const data = new Uint8Array(10);
+  it("rejects inputs that are not bytes", () => {
+    assert.throws(() => compress("abc" as unknown as Uint8Array), TypeError);
+    assert.throws(() => compress(null as unknown as Uint8Array), TypeError);
+    assert.throws(() => compress([1, 2] as unknown as Uint8Array), TypeError);
+  });
+  it("rejects bad options", () => {
+    for (const level of [23, -8, 1.5, NaN, Infinity]) {
+      assert.throws(() => compress(data, { level }), RangeError, `level ${level}`);
+    }
+    assert.throws(() => compress(data, { level: "3" as unknown as number }), TypeError);
+    assert.throws(() => compress(data, { checksum: 1 as unknown as boolean }), TypeError);
+    assert.throws(
+      () => compress(data, { strategy: "turbo" as unknown as "fast" }),
+      RangeError,
+    );
+    assert.throws(() => compress(data, { windowLog: 9 }), RangeError);
+    assert.throws(() => compress(data, { hashLog: 31 }), RangeError);
+    assert.throws(() => compress(data, { minMatch: 8 }), RangeError);
+    assert.throws(() => compress(data, { targetLength: -1 }), RangeError);
+    assert.throws(() => compress(data, 5 as unknown as object), TypeError);
+  });
+  it("accepts a Buffer-like subarray and level 0 as the default", () => {
+    const big = textLike(5000, 2);
+    const view = big.subarray(100, 4100);
+    assert.ok(sameBytes(decompress(compress(view)), view));
+    assert.ok(sameBytes(compress(view, { level: 0 }), compress(view, { level: 3 })));
+  });
+});

@@ -13,7 +13,7 @@
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
 import { type BlockCompressor, MatchState } from "../matchers/match_state.ts";
-import { compressLiterals, LiteralsState, minGain } from "./literals.ts";
+import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
 import { appendLiterals, BLOCK_SIZE_MAX, SeqStore } from "./seq_store.ts";
 import { compressSequences, sequencesNeedRawBlock, SequencesState } from "./sequences.ts";
@@ -24,7 +24,25 @@ class EntropyState {
   readonly sequences: SequencesState = new SequencesState();
   /** Repeat offsets 1..3 as the decoder will hold them. */
   readonly rep: Int32Array = Int32Array.of(1, 4, 8);
+
+  /** The state at the start of a frame. */
+  reset(): void {
+    this.literals.repeat = Repeat.None;
+    this.sequences.llRepeat = Repeat.None;
+    this.sequences.ofRepeat = Repeat.None;
+    this.sequences.mlRepeat = Repeat.None;
+    this.rep[0] = 1;
+    this.rep[1] = 4;
+    this.rep[2] = 8;
+  }
 }
+
+/**
+ * Working memory of one-shot compressions, kept between calls: fresh buffers cost page faults
+ * that, on a 1 MiB input, took as long as compressing it. `compress` is synchronous, so one
+ * set serves every call; streams own theirs.
+ */
+let pool: { seqs: SeqStore; out: Uint8Array; a: EntropyState; b: EntropyState } | null = null;
 
 // Block compressors by strategy. Strategies above dfast are not implemented yet: they run the
 // dfast compressor, which produces valid frames at dfast's ratio.
@@ -55,20 +73,38 @@ export class BlockEncoder {
   readonly blockSize: number;
   /** Output of the last {@linkcode encode}: block header and body. */
   readonly out: Uint8Array;
-  #prev = new EntropyState();
-  #next = new EntropyState();
+  #prev: EntropyState;
+  #next: EntropyState;
   #compressor: BlockCompressor;
   #literalsDisabled: boolean;
   #firstBlock = true;
 
-  constructor(params: CompressionParameters, src: Uint8Array) {
+  /** `pooled`: use the shared working memory of one-shot compression. */
+  constructor(params: CompressionParameters, src: Uint8Array, pooled: boolean) {
     this.params = params;
     this.ms = new MatchState(params, src);
     this.blockSize = Math.min(BLOCK_SIZE_MAX, 2 ** params.windowLog);
-    this.seqs = new SeqStore(this.blockSize);
-    // Room for a compressed attempt that overshoots: stores past the end are dropped, and
-    // such an attempt is discarded for a raw block anyway.
-    this.out = new Uint8Array(2 * this.blockSize + 1024);
+    if (pooled) {
+      pool ??= {
+        seqs: new SeqStore(BLOCK_SIZE_MAX),
+        out: new Uint8Array(2 * BLOCK_SIZE_MAX + 1024),
+        a: new EntropyState(),
+        b: new EntropyState(),
+      };
+      this.seqs = pool.seqs;
+      this.out = pool.out;
+      this.#prev = pool.a;
+      this.#next = pool.b;
+      this.#prev.reset();
+      this.#next.reset();
+    } else {
+      this.seqs = new SeqStore(this.blockSize);
+      // Room for a compressed attempt that overshoots: stores past the end are dropped, and
+      // such an attempt is discarded for a raw block anyway.
+      this.out = new Uint8Array(2 * this.blockSize + 1024);
+      this.#prev = new EntropyState();
+      this.#next = new EntropyState();
+    }
     this.#compressor = COMPRESSORS[params.strategy];
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
     this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;

@@ -10,14 +10,19 @@ import { optimalBlockSize } from "./block_split.ts";
 import { writeFrameHeader } from "./frame.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
 
+// Largest output buffer kept between calls.
+const KEEP_OUTPUT = 8 << 20;
+let pooledOutput = new Uint8Array(64 * 1024);
+
 /** Compresses `src` into one frame. */
 export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions): Uint8Array {
   const n = src.length;
   const params = options.params;
-  const encoder = new BlockEncoder(params, src);
+  const encoder = new BlockEncoder(params, src, true);
   const blockSize = encoder.blockSize;
-  // A first guess of the output size; grown by half when a block does not fit.
-  let out = new Uint8Array(Math.min(n, 1 << 20) + 64);
+  // Blocks gather in a buffer kept between calls (grown by half when a block does not fit);
+  // the result is one exact-size copy.
+  let out = pooledOutput;
   let pos = writeFrameHeader(
     out,
     0,
@@ -35,6 +40,7 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
       const grown = new Uint8Array(Math.max(pos + written + 4, out.length + (out.length >>> 1)));
       grown.set(out.subarray(0, pos));
       out = grown;
+      if (out.length <= KEEP_OUTPUT) pooledOutput = out;
     }
     out.set(encoder.out.subarray(0, written), pos);
     pos += written;
@@ -48,5 +54,5 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
     out[pos++] = digest >>> 16;
     out[pos++] = digest >>> 24;
   }
-  return pos === out.length ? out : out.slice(0, pos);
+  return out.slice(0, pos);
 }

@@ -8,7 +8,7 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
-import { countMatch, hash4, hashLong, type MatchState, windowLow } from "./match_state.ts";
+import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW, windowLow } from "./match_state.ts";
 
 // Positions between step increases (libzstd's kSearchStrength).
 const STEP_INCREASE_EVERY = 1 << 8;
@@ -32,6 +32,11 @@ export function compressBlockDoubleFast(
   const view = ms.view;
   const low = windowLow(params.windowLog, end);
   const ilimit = end - 8;
+  const shiftL = 32 - hashLogL;
+  const shiftS = 32 - hashLogS;
+  // The short hash covers `mls` bytes: the first word, and the next mls − 4 bytes shifted up.
+  const shortIsWord = mls === 4;
+  const shortShift = (8 - mls) << 3;
 
   let anchor = start;
   let ip = start;
@@ -57,7 +62,10 @@ export function compressBlockDoubleFast(
     let nextStep = ip + STEP_INCREASE_EVERY;
     let ip1 = ip + step;
     if (ip1 > ilimit) break;
-    let hashL0 = hashLong(view, ip, hashLogL, 8);
+    // The 8 bytes at ip as two words, reused by the hashes and the match tests.
+    let lo0 = view.getInt32(ip, true);
+    let hi0 = view.getInt32(ip + 4, true);
+    let hashL0 = (Math.imul(lo0, PRIME_LOW) ^ Math.imul(hi0, PRIME_HIGH)) >>> shiftL;
     let indexL0 = longTable[hashL0];
     let current = ip;
     let length = 0;
@@ -66,25 +74,30 @@ export function compressBlockDoubleFast(
 
     search: {
       do {
-        const hashS0 = mls === 4 ? hash4(view, ip, hashLogS) : hashLong(view, ip, hashLogS, mls);
+        const mixedLow = Math.imul(lo0, PRIME_LOW);
+        const hashS0 = shortIsWord
+          ? mixedLow >>> shiftS
+          : (mixedLow ^ Math.imul(hi0 << shortShift, PRIME_HIGH)) >>> shiftS;
         const indexS0 = shortTable[hashS0];
         current = ip;
         longTable[hashL0] = shortTable[hashS0] = ip + base;
 
         // Repeat offset at ip + 1.
-        if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === view.getInt32(ip + 1, true)) {
+        if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo0 >>> 8) | (hi0 << 24))) {
           length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
           ip++;
           storeSequence(seqs, src, anchor, ip - anchor, 1, length);
           break search;
         }
 
-        hashL1 = hashLong(view, ip1, hashLogL, 8);
+        const lo1 = view.getInt32(ip1, true);
+        const hi1 = view.getInt32(ip1 + 4, true);
+        hashL1 = (Math.imul(lo1, PRIME_LOW) ^ Math.imul(hi1, PRIME_HIGH)) >>> shiftL;
         // Long match at ip.
         let matchL = indexL0 - base;
         if (
-          matchL >= low && view.getInt32(matchL, true) === view.getInt32(ip, true) &&
-          view.getInt32(matchL + 4, true) === view.getInt32(ip + 4, true)
+          matchL >= low && view.getInt32(matchL, true) === lo0 &&
+          view.getInt32(matchL + 4, true) === hi0
         ) {
           length = countMatch(view, src, ip + 8, matchL + 8, end) + 8;
           offset = ip - matchL;
@@ -99,13 +112,13 @@ export function compressBlockDoubleFast(
         const indexL1 = longTable[hashL1];
         // Short match at ip: look for a long one at ip + 1 before settling.
         let matchS = indexS0 - base;
-        if (matchS >= low && view.getInt32(matchS, true) === view.getInt32(ip, true)) {
+        if (matchS >= low && view.getInt32(matchS, true) === lo0) {
           length = countMatch(view, src, ip + 4, matchS + 4, end) + 4;
           offset = ip - matchS;
           const matchL1 = indexL1 - base;
           if (
-            matchL1 > low && view.getInt32(matchL1, true) === view.getInt32(ip1, true) &&
-            view.getInt32(matchL1 + 4, true) === view.getInt32(ip1 + 4, true)
+            matchL1 > low && view.getInt32(matchL1, true) === lo1 &&
+            view.getInt32(matchL1 + 4, true) === hi1
           ) {
             const length1 = countMatch(view, src, ip1 + 8, matchL1 + 8, end) + 8;
             if (length1 > length) {
@@ -129,6 +142,8 @@ export function compressBlockDoubleFast(
         }
         ip = ip1;
         ip1 += step;
+        lo0 = lo1;
+        hi0 = hi1;
         hashL0 = hashL1;
         indexL0 = indexL1;
       } while (ip1 <= ilimit);
@@ -150,23 +165,44 @@ export function compressBlockDoubleFast(
     if (ip <= ilimit) {
       // Complementary insertions inside the match, then immediate repeat matches.
       const p = current + 2;
-      longTable[hashLong(view, p, hashLogL, 8)] = p + base;
-      longTable[hashLong(view, ip - 2, hashLogL, 8)] = ip - 2 + base;
-      shortTable[mls === 4 ? hash4(view, p, hashLogS) : hashLong(view, p, hashLogS, mls)] = p +
-        base;
-      const q = ip - 1;
-      shortTable[mls === 4 ? hash4(view, q, hashLogS) : hashLong(view, q, hashLogS, mls)] = q +
-        base;
-      while (
-        ip <= ilimit && rep2 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep2, true)
-      ) {
+      let lo = view.getInt32(p, true);
+      let hi = view.getInt32(p + 4, true);
+      let mixed = Math.imul(lo, PRIME_LOW);
+      longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = p + base;
+      shortTable[
+        shortIsWord
+          ? mixed >>> shiftS
+          : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+      ] = p + base;
+      const q = ip - 2;
+      lo = view.getInt32(q, true);
+      hi = view.getInt32(q + 4, true);
+      mixed = Math.imul(lo, PRIME_LOW);
+      longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = q + base;
+      // ip − 1 for the short table: its words are those at q shifted by one byte.
+      lo = (lo >>> 8) | (hi << 24);
+      hi = (hi >>> 8) | (src[ip + 6] << 24);
+      mixed = Math.imul(lo, PRIME_LOW);
+      shortTable[
+        shortIsWord
+          ? mixed >>> shiftS
+          : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+      ] = q + 1 + base;
+      while (ip <= ilimit && rep2 > 0) {
+        lo = view.getInt32(ip, true);
+        if (lo !== view.getInt32(ip - rep2, true)) break;
         const repLength = countMatch(view, src, ip + 4, ip + 4 - rep2, end) + 4;
         const t = rep2;
         rep2 = rep1;
         rep1 = t;
-        shortTable[mls === 4 ? hash4(view, ip, hashLogS) : hashLong(view, ip, hashLogS, mls)] = ip +
-          base;
-        longTable[hashLong(view, ip, hashLogL, 8)] = ip + base;
+        hi = view.getInt32(ip + 4, true);
+        mixed = Math.imul(lo, PRIME_LOW);
+        shortTable[
+          shortIsWord
+            ? mixed >>> shiftS
+            : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+        ] = ip + base;
+        longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = ip + base;
         storeSequence(seqs, src, anchor, 0, 1, repLength);
         ip += repLength;
         anchor = ip;

@@ -11,7 +11,7 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
-import { countMatch, hash4, hashLong, type MatchState, windowLow } from "./match_state.ts";
+import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW, windowLow } from "./match_state.ts";
 
 // Positions between step increases: libzstd's kSearchStrength (8), halved because the step
 // applies to pairs of positions.
@@ -39,6 +39,10 @@ export function compressBlockFast(
   const view = ms.view;
   const low = windowLow(params.windowLog, end);
   const ilimit = end - 8;
+  // Hash of `mls` bytes: the first word, and the next mls − 4 bytes shifted up.
+  const shift = 32 - hashLog;
+  const shortIsWord = mls === 4;
+  const highShift = (8 - mls) << 3;
 
   let anchor = start;
   let ip0 = start;
@@ -66,8 +70,14 @@ export function compressBlockFast(
     let ip2 = ip0 + step;
     let ip3 = ip2 + 1;
     if (ip3 >= ilimit) break;
-    let hash0 = mls === 4 ? hash4(view, ip0, hashLog) : hashLong(view, ip0, hashLog, mls);
-    let hash1 = mls === 4 ? hash4(view, ip1, hashLog) : hashLong(view, ip1, hashLog, mls);
+    let hash0 = shortIsWord
+      ? Math.imul(view.getInt32(ip0, true), PRIME_LOW) >>> shift
+      : (Math.imul(view.getInt32(ip0, true), PRIME_LOW) ^
+        Math.imul(view.getInt32(ip0 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
+    let hash1 = shortIsWord
+      ? Math.imul(view.getInt32(ip1, true), PRIME_LOW) >>> shift
+      : (Math.imul(view.getInt32(ip1, true), PRIME_LOW) ^
+        Math.imul(view.getInt32(ip1 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
     let matchIndex = table[hash0];
     let current0 = ip0;
     let found = NO_MATCH;
@@ -90,7 +100,10 @@ export function compressBlockFast(
       }
       matchIndex = table[hash1];
       hash0 = hash1;
-      hash1 = mls === 4 ? hash4(view, ip2, hashLog) : hashLong(view, ip2, hashLog, mls);
+      hash1 = shortIsWord
+        ? Math.imul(view.getInt32(ip2, true), PRIME_LOW) >>> shift
+        : (Math.imul(view.getInt32(ip2, true), PRIME_LOW) ^
+          Math.imul(view.getInt32(ip2 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
       ip0 = ip1;
       ip1 = ip2;
       ip2 = ip3;
@@ -106,7 +119,10 @@ export function compressBlockFast(
       }
       matchIndex = table[hash1];
       hash0 = hash1;
-      hash1 = mls === 4 ? hash4(view, ip2, hashLog) : hashLong(view, ip2, hashLog, mls);
+      hash1 = shortIsWord
+        ? Math.imul(view.getInt32(ip2, true), PRIME_LOW) >>> shift
+        : (Math.imul(view.getInt32(ip2, true), PRIME_LOW) ^
+          Math.imul(view.getInt32(ip2 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
       ip0 = ip1;
       ip1 = ip2;
       ip2 = ip0 + step;
@@ -146,16 +162,31 @@ export function compressBlockFast(
     if (ip0 <= ilimit) {
       // Fill the table at two positions inside the match, then take immediate repeat matches.
       const p = current0 + 2;
-      table[mls === 4 ? hash4(view, p, hashLog) : hashLong(view, p, hashLog, mls)] = p + base;
+      table[
+        shortIsWord
+          ? Math.imul(view.getInt32(p, true), PRIME_LOW) >>> shift
+          : (Math.imul(view.getInt32(p, true), PRIME_LOW) ^
+            Math.imul(view.getInt32(p + 4, true) << highShift, PRIME_HIGH)) >>> shift
+      ] = p + base;
       const q = ip0 - 2;
-      table[mls === 4 ? hash4(view, q, hashLog) : hashLong(view, q, hashLog, mls)] = q + base;
+      table[
+        shortIsWord
+          ? Math.imul(view.getInt32(q, true), PRIME_LOW) >>> shift
+          : (Math.imul(view.getInt32(q, true), PRIME_LOW) ^
+            Math.imul(view.getInt32(q + 4, true) << highShift, PRIME_HIGH)) >>> shift
+      ] = q + base;
       if (rep2 > 0) {
         while (ip0 <= ilimit && view.getInt32(ip0, true) === view.getInt32(ip0 - rep2, true)) {
           const repLength = countMatch(view, src, ip0 + 4, ip0 + 4 - rep2, end) + 4;
           const t = rep2;
           rep2 = rep1;
           rep1 = t;
-          table[mls === 4 ? hash4(view, ip0, hashLog) : hashLong(view, ip0, hashLog, mls)] = ip0 +
+          table[
+            shortIsWord
+              ? Math.imul(view.getInt32(ip0, true), PRIME_LOW) >>> shift
+              : (Math.imul(view.getInt32(ip0, true), PRIME_LOW) ^
+                Math.imul(view.getInt32(ip0 + 4, true) << highShift, PRIME_HIGH)) >>> shift
+          ] = ip0 +
             base;
           ip0 += repLength;
           storeSequence(seqs, src, anchor, 0, 1, repLength);

@@ -115,8 +115,10 @@ export function countMatch(
   return a - start;
 }
 
-const PRIME_LOW = 0x9e3779b1 | 0;
-const PRIME_HIGH = 0x85ebca77 | 0;
+/** Multiplier of the hashes' first word. */
+export const PRIME_LOW: number = 0x9e3779b1 | 0;
+/** Multiplier of the hashes' second word. */
+export const PRIME_HIGH: number = 0x85ebca77 | 0;
 
 /** Hash of the 4 bytes at `p` to `hashLog` bits. */
 export function hash4(view: DataView, p: number, hashLog: number): number {

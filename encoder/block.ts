@@ -59,6 +59,11 @@ const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockDoubleFast,
 ];
 
+// Output room per block byte. The worst compressed attempt, discarded for a raw block but
+// written first, is the literals (one byte each plus headers) and up to one sequence per 3 bytes
+// of at most 7 bytes of bit stream each: under 3.4 bytes per input byte.
+const OUT_CAPACITY_FACTOR = 4;
+
 // Blocks this small are not worth compressing (libzstd's limit).
 const MIN_COMPRESSIBLE_BLOCK = 7;
 // A compressed block this small or smaller may be replaced by an RLE block (libzstd's bound).
@@ -87,7 +92,7 @@ export class BlockEncoder {
     if (pooled) {
       pool ??= {
         seqs: new SeqStore(BLOCK_SIZE_MAX),
-        out: new Uint8Array(2 * BLOCK_SIZE_MAX + 1024),
+        out: new Uint8Array(OUT_CAPACITY_FACTOR * BLOCK_SIZE_MAX + 4096),
         a: new EntropyState(),
         b: new EntropyState(),
       };
@@ -99,9 +104,7 @@ export class BlockEncoder {
       this.#next.reset();
     } else {
       this.seqs = new SeqStore(this.blockSize);
-      // Room for a compressed attempt that overshoots: stores past the end are dropped, and
-      // such an attempt is discarded for a raw block anyway.
-      this.out = new Uint8Array(2 * this.blockSize + 1024);
+      this.out = new Uint8Array(OUT_CAPACITY_FACTOR * this.blockSize + 4096);
       this.#prev = new EntropyState();
       this.#next = new EntropyState();
     }
@@ -124,6 +127,7 @@ export class BlockEncoder {
       const seqs = this.seqs;
       const strategy = this.params.strategy;
       seqs.reset();
+      seqs.bindSource(this.ms.view);
       next.rep.set(prev.rep);
       const lastLiterals = this.#compressor(this.ms, seqs, next.rep, src, start, end);
       appendLiterals(seqs, src, end - lastLiterals, end);

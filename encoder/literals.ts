@@ -80,6 +80,31 @@ function writeRleLiterals(byte: number, count: number, out: Uint8Array, pos: num
 }
 
 const counts = new Uint32Array(256);
+const counts1 = new Uint32Array(256);
+const counts2 = new Uint32Array(256);
+const counts3 = new Uint32Array(256);
+
+/**
+ * Byte histogram of `lits[0, count)` into `counts`: four tables filled from one word read each,
+ * so that runs of equal bytes do not serialize on one counter.
+ */
+function countBytes(lits: Uint8Array, count: number): void {
+  counts.fill(0);
+  counts1.fill(0);
+  counts2.fill(0);
+  counts3.fill(0);
+  const view = new DataView(lits.buffer, lits.byteOffset, lits.byteLength);
+  const end4 = count & ~3;
+  for (let i = 0; i < end4; i += 4) {
+    const w = view.getInt32(i, true);
+    counts[w & 255]++;
+    counts1[(w >>> 8) & 255]++;
+    counts2[(w >>> 16) & 255]++;
+    counts3[w >>> 24]++;
+  }
+  for (let i = end4; i < count; i++) counts[lits[i]]++;
+  for (let s = 0; s < 256; s++) counts[s] += counts1[s] + counts2[s] + counts3[s];
+}
 const fresh = new HuffmanEncodeTable();
 
 /**
@@ -127,8 +152,7 @@ export function compressLiterals(
       if (largest <= ((2 * 4096) >>> 7) + 4) skip = true;
     }
     if (!skip) {
-      counts.fill(0);
-      for (let i = 0; i < count; i++) counts[lits[i]]++;
+      countBytes(lits, count);
       let maxSymbol = 255;
       while (counts[maxSymbol] === 0) maxSymbol--;
       let largest = 0;

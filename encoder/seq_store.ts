@@ -24,6 +24,10 @@ export class SeqStore {
   readonly llCode: Uint8Array;
   readonly mlCode: Uint8Array;
   readonly ofCode: Uint8Array;
+  /** View on `literals` for word copies. */
+  readonly litView: DataView;
+  /** View on the source being compressed, set by {@linkcode bindSource}. */
+  srcView: DataView = new DataView(new ArrayBuffer(0));
   /** Number of sequences. */
   count = 0;
   /** Number of literal bytes. */
@@ -33,12 +37,18 @@ export class SeqStore {
     // A match is at least 3 bytes, so a block has at most blockSizeMax / 3 sequences.
     const maxSeq = ((blockSizeMax / 3) | 0) + 1;
     this.literals = new Uint8Array(blockSizeMax + 64);
+    this.litView = new DataView(this.literals.buffer);
     this.litLength = new Uint32Array(maxSeq);
     this.matchLength = new Uint32Array(maxSeq);
     this.offBase = new Uint32Array(maxSeq);
     this.llCode = new Uint8Array(maxSeq);
     this.mlCode = new Uint8Array(maxSeq);
     this.ofCode = new Uint8Array(maxSeq);
+  }
+
+  /** Sets the source whose literals the store copies. */
+  bindSource(view: DataView): void {
+    this.srcView = view;
   }
 
   /** Empties the store for the next block. */
@@ -50,16 +60,25 @@ export class SeqStore {
 
 /** Appends `src[from, to)` to the literals of `seqs`. */
 export function appendLiterals(seqs: SeqStore, src: Uint8Array, from: number, to: number): void {
-  const lits = seqs.literals;
-  let o = seqs.litCount;
-  // Short runs by loop: a subarray view costs an allocation.
-  if (to - from < 32) {
-    while (from < to) lits[o++] = src[from++];
+  const n = to - from;
+  const o = seqs.litCount;
+  if (n <= 16 && from + 16 <= src.length) {
+    // Short runs (most of them) as four word copies; bytes past the run land in the slack and
+    // are overwritten by the next run.
+    const sv = seqs.srcView;
+    const lv = seqs.litView;
+    lv.setInt32(o, sv.getInt32(from, true), true);
+    lv.setInt32(o + 4, sv.getInt32(from + 4, true), true);
+    lv.setInt32(o + 8, sv.getInt32(from + 8, true), true);
+    lv.setInt32(o + 12, sv.getInt32(from + 12, true), true);
+  } else if (n < 48) {
+    // A subarray view costs an allocation: mid-size runs by loop.
+    const lits = seqs.literals;
+    for (let i = 0; i < n; i++) lits[o + i] = src[from + i];
   } else {
-    lits.set(src.subarray(from, to), o);
-    o += to - from;
+    seqs.literals.set(src.subarray(from, to), o);
   }
-  seqs.litCount = o;
+  seqs.litCount = o + n;
 }
 
 /**

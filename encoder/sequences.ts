@@ -33,6 +33,7 @@ import {
   OF_DEFAULT_NORM,
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
+import { viewOf } from "../entropy/byte_view.ts";
 import { Repeat } from "./literals.ts";
 import { Strategy } from "./params.ts";
 import type { SeqStore } from "./seq_store.ts";
@@ -410,6 +411,7 @@ function encodeSequenceStream(
   out: Uint8Array,
   pos: number,
 ): number {
+  const view = viewOf(out);
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;
@@ -443,20 +445,14 @@ function encodeSequenceStream(
   count += nb;
   nb = ML_EXTRA_BITS[mlc];
   if (count + nb > 31) {
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits >>>= count & ~7;
     count &= 7;
   }
   bits |= ((matchLength[i] - MIN_MATCH) & ((1 << nb) - 1)) << count;
   count += nb;
-  out[pos] = bits;
-  out[pos + 1] = bits >>> 8;
-  out[pos + 2] = bits >>> 16;
-  out[pos + 3] = bits >>> 24;
+  view.setInt32(pos, bits, true);
   pos += count >>> 3;
   bits >>>= count & ~7;
   count &= 7;
@@ -464,10 +460,7 @@ function encodeSequenceStream(
   if (ofc > 24) {
     bits |= (ov & 0xffff) << count;
     count += 16;
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits >>>= count & ~7;
     count &= 7;
@@ -478,10 +471,7 @@ function encodeSequenceStream(
   }
   bits |= (ov & ((1 << nb) - 1)) << count;
   count += nb;
-  out[pos] = bits;
-  out[pos + 1] = bits >>> 8;
-  out[pos + 2] = bits >>> 16;
-  out[pos + 3] = bits >>> 24;
+  view.setInt32(pos, bits, true);
   pos += count >>> 3;
   bits >>>= count & ~7;
   count &= 7;
@@ -499,10 +489,7 @@ function encodeSequenceStream(
     bits |= (mlState & ((1 << nb) - 1)) << count;
     count += nb;
     mlState = mlStates[(mlState >> nb) + mlDeltaFind[mlc]];
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits >>>= count & ~7;
     count &= 7;
@@ -515,19 +502,13 @@ function encodeSequenceStream(
     const llBits = LL_EXTRA_BITS[llc];
     const mlBits = ML_EXTRA_BITS[mlc];
     if (llBits + mlBits > 15) {
-      out[pos] = bits;
-      out[pos + 1] = bits >>> 8;
-      out[pos + 2] = bits >>> 16;
-      out[pos + 3] = bits >>> 24;
+      view.setInt32(pos, bits, true);
       pos += count >>> 3;
       bits >>>= count & ~7;
       count &= 7;
       bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
       count += llBits;
-      out[pos] = bits;
-      out[pos + 1] = bits >>> 8;
-      out[pos + 2] = bits >>> 16;
-      out[pos + 3] = bits >>> 24;
+      view.setInt32(pos, bits, true);
       pos += count >>> 3;
       bits >>>= count & ~7;
       count &= 7;
@@ -537,10 +518,7 @@ function encodeSequenceStream(
     }
     bits |= ((matchLength[i] - MIN_MATCH) & ((1 << mlBits) - 1)) << count;
     count += mlBits;
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits >>>= count & ~7;
     count &= 7;
@@ -549,10 +527,7 @@ function encodeSequenceStream(
     if (ofc > 24) {
       bits |= (ov & 0xffff) << count;
       count += 16;
-      out[pos] = bits;
-      out[pos + 1] = bits >>> 8;
-      out[pos + 2] = bits >>> 16;
-      out[pos + 3] = bits >>> 24;
+      view.setInt32(pos, bits, true);
       pos += count >>> 3;
       bits >>>= count & ~7;
       count &= 7;
@@ -563,10 +538,7 @@ function encodeSequenceStream(
     }
     bits |= (ov & ((1 << nb) - 1)) << count;
     count += nb;
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits >>>= count & ~7;
     count &= 7;
@@ -579,10 +551,7 @@ function encodeSequenceStream(
   log = ofTable.tableLog;
   bits |= (ofState & ((1 << log) - 1)) << count;
   count += log;
-  out[pos] = bits;
-  out[pos + 1] = bits >>> 8;
-  out[pos + 2] = bits >>> 16;
-  out[pos + 3] = bits >>> 24;
+  view.setInt32(pos, bits, true);
   pos += count >>> 3;
   bits >>>= count & ~7;
   count &= 7;
@@ -591,9 +560,6 @@ function encodeSequenceStream(
   count += log;
   bits |= 1 << count;
   count++;
-  out[pos] = bits;
-  out[pos + 1] = bits >>> 8;
-  out[pos + 2] = bits >>> 16;
-  out[pos + 3] = bits >>> 24;
+  view.setInt32(pos, bits, true);
   return pos + ((count + 7) >>> 3);
 }

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { viewOf } from "./byte_view.ts";
 import {
   buildFseEncodeTable,
   FseEncodeTable,
@@ -316,6 +317,7 @@ export function encodeHuffmanStream(
   out: Uint8Array,
   pos: number,
 ): number {
+  const view = viewOf(out);
   const codes = table.codes;
   const lengths = table.lengths;
   let bits = 0;
@@ -340,10 +342,7 @@ export function encodeHuffmanStream(
     s = src[--i];
     bits |= codes[s] << n;
     n += lengths[s];
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
-    out[pos + 2] = bits >>> 16;
-    out[pos + 3] = bits >>> 24;
+    view.setInt32(pos, bits, true);
     const k = n >>> 3;
     pos += k;
     bits >>>= k << 3;

@@ -32,9 +32,27 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
   );
   let start = 0;
   let savings = 0; // input consumed minus output produced, for the block splitter
+  // The input is cut in segments of `blockSize`, as libzstd's streaming compressor buffers it;
+  // the pre-splitter may cut a full segment once, and the rest of the segment is one block.
+  // One-shot and streamed compression thus give the same frames.
+  let segmentEnd = 0;
   do {
-    const size = optimalBlockSize(src, start, n - start, blockSize, params.strategy, savings);
-    const end = start + size;
+    let end: number;
+    if (start === segmentEnd) {
+      segmentEnd = Math.min(start + blockSize, n);
+      const first = optimalBlockSize(
+        src,
+        start,
+        segmentEnd - start,
+        blockSize,
+        params.strategy,
+        savings,
+      ); // deno-fmt-ignore
+      end = start + first;
+    } else {
+      end = segmentEnd;
+    }
+    const size = end - start;
     const written = encoder.encode(src, start, end, end === n);
     if (pos + written + 4 > out.length) {
       const grown = new Uint8Array(Math.max(pos + written + 4, out.length + (out.length >>> 1)));

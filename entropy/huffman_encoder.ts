@@ -29,6 +29,8 @@ export class HuffmanEncodeTable {
   readonly codes: Uint16Array = new Uint16Array(256);
   /** Code length of each symbol; 0 = absent. */
   readonly lengths: Uint8Array = new Uint8Array(256);
+  /** `code << 4 | length` per symbol: one load per symbol in the encoding loop. */
+  readonly packed: Int32Array = new Int32Array(256);
   /** Largest symbol with a code. */
   maxSymbol = 0;
   /** Longest code length. */
@@ -38,6 +40,7 @@ export class HuffmanEncodeTable {
   copyFrom(other: HuffmanEncodeTable): void {
     this.codes.set(other.codes);
     this.lengths.set(other.lengths);
+    this.packed.set(other.packed);
     this.maxSymbol = other.maxSymbol;
     this.tableLog = other.tableLog;
   }
@@ -168,9 +171,15 @@ function assignCanonicalCodes(table: HuffmanEncodeTable, maxSymbol: number, tabl
     min = (min + perLength[len]) >>> 1;
   }
   const codes = table.codes;
+  const packed = table.packed;
+  packed.fill(0);
   for (let s = 0; s <= maxSymbol; s++) {
     const len = lengths[s];
-    if (len !== 0) codes[s] = nextCode[len]++;
+    if (len !== 0) {
+      const code = nextCode[len]++;
+      codes[s] = code;
+      packed[s] = (code << 4) | len;
+    }
   }
   table.maxSymbol = maxSymbol;
   table.tableLog = tableLog;
@@ -318,30 +327,29 @@ export function encodeHuffmanStream(
   pos: number,
 ): number {
   const view = viewOf(out);
-  const codes = table.codes;
-  const lengths = table.lengths;
+  const packed = table.packed;
   let bits = 0;
   let n = 0;
   let i = end;
   // An odd symbol first, then two per flush: at most 7 + 2·11 bits pending.
   if ((end - start) & 1) {
-    const s = src[--i];
-    bits = codes[s];
-    n = lengths[s];
-    out[pos] = bits;
-    out[pos + 1] = bits >>> 8;
+    const p = packed[src[--i]];
+    bits = p >>> 4;
+    n = p & 15;
+    view.setInt32(pos, bits, true);
     const k = n >>> 3;
     pos += k;
     bits >>>= k << 3;
     n &= 7;
   }
   while (i > start) {
-    let s = src[--i];
-    bits |= codes[s] << n;
-    n += lengths[s];
-    s = src[--i];
-    bits |= codes[s] << n;
-    n += lengths[s];
+    const p1 = packed[src[i - 1]];
+    const p2 = packed[src[i - 2]];
+    i -= 2;
+    bits |= (p1 >>> 4) << n;
+    n += p1 & 15;
+    bits |= (p2 >>> 4) << n;
+    n += p2 & 15;
     view.setInt32(pos, bits, true);
     const k = n >>> 3;
     pos += k;

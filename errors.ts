@@ -15,7 +15,8 @@ export type ZstdErrorCode =
   | "checksum_wrong"
   | "dictionary_wrong"
   | "output_too_large"
-  | "input_truncated";
+  | "input_truncated"
+  | "source_size_wrong";
 
 /**
  * An error raised for invalid, hostile, truncated or over-limit Zstandard data.

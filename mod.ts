@@ -16,7 +16,14 @@
 
 import { decompressFrames } from "./decoder/decompress.ts";
 import { compressFrame } from "./encoder/compress.ts";
-import { type CompressOptions, resolveCompressOptions } from "./encoder/options.ts";
+import {
+  type CompressOptions,
+  type CompressStreamOptions,
+  resolveCompressOptions,
+  resolveStreamOptions,
+} from "./encoder/options.ts";
+import { StreamEncoder } from "./encoder/stream.ts";
+import { ByteTransform } from "./streams.ts";
 import { createDecompressStream } from "./decoder/stream.ts";
 import {
   type DecompressOptions,
@@ -27,7 +34,7 @@ import {
 
 export { ZstdError, type ZstdErrorCode } from "./errors.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
-export type { CompressOptions, StrategyName } from "./encoder/options.ts";
+export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
 
 /**
  * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from
@@ -47,6 +54,49 @@ export type { CompressOptions, StrategyName } from "./encoder/options.ts";
 export function compress(input: Uint8Array, options?: CompressOptions): Uint8Array {
   const src = toBytes(input, "input");
   return compressFrame(src, resolveCompressOptions(options, src.length));
+}
+
+/**
+ * A `TransformStream` that compresses a byte stream into one Zstandard frame, like the Web's
+ * `CompressionStream`. Blocks go out as soon as they fill; memory stays at the window plus two
+ * blocks and the match tables, whatever the stream's length; the stream waits for its reader.
+ * With `pledgedSize`, the frame is byte for byte the one `compress` makes of the same input.
+ *
+ * @throws {TypeError} when an option has the wrong type, or (on the stream) a chunk is not a
+ * Uint8Array.
+ * @throws {RangeError} on option values out of range.
+ *
+ * @example Compress a stream of text
+ * ```ts
+ * import { compressStream, decompress } from "@x/zstd";
+ * const body = new Blob(["hello ", "streaming ", "world"]).stream();
+ * const frame = new Uint8Array(
+ *   await new Response(body.pipeThrough(compressStream({ level: 3 }))).arrayBuffer(),
+ * );
+ * console.log(new TextDecoder().decode(decompress(frame))); // "hello streaming world"
+ * ```
+ *
+ * @example Interactive protocol: every message decodable as soon as it is written
+ * ```ts
+ * import { compressStream } from "@x/zstd";
+ * const { readable, writable } = compressStream({ flushEachChunk: true });
+ * const writer = writable.getWriter();
+ * const reader = readable.getReader();
+ * writer.write(new TextEncoder().encode("ping"));
+ * const { value } = await reader.read(); // the frame header, then the block holding "ping"
+ * console.log(value !== undefined);
+ * ```
+ */
+export function compressStream(
+  options?: CompressStreamOptions,
+): TransformStream<Uint8Array, Uint8Array> {
+  const resolved = resolveStreamOptions(options);
+  const encoder = new StreamEncoder(
+    resolved.options,
+    resolved.pledgedSize,
+    resolved.flushEachChunk,
+  );
+  return new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk"));
 }
 
 /**

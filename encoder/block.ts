@@ -13,6 +13,7 @@
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
 import { type BlockCompressor, MatchState } from "../matchers/match_state.ts";
+import { optimalBlockSize } from "./block_split.ts";
 import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
 import { appendLiterals, BLOCK_SIZE_MAX, SeqStore } from "./seq_store.ts";
@@ -83,11 +84,13 @@ export class BlockEncoder {
   #compressor: BlockCompressor;
   #literalsDisabled: boolean;
   #firstBlock = true;
+  /** Input consumed minus output produced so far, for the block splitter. */
+  #savings = 0;
 
   /** `pooled`: use the shared working memory of one-shot compression. */
   constructor(params: CompressionParameters, src: Uint8Array, pooled: boolean) {
     this.params = params;
-    this.ms = new MatchState(params, src);
+    this.ms = new MatchState(params, src, pooled);
     this.blockSize = Math.min(BLOCK_SIZE_MAX, 2 ** params.windowLog);
     if (pooled) {
       pool ??= {
@@ -111,6 +114,31 @@ export class BlockEncoder {
     this.#compressor = COMPRESSORS[params.strategy];
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
     this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
+  }
+
+  /**
+   * Encodes the segment `src[start, end)` (at most {@linkcode blockSize} bytes; the input is cut
+   * in such segments as libzstd's streaming compressor buffers it) as one block, or two when the
+   * pre-splitter cuts it. Calls `emit` with `out` and the length of each block.
+   */
+  encodeSegment(
+    src: Uint8Array,
+    start: number,
+    end: number,
+    last: boolean,
+    emit: (bytes: Uint8Array, length: number) => void,
+  ): void {
+    const strategy = this.params.strategy;
+    const cut = start +
+      optimalBlockSize(src, start, end - start, this.blockSize, strategy, this.#savings); // deno-fmt-ignore
+    let written = this.encode(src, start, cut, last && cut === end);
+    this.#savings += cut - start - written;
+    emit(this.out, written);
+    if (cut < end) {
+      written = this.encode(src, cut, end, last);
+      this.#savings += end - cut - written;
+      emit(this.out, written);
+    }
   }
 
   /**

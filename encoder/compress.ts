@@ -6,7 +6,6 @@
 
 import { xxh64Low32 } from "../entropy/xxh64.ts";
 import { BlockEncoder } from "./block.ts";
-import { optimalBlockSize } from "./block_split.ts";
 import { writeFrameHeader } from "./frame.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
 
@@ -30,39 +29,20 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
     options.contentSize ? n : -1,
     options.checksum,
   );
-  let start = 0;
-  let savings = 0; // input consumed minus output produced, for the block splitter
-  // The input is cut in segments of `blockSize`, as libzstd's streaming compressor buffers it;
-  // the pre-splitter may cut a full segment once, and the rest of the segment is one block.
-  // One-shot and streamed compression thus give the same frames.
-  let segmentEnd = 0;
-  do {
-    let end: number;
-    if (start === segmentEnd) {
-      segmentEnd = Math.min(start + blockSize, n);
-      const first = optimalBlockSize(
-        src,
-        start,
-        segmentEnd - start,
-        blockSize,
-        params.strategy,
-        savings,
-      ); // deno-fmt-ignore
-      end = start + first;
-    } else {
-      end = segmentEnd;
-    }
-    const size = end - start;
-    const written = encoder.encode(src, start, end, end === n);
-    if (pos + written + 4 > out.length) {
-      const grown = new Uint8Array(Math.max(pos + written + 4, out.length + (out.length >>> 1)));
+  const emit = (bytes: Uint8Array, length: number) => {
+    if (pos + length + 4 > out.length) {
+      const grown = new Uint8Array(Math.max(pos + length + 4, out.length + (out.length >>> 1)));
       grown.set(out.subarray(0, pos));
       out = grown;
       if (out.length <= KEEP_OUTPUT) pooledOutput = out;
     }
-    out.set(encoder.out.subarray(0, written), pos);
-    pos += written;
-    savings += size - written;
+    out.set(bytes.subarray(0, length), pos);
+    pos += length;
+  };
+  let start = 0;
+  do {
+    const end = Math.min(start + blockSize, n);
+    encoder.encodeSegment(src, start, end, end === n, emit);
     start = end;
   } while (start < n);
   if (options.checksum) {

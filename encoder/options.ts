@@ -56,6 +56,53 @@ export interface CompressOptions {
   strategy?: StrategyName;
 }
 
+/** Options of `compressStream`: those of `compress`, and two for streams. */
+export interface CompressStreamOptions extends CompressOptions {
+  /**
+   * The exact number of bytes the stream will carry. It is written in the frame header (as
+   * `compress` does) and lets the parameters fit the size, so the frame is byte for byte the
+   * one-shot frame; a stream that carries another number of bytes errors with
+   * `source_size_wrong`.
+   */
+  pledgedSize?: number;
+  /**
+   * Emit each written chunk at once as complete blocks, for interactive protocols where the peer
+   * must be able to decode every message as soon as it is sent. Costs ratio on small chunks.
+   * Default false: blocks go out as they fill (128 KiB).
+   */
+  flushEachChunk?: boolean;
+}
+
+/** Stream options after validation. */
+export interface ResolvedStreamOptions {
+  options: ResolvedCompressOptions;
+  pledgedSize: number;
+  flushEachChunk: boolean;
+}
+
+/** Checks stream options; `pledgedSize` −1 when absent. */
+export function resolveStreamOptions(
+  options: CompressStreamOptions | undefined,
+): ResolvedStreamOptions {
+  let pledgedSize = -1;
+  let flushEachChunk = false;
+  if (options !== undefined && options !== null && typeof options === "object") {
+    if (options.pledgedSize !== undefined) {
+      pledgedSize = options.pledgedSize;
+      if (typeof pledgedSize !== "number") throw new TypeError("pledgedSize must be a number");
+      if (!Number.isSafeInteger(pledgedSize) || pledgedSize < 0) {
+        throw new RangeError(`pledgedSize must be a non-negative integer, got ${pledgedSize}`);
+      }
+    }
+    flushEachChunk = booleanOption(options, "flushEachChunk", false);
+  }
+  return {
+    options: resolveCompressOptions(options, pledgedSize),
+    pledgedSize,
+    flushEachChunk,
+  };
+}
+
 /** Options after validation. */
 export interface ResolvedCompressOptions {
   params: CompressionParameters;

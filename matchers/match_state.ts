@@ -54,12 +54,23 @@ export class MatchState {
   /** First position not yet inserted in the tables (lazy strategies). */
   nextToUpdate = 0;
 
-  constructor(params: CompressionParameters, src: Uint8Array) {
+  /**
+   * `pooled`: share the tables kept between one-shot compressions (entries of earlier calls lie
+   * below `base`). Streams own their tables: a one-shot call between two chunks must not write
+   * into them.
+   */
+  constructor(params: CompressionParameters, src: Uint8Array, pooled: boolean) {
     this.params = params;
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     const hashSize = 1 << params.hashLog;
     const chainSize = params.strategy === 1 ? 0 : 1 << params.chainLog;
+    if (!pooled) {
+      this.base = 1;
+      this.hashTable = new Int32Array(hashSize);
+      this.chainTable = new Int32Array(chainSize);
+      return;
+    }
     if (pooledNext + src.length + 1 >= INDEX_LIMIT) {
       pooledHash.fill(0);
       pooledChain.fill(0);
@@ -79,6 +90,25 @@ export class MatchState {
       this.chainTable = pooledChain;
     } else {
       this.chainTable = new Int32Array(chainSize);
+    }
+  }
+
+  /**
+   * A stream moved or regrew its buffer: `src` is the new buffer, and the byte formerly at
+   * position `p` is now at `p - shift`. Table indices stay valid by moving `base` up; when it
+   * nears the int32 limit every entry is lowered by the same amount (entries that fall below
+   * zero were outside the window anyway).
+   */
+  moveSource(src: Uint8Array, shift: number): void {
+    this.src = src;
+    this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    this.base += shift;
+    if (this.base + src.length >= INDEX_LIMIT) {
+      const correction = this.base;
+      for (const table of [this.hashTable, this.chainTable]) {
+        for (let i = 0; i < table.length; i++) table[i] -= correction;
+      }
+      this.base = 0;
     }
   }
 }

@@ -1,0 +1,175 @@
+/**
+ * Streaming compression: one frame per stream, with the window and match tables carried across
+ * chunks. Input collects in a buffer holding the window and the pending input; a segment of one
+ * full block is compressed as soon as input beyond it has arrived (so that it is known not to be
+ * the last), which is how libzstd's streaming compressor cuts its input: with the same
+ * parameters, the frame is byte for byte the one-shot `compress` frame.
+ *
+ * Memory: the buffer grows to the window plus two blocks at most, plus the tables.
+ *
+ * @module
+ */
+
+import { ZstdError } from "../errors.ts";
+import { Xxh64 } from "../entropy/xxh64.ts";
+import type { ChunkProcessor } from "../streams.ts";
+import { BlockEncoder } from "./block.ts";
+import { writeFrameHeader } from "./frame.ts";
+import type { ResolvedCompressOptions } from "./options.ts";
+
+/** A stream's encoder, driven by `ByteTransform`. */
+export class StreamEncoder implements ChunkProcessor {
+  #options: ResolvedCompressOptions;
+  #pledged: number;
+  #encoder: BlockEncoder;
+  #blockSize: number;
+  #windowSize: number;
+  /** Window and pending input: `[0, #end)`; compression resumes at `#segmentStart`. */
+  #buffer: Uint8Array;
+  #segmentStart = 0;
+  #end = 0;
+  #chunk: Uint8Array = new Uint8Array(0);
+  #chunkPos = 0;
+  #total = 0;
+  #hasher: Xxh64 | null;
+  #headerWritten = false;
+  #pieces: Uint8Array[] = [];
+  #flushRequested = false;
+
+  #flushEachChunk: boolean;
+
+  /**
+   * `pledged`: content size announced in the header and checked at the end, or −1.
+   * `flushEachChunk`: emit every written chunk at once as complete blocks.
+   */
+  constructor(options: ResolvedCompressOptions, pledged: number, flushEachChunk: boolean) {
+    this.#options = options;
+    this.#pledged = pledged;
+    this.#flushEachChunk = flushEachChunk;
+    const params = options.params;
+    this.#windowSize = 2 ** params.windowLog;
+    this.#buffer = new Uint8Array(Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16);
+    this.#encoder = new BlockEncoder(params, this.#buffer, false);
+    this.#blockSize = this.#encoder.blockSize;
+    this.#hasher = options.checksum ? new Xxh64() : null;
+    this.#hasher?.reset(0);
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.#chunk = chunk;
+    this.#chunkPos = 0;
+    if (this.#flushEachChunk) this.#flushRequested = true;
+  }
+
+  next(): Uint8Array | null {
+    if (!this.#headerWritten) return this.#header();
+    const pieces = this.#pieces;
+    for (;;) {
+      if (pieces.length > 0) return pieces.shift()!;
+      // A full segment with input after it is not the frame's last: compress it.
+      if (this.#end - this.#segmentStart > this.#blockSize) {
+        this.#compressSegment(this.#segmentStart + this.#blockSize, false);
+        continue;
+      }
+      if (this.#chunkPos < this.#chunk.length) {
+        this.#take();
+        continue;
+      }
+      if (this.#flushRequested) {
+        this.#flushRequested = false;
+        if (this.#end > this.#segmentStart) this.#compressSegment(this.#end, false);
+        continue;
+      }
+      return null;
+    }
+  }
+
+  finish(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    if (!this.#headerWritten) out.push(this.#header());
+    for (let piece = this.next(); piece !== null; piece = this.next()) out.push(piece);
+    if (this.#pledged >= 0 && this.#total !== this.#pledged) {
+      throw new ZstdError(
+        "source_size_wrong",
+        `Cannot compress: the stream held ${this.#total} bytes, ${this.#pledged} were pledged`,
+      );
+    }
+    // The last segment (possibly empty: a frame needs a last block).
+    this.#compressSegment(this.#end, true);
+    out.push(...this.#pieces);
+    this.#pieces.length = 0;
+    if (this.#hasher !== null) {
+      const digest = this.#hasher.digestLow32();
+      out.push(Uint8Array.of(digest, digest >>> 8, digest >>> 16, digest >>> 24));
+    }
+    return out;
+  }
+
+  #header(): Uint8Array {
+    this.#headerWritten = true;
+    const header = new Uint8Array(18);
+    const options = this.#options;
+    const size = writeFrameHeader(
+      header,
+      0,
+      options.params.windowLog,
+      options.contentSize ? this.#pledged : -1,
+      options.checksum,
+    );
+    return header.subarray(0, size);
+  }
+
+  /** Copies as much of the current chunk as fits before the next segment must be compressed. */
+  #take(): void {
+    const wanted = this.#segmentStart + this.#blockSize + 1 - this.#end;
+    const n = Math.min(wanted, this.#chunk.length - this.#chunkPos);
+    this.#makeRoom(n);
+    const from = this.#chunkPos;
+    this.#buffer.set(this.#chunk.subarray(from, from + n), this.#end);
+    this.#hasher?.update(this.#chunk, from, from + n);
+    this.#end += n;
+    this.#chunkPos += n;
+    this.#total += n;
+    if (this.#pledged >= 0 && this.#total > this.#pledged) {
+      throw new ZstdError(
+        "source_size_wrong",
+        `Cannot compress: the stream holds more than the ${this.#pledged} bytes pledged`,
+      );
+    }
+  }
+
+  /**
+   * Ensures `n` bytes fit after `#end`: drops history older than the window (moving the rest to
+   * the front), then grows the buffer up to window + two blocks.
+   */
+  #makeRoom(n: number): void {
+    let buffer = this.#buffer;
+    if (this.#end + n <= buffer.length) return;
+    const keepFrom = Math.max(0, this.#segmentStart - this.#windowSize);
+    let shift = 0;
+    if (keepFrom > 0) {
+      buffer.copyWithin(0, keepFrom, this.#end);
+      shift = keepFrom;
+      this.#segmentStart -= keepFrom;
+      this.#end -= keepFrom;
+    }
+    if (this.#end + n > buffer.length) {
+      const limit = this.#windowSize + 2 * this.#blockSize + 16;
+      const size = Math.min(Math.max(buffer.length * 2, this.#end + n), limit);
+      const grown = new Uint8Array(size);
+      grown.set(buffer.subarray(0, this.#end));
+      buffer = grown;
+      this.#buffer = buffer;
+    }
+    this.#encoder.ms.moveSource(buffer, shift);
+  }
+
+  /** Compresses `[#segmentStart, end)` and queues the blocks. */
+  #compressSegment(end: number, last: boolean): void {
+    const pieces = this.#pieces;
+    this.#encoder.encodeSegment(this.#buffer, this.#segmentStart, end, last, (bytes, length) => {
+      pieces.push(bytes.slice(0, length));
+    });
+    this.#segmentStart = end;
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * compressStream: re-chunked input gives frames libzstd decodes exactly; with a pledged size the
+ * frame equals one-shot `compress`; errors, cancellation and flushing behave.
+ */
+
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { compress, compressStream, decompress, decompressStream, ZstdError } from "../mod.ts";
+import {
+  concat,
+  DECODECORPUS_DIR,
+  nativeDecompress,
+  readBytes,
+  rng,
+  sameBytes,
+  textLike,
+  zstdCli,
+} from "./helpers.ts";
+
+/** Pipes `data` through compressStream in chunks of `nextSize()` bytes. */
+async function streamCompress(
+  data: Uint8Array,
+  options: Parameters<typeof compressStream>[0],
+  nextSize: () => number,
+): Promise<Uint8Array> {
+  const ts = compressStream(options);
+  const writer = ts.writable.getWriter();
+  const parts: Uint8Array[] = [];
+  const reading = (async () => {
+    for await (const part of ts.readable) parts.push(part);
+  })();
+  const writing = (async () => {
+    for (let i = 0; i < data.length;) {
+      const n = Math.max(1, nextSize());
+      await writer.write(data.subarray(i, i + n));
+      i += n;
+    }
+    await writer.close();
+  })();
+  const results = await Promise.allSettled([writing, reading]);
+  for (const r of results) if (r.status === "rejected") throw r.reason;
+  return concat(parts);
+}
+
+describe("compressStream", () => {
+  const corpus = readBytes(DECODECORPUS_DIR + "z000033");
+  const text = textLike(1_500_000, 21);
+
+  it("re-chunked input decodes with libzstd, the CLI and our decoder", async () => {
+    const r = rng(99);
+    const chunkings: [string, () => number][] = [
+      ["1021 B", () => 1021],
+      ["random", () => Math.floor(r() * 100_000)],
+      ["1 MiB", () => 1 << 20],
+    ];
+    for (const level of [-5, 1, 3, 8, 15, 19]) {
+      for (const [name, size] of chunkings) {
+        for (const data of [corpus, text]) {
+          const frame = await streamCompress(data, { level, checksum: true }, size);
+          const what = `level ${level}, chunks ${name}`;
+          assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd: ${what}`);
+          assert.ok(sameBytes(decompress(frame), data), `ours: ${what}`);
+          assert.ok(sameBytes(zstdCli(["-d", "-c", "-q"], frame), data), `CLI: ${what}`);
+        }
+      }
+    }
+  });
+
+  it("1-byte chunks", async () => {
+    const data = textLike(150_000, 4);
+    const frame = await streamCompress(data, { level: 1 }, () => 1);
+    assert.ok(sameBytes(nativeDecompress(frame), data));
+  });
+
+  it("with pledgedSize, the frame is the one-shot frame", async () => {
+    const r = rng(7);
+    for (const level of [-5, 1, 2, 3, 4]) {
+      for (const data of [corpus, text, new Uint8Array(0), new Uint8Array(131072 * 3)]) {
+        const frame = await streamCompress(
+          data,
+          { level, pledgedSize: data.length, checksum: true },
+          () => Math.floor(r() * 300_000),
+        );
+        assert.ok(sameBytes(frame, compress(data, { level, checksum: true })), `level ${level}`);
+      }
+    }
+  });
+
+  it("a pledged size that the stream does not match errors the stream", async () => {
+    const data = textLike(10_000, 1);
+    for (const pledgedSize of [9_999, 10_001]) {
+      await assert.rejects(
+        streamCompress(data, { pledgedSize }, () => 4096),
+        (e: unknown) => e instanceof ZstdError && e.code === "source_size_wrong",
+      );
+    }
+  });
+
+  it("flushEachChunk makes each written chunk decodable at once", async () => {
+    const { readable, writable } = compressStream({ flushEachChunk: true, level: 3 });
+    const writer = writable.getWriter();
+    const reader = readable.getReader();
+    const decoder = decompressStream();
+    const decodedWriter = decoder.writable.getWriter();
+    const decodedReader = decoder.readable.getReader();
+    const messages = ["hello", "hello again", "x".repeat(50_000), "bye"];
+    // One read of the decoded side is kept pending across the waits, so that no output is lost.
+    let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
+    for (const m of messages) {
+      writer.write(new TextEncoder().encode(m));
+      // Feed compressed pieces to the decoder until it yields the whole message.
+      let got = "";
+      while (got.length < m.length) {
+        const { value } = await reader.read();
+        assert.ok(value !== undefined);
+        decodedWriter.write(value);
+        while (got.length < m.length) {
+          pendingRead ??= decodedReader.read();
+          const result = await Promise.race([
+            pendingRead,
+            new Promise<null>((resolve) => setTimeout(() => resolve(null), 50)),
+          ]);
+          if (result === null) break;
+          pendingRead = null;
+          got += new TextDecoder().decode(result.value);
+        }
+      }
+      assert.equal(got, m);
+    }
+    await writer.close();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      decodedWriter.write(value);
+    }
+    await decodedWriter.close();
+    if (pendingRead !== null) await pendingRead;
+    await decodedReader.cancel();
+  });
+
+  it("source errors and cancellation propagate", async () => {
+    // An erroring source errors the output.
+    const failing = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(textLike(200_000, 3));
+        controller.error(new Error("source broke"));
+      },
+    });
+    await assert.rejects(
+      new Response(failing.pipeThrough(compressStream())).arrayBuffer(),
+      /source broke/,
+    );
+    // Cancelling the output cancels the input side.
+    const ts = compressStream();
+    const writer = ts.writable.getWriter();
+    await ts.readable.cancel(new Error("reader gone"));
+    await assert.rejects(writer.write(new Uint8Array(10)), /reader gone/);
+    // Chunks that are not bytes are a TypeError.
+    const bad = compressStream();
+    const badWriter = bad.writable.getWriter();
+    bad.readable.pipeTo(new WritableStream()).catch(() => {});
+    await assert.rejects(badWriter.write("text" as unknown as Uint8Array), TypeError);
+  });
+
+  it("a 64 MiB stream into decompressStream, with bounded memory", async () => {
+    const total = 64 << 20;
+    const block = textLike(1 << 20, 8);
+    let produced = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (produced >= total) return controller.close();
+        // Vary the chunks so that matches span them.
+        const chunk = block.slice(produced % 4096, (produced % 4096) + (1 << 20) - 4096);
+        produced += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    let seen = 0;
+    let peak = 0;
+    const sink = new WritableStream<Uint8Array>({
+      write(chunk) {
+        seen += chunk.length;
+        const rss = process.memoryUsage().rss;
+        if (rss > peak) peak = rss;
+      },
+    });
+    const start = process.memoryUsage().rss;
+    await source.pipeThrough(compressStream({ level: 1 })).pipeThrough(decompressStream())
+      .pipeTo(sink);
+    assert.equal(seen, produced);
+    // Window (512 KiB at level 1) + tables + blocks + both runtimes' own buffers: far below the
+    // stream. The bound is loose because RSS includes the garbage collector's slack.
+    assert.ok(peak - start < 48 << 20, `memory grew by ${(peak - start) >> 20} MiB`);
+  });
+});

@@ -117,28 +117,24 @@ export class BlockEncoder {
   }
 
   /**
-   * Encodes the segment `src[start, end)` (at most {@linkcode blockSize} bytes; the input is cut
-   * in such segments as libzstd's streaming compressor buffers it) as one block, or two when the
-   * pre-splitter cuts it. Calls `emit` with `out` and the length of each block.
+   * Encodes the next block of `src` from `start`, where `remaining` bytes of input are available
+   * (`final`: and no more will come). The block is at most {@linkcode blockSize}; with a full
+   * block's worth available the pre-splitter may end it early, as libzstd's one-shot compressor
+   * does. Calls `emit` with `out` and the block's length; returns the input bytes it consumed.
    */
-  encodeSegment(
+  encodeNext(
     src: Uint8Array,
     start: number,
-    end: number,
-    last: boolean,
+    remaining: number,
+    final: boolean,
     emit: (bytes: Uint8Array, length: number) => void,
-  ): void {
+  ): number {
     const strategy = this.params.strategy;
-    const cut = start +
-      optimalBlockSize(src, start, end - start, this.blockSize, strategy, this.#savings); // deno-fmt-ignore
-    let written = this.encode(src, start, cut, last && cut === end);
-    this.#savings += cut - start - written;
+    const size = optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
+    const written = this.encode(src, start, start + size, final && size === remaining);
+    this.#savings += size - written;
     emit(this.out, written);
-    if (cut < end) {
-      written = this.encode(src, cut, end, last);
-      this.#savings += end - cut - written;
-      emit(this.out, written);
-    }
+    return size;
   }
 
   /**

@@ -18,7 +18,6 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
   const n = src.length;
   const params = options.params;
   const encoder = new BlockEncoder(params, src, true);
-  const blockSize = encoder.blockSize;
   // Blocks gather in a buffer kept between calls (grown by half when a block does not fit);
   // the result is one exact-size copy.
   let out = pooledOutput;
@@ -40,11 +39,7 @@ export function compressFrame(src: Uint8Array, options: ResolvedCompressOptions)
     pos += length;
   };
   let start = 0;
-  do {
-    const end = Math.min(start + blockSize, n);
-    encoder.encodeSegment(src, start, end, end === n, emit);
-    start = end;
-  } while (start < n);
+  do start += encoder.encodeNext(src, start, n - start, true, emit); while (start < n);
   if (options.checksum) {
     const digest = xxh64Low32(src, 0, n);
     out[pos++] = digest;

@@ -1,9 +1,9 @@
 /**
  * Streaming compression: one frame per stream, with the window and match tables carried across
- * chunks. Input collects in a buffer holding the window and the pending input; a segment of one
- * full block is compressed as soon as input beyond it has arrived (so that it is known not to be
- * the last), which is how libzstd's streaming compressor cuts its input: with the same
- * parameters, the frame is byte for byte the one-shot `compress` frame.
+ * chunks. Input collects in a buffer holding the window and the pending input; the next block is
+ * compressed as soon as more than a full block is pending, so that it is known not to be the
+ * last and the block pre-splitter sees a full block ahead, as in one-shot compression: with the
+ * same parameters, the frame is byte for byte the one-shot `compress` frame.
  *
  * Memory: the buffer grows to the window plus two blocks at most, plus the tables.
  *
@@ -24,9 +24,9 @@ export class StreamEncoder implements ChunkProcessor {
   #encoder: BlockEncoder;
   #blockSize: number;
   #windowSize: number;
-  /** Window and pending input: `[0, #end)`; compression resumes at `#segmentStart`. */
+  /** Window and pending input: `[0, #end)`; compression resumes at `#blockStart`. */
   #buffer: Uint8Array;
-  #segmentStart = 0;
+  #blockStart = 0;
   #end = 0;
   #chunk: Uint8Array = new Uint8Array(0);
   #chunkPos = 0;
@@ -66,9 +66,10 @@ export class StreamEncoder implements ChunkProcessor {
     const pieces = this.#pieces;
     for (;;) {
       if (pieces.length > 0) return pieces.shift()!;
-      // A full segment with input after it is not the frame's last: compress it.
-      if (this.#end - this.#segmentStart > this.#blockSize) {
-        this.#compressSegment(this.#segmentStart + this.#blockSize, false);
+      // With more than a block pending, the next block is not the frame's last, and the
+      // pre-splitter sees as much input ahead as it would in one-shot compression.
+      if (this.#end - this.#blockStart > this.#blockSize) {
+        this.#compressNext(false);
         continue;
       }
       if (this.#chunkPos < this.#chunk.length) {
@@ -77,7 +78,7 @@ export class StreamEncoder implements ChunkProcessor {
       }
       if (this.#flushRequested) {
         this.#flushRequested = false;
-        if (this.#end > this.#segmentStart) this.#compressSegment(this.#end, false);
+        while (this.#end > this.#blockStart) this.#compressNext(false);
         continue;
       }
       return null;
@@ -94,8 +95,8 @@ export class StreamEncoder implements ChunkProcessor {
         `Cannot compress: the stream held ${this.#total} bytes, ${this.#pledged} were pledged`,
       );
     }
-    // The last segment (possibly empty: a frame needs a last block).
-    this.#compressSegment(this.#end, true);
+    // The last blocks (at least one, possibly empty: a frame needs a last block).
+    do this.#compressNext(true); while (this.#end > this.#blockStart);
     out.push(...this.#pieces);
     this.#pieces.length = 0;
     if (this.#hasher !== null) {
@@ -119,9 +120,9 @@ export class StreamEncoder implements ChunkProcessor {
     return header.subarray(0, size);
   }
 
-  /** Copies as much of the current chunk as fits before the next segment must be compressed. */
+  /** Copies as much of the current chunk as fits before the next block must be compressed. */
   #take(): void {
-    const wanted = this.#segmentStart + this.#blockSize + 1 - this.#end;
+    const wanted = this.#blockStart + this.#blockSize + 1 - this.#end;
     const n = Math.min(wanted, this.#chunk.length - this.#chunkPos);
     this.#makeRoom(n);
     const from = this.#chunkPos;
@@ -145,12 +146,12 @@ export class StreamEncoder implements ChunkProcessor {
   #makeRoom(n: number): void {
     let buffer = this.#buffer;
     if (this.#end + n <= buffer.length) return;
-    const keepFrom = Math.max(0, this.#segmentStart - this.#windowSize);
+    const keepFrom = Math.max(0, this.#blockStart - this.#windowSize);
     let shift = 0;
     if (keepFrom > 0) {
       buffer.copyWithin(0, keepFrom, this.#end);
       shift = keepFrom;
-      this.#segmentStart -= keepFrom;
+      this.#blockStart -= keepFrom;
       this.#end -= keepFrom;
     }
     if (this.#end + n > buffer.length) {
@@ -164,12 +165,16 @@ export class StreamEncoder implements ChunkProcessor {
     this.#encoder.ms.moveSource(buffer, shift);
   }
 
-  /** Compresses `[#segmentStart, end)` and queues the blocks. */
-  #compressSegment(end: number, last: boolean): void {
+  /** Compresses the next block from `#blockStart` and queues it. */
+  #compressNext(final: boolean): void {
     const pieces = this.#pieces;
-    this.#encoder.encodeSegment(this.#buffer, this.#segmentStart, end, last, (bytes, length) => {
-      pieces.push(bytes.slice(0, length));
-    });
-    this.#segmentStart = end;
+    const start = this.#blockStart;
+    this.#blockStart += this.#encoder.encodeNext(
+      this.#buffer,
+      start,
+      this.#end - start,
+      final,
+      (bytes, length) => pieces.push(bytes.slice(0, length)),
+    );
   }
 }

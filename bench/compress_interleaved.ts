@@ -1,0 +1,75 @@
+/**
+ * Compression steady state: ours and native libzstd interleaved call by call on each input,
+ * best round of each, per level × scenario. Interleaving makes both sides see the same machine
+ * noise; the best round is the steady state (JIT warm, memory recycled).
+ *
+ *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20]
+ *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20]
+ *
+ * Under Bun, mitata's loop measured our compressor at a fraction of this steady state (see
+ * BENCHMARKS.md), so this is the reference for ratios in both runtimes.
+ */
+
+import { compress } from "../mod.ts";
+import { nativeCompress, nativeName, runtime } from "./native.ts";
+import { scenario, SCENARIO_NAMES } from "./scenarios.ts";
+
+const args = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
+  (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const levels = (option("levels") ?? "1,3").split(",").map(Number);
+const names = option("scenarios")?.split(",") ?? SCENARIO_NAMES;
+const rounds = Number(option("rounds") ?? 20);
+
+function nativeSupports(level: number): boolean {
+  return level > 0 || (runtime === "Deno" && level !== -1);
+}
+
+console.log(`${runtime}, native = ${nativeName}; best of ${rounds} interleaved rounds`);
+console.log(
+  "| level | scenario | ours (B) | native (B) | size ours/native | ours MiB/s | native MiB/s | speed ours/native |",
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const name of names) {
+  const data = scenario(name);
+  // Calls per round: about 4 MiB of input, at least one call.
+  const calls = Math.max(1, Math.round((4 << 20) / Math.max(data.length, 1)));
+  for (const level of levels) {
+    const hasNative = nativeSupports(level);
+    const oursSize = compress(data, { level }).length;
+    const nativeSize = hasNative ? nativeCompress(data, level).length : 0;
+    let bestOurs = Infinity;
+    let bestNative = Infinity;
+    for (let r = 0; r < rounds; r++) {
+      let t = performance.now();
+      for (let i = 0; i < calls; i++) {
+        if (compress(data, { level }).length !== oursSize) throw new Error("size changed");
+      }
+      bestOurs = Math.min(bestOurs, (performance.now() - t) / calls);
+      if (hasNative) {
+        t = performance.now();
+        for (let i = 0; i < calls; i++) {
+          if (nativeCompress(data, level).length !== nativeSize) throw new Error("size changed");
+        }
+        bestNative = Math.min(bestNative, (performance.now() - t) / calls);
+      }
+    }
+    const mib = data.length / 1048576;
+    const ours = mib / (bestOurs / 1000);
+    const cells = [
+      level,
+      name,
+      oursSize,
+      hasNative ? nativeSize : "—",
+      hasNative ? (oursSize / nativeSize).toFixed(4) : "—",
+      ours.toFixed(0),
+    ];
+    if (hasNative) {
+      const native = mib / (bestNative / 1000);
+      cells.push(native.toFixed(0), `${(ours / native).toFixed(2)}x`);
+    } else {
+      cells.push("—", "—");
+    }
+    console.log(`| ${cells.join(" | ")} |`);
+  }
+}

@@ -447,14 +447,14 @@ function encodeSequenceStream(
   if (count + nb > 31) {
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
-    bits >>>= count & ~7;
+    bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
   }
   bits |= ((matchLength[i] - MIN_MATCH) & ((1 << nb) - 1)) << count;
   count += nb;
   view.setInt32(pos, bits, true);
   pos += count >>> 3;
-  bits >>>= count & ~7;
+  bits = (bits >>> (count & ~7)) | 0;
   count &= 7;
   let ov = offBase[i];
   if (ofc > 24) {
@@ -462,7 +462,7 @@ function encodeSequenceStream(
     count += 16;
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
-    bits >>>= count & ~7;
+    bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
     ov >>>= 16;
     nb = ofc - 16;
@@ -473,7 +473,7 @@ function encodeSequenceStream(
   count += nb;
   view.setInt32(pos, bits, true);
   pos += count >>> 3;
-  bits >>>= count & ~7;
+  bits = (bits >>> (count & ~7)) | 0;
   count &= 7;
 
   for (i = n - 2; i >= 0; i--) {
@@ -491,7 +491,7 @@ function encodeSequenceStream(
     mlState = mlStates[(mlState >> nb) + mlDeltaFind[mlc]];
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
-    bits >>>= count & ~7;
+    bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
     nb = (llState + llDeltaNb[llc]) >> 16;
     bits |= (llState & ((1 << nb) - 1)) << count;
@@ -504,13 +504,13 @@ function encodeSequenceStream(
     if (llBits + mlBits > 15) {
       view.setInt32(pos, bits, true);
       pos += count >>> 3;
-      bits >>>= count & ~7;
+      bits = (bits >>> (count & ~7)) | 0;
       count &= 7;
       bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
       count += llBits;
       view.setInt32(pos, bits, true);
       pos += count >>> 3;
-      bits >>>= count & ~7;
+      bits = (bits >>> (count & ~7)) | 0;
       count &= 7;
     } else {
       bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
@@ -520,7 +520,7 @@ function encodeSequenceStream(
     count += mlBits;
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
-    bits >>>= count & ~7;
+    bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
 
     ov = offBase[i];
@@ -529,7 +529,7 @@ function encodeSequenceStream(
       count += 16;
       view.setInt32(pos, bits, true);
       pos += count >>> 3;
-      bits >>>= count & ~7;
+      bits = (bits >>> (count & ~7)) | 0;
       count &= 7;
       ov >>>= 16;
       nb = ofc - 16;
@@ -540,7 +540,7 @@ function encodeSequenceStream(
     count += nb;
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
-    bits >>>= count & ~7;
+    bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
   }
 
@@ -553,7 +553,7 @@ function encodeSequenceStream(
   count += log;
   view.setInt32(pos, bits, true);
   pos += count >>> 3;
-  bits >>>= count & ~7;
+  bits = (bits >>> (count & ~7)) | 0;
   count &= 7;
   log = llTable.tableLog;
   bits |= (llState & ((1 << log) - 1)) << count;

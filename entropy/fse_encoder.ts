@@ -230,7 +230,7 @@ export function writeNormalizedCounts(
         bits |= 0xffff << bitCount;
         out[pos++] = bits;
         out[pos++] = bits >>> 8;
-        bits >>>= 16;
+        bits = (bits >>> (16)) | 0;
       }
       while (symbol >= start + 3) {
         start += 3;
@@ -242,7 +242,7 @@ export function writeNormalizedCounts(
       if (bitCount > 16) {
         out[pos++] = bits;
         out[pos++] = bits >>> 8;
-        bits >>>= 16;
+        bits = (bits >>> (16)) | 0;
         bitCount -= 16;
       }
     }
@@ -262,7 +262,7 @@ export function writeNormalizedCounts(
     if (bitCount > 16) {
       out[pos++] = bits;
       out[pos++] = bits >>> 8;
-      bits >>>= 16;
+      bits = (bits >>> (16)) | 0;
       bitCount -= 16;
     }
   }

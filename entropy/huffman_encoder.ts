@@ -290,7 +290,7 @@ function compressWeights(count: number, out: Uint8Array, pos: number): number {
     state1 = stateTable[(state1 >> nb) + deltaFindState[w]];
     while (n >= 8) {
       out[pos++] = bits;
-      bits >>>= 8;
+      bits = (bits >>> (8)) | 0;
       n -= 8;
     }
   }
@@ -299,7 +299,7 @@ function compressWeights(count: number, out: Uint8Array, pos: number): number {
   n += log;
   while (n >= 8) {
     out[pos++] = bits;
-    bits >>>= 8;
+    bits = (bits >>> (8)) | 0;
     n -= 8;
   }
   bits |= (state1 & mask) << n;
@@ -308,7 +308,7 @@ function compressWeights(count: number, out: Uint8Array, pos: number): number {
   n++;
   while (n > 0) {
     out[pos++] = bits;
-    bits >>>= 8;
+    bits = (bits >>> (8)) | 0;
     n -= 8;
   }
   return pos - start;
@@ -339,7 +339,7 @@ export function encodeHuffmanStream(
     view.setInt32(pos, bits, true);
     const k = n >>> 3;
     pos += k;
-    bits >>>= k << 3;
+    bits = (bits >>> (k << 3)) | 0;
     n &= 7;
   }
   while (i > start) {
@@ -353,7 +353,7 @@ export function encodeHuffmanStream(
     view.setInt32(pos, bits, true);
     const k = n >>> 3;
     pos += k;
-    bits >>>= k << 3;
+    bits = (bits >>> (k << 3)) | 0;
     n &= 7;
   }
   // End mark: the highest set bit of the last byte.

@@ -134,7 +134,13 @@ export function countMatch(
   const end4 = end - 3;
   while (a < end4) {
     const diff = view.getInt32(a, true) ^ view.getInt32(b, true);
-    if (diff !== 0) return a - start + ((31 - Math.clz32(diff & -diff)) >>> 3);
+    if (diff !== 0) {
+      // Index of the lowest differing byte. (Not via diff & -diff: negating −2^31 leaves int32,
+      // and the engines then deoptimize the whole caller.)
+      const low = diff & 0xffff;
+      return a - start +
+        (low !== 0 ? ((low & 0xff) === 0 ? 1 : 0) : (diff & 0xff0000) === 0 ? 3 : 2);
+    }
     a += 4;
     b += 4;
   }

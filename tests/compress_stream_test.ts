@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compress, compressStream, decompress, decompressStream, ZstdError } from "../mod.ts";
 import {
-  concat,
   DECODECORPUS_DIR,
   nativeDecompress,
+  pipeChunks,
   readBytes,
   rng,
   sameBytes,
@@ -18,28 +18,12 @@ import {
 } from "./helpers.ts";
 
 /** Pipes `data` through compressStream in chunks of `nextSize()` bytes. */
-async function streamCompress(
+function streamCompress(
   data: Uint8Array,
   options: Parameters<typeof compressStream>[0],
   nextSize: () => number,
 ): Promise<Uint8Array> {
-  const ts = compressStream(options);
-  const writer = ts.writable.getWriter();
-  const parts: Uint8Array[] = [];
-  const reading = (async () => {
-    for await (const part of ts.readable) parts.push(part);
-  })();
-  const writing = (async () => {
-    for (let i = 0; i < data.length;) {
-      const n = Math.max(1, nextSize());
-      await writer.write(data.subarray(i, i + n));
-      i += n;
-    }
-    await writer.close();
-  })();
-  const results = await Promise.allSettled([writing, reading]);
-  for (const r of results) if (r.status === "rejected") throw r.reason;
-  return concat(parts);
+  return pipeChunks(compressStream(options), data, nextSize);
 }
 
 describe("compressStream", () => {

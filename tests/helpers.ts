@@ -107,12 +107,23 @@ export function randomBytes(size: number, seed = 7): Uint8Array {
 }
 
 /** Splits `data` into chunks by `sizes()` and pipes them through `decompressStream`. */
-export async function streamDecompress(
+export function streamDecompress(
   data: Uint8Array,
   nextSize: () => number,
   options?: Parameters<typeof decompressStream>[0],
 ): Promise<Uint8Array> {
-  const ts = decompressStream(options);
+  return pipeChunks(decompressStream(options), data, nextSize);
+}
+
+/**
+ * Writes `data` into `ts` in chunks of `nextSize()` bytes while reading its output; returns the
+ * output, or throws the first error of either side.
+ */
+export async function pipeChunks(
+  ts: TransformStream<Uint8Array, Uint8Array>,
+  data: Uint8Array,
+  nextSize: () => number,
+): Promise<Uint8Array> {
   const writer = ts.writable.getWriter();
   const parts: Uint8Array[] = [];
   const reading = (async () => {

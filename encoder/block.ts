@@ -12,6 +12,7 @@
 
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
+import { compressBlockGreedy, compressBlockLazy, compressBlockLazy2 } from "../matchers/lazy.ts";
 import { type BlockCompressor, MatchState } from "../matchers/match_state.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
@@ -45,21 +46,20 @@ class EntropyState {
  */
 let pool: { seqs: SeqStore; out: Uint8Array; a: EntropyState; b: EntropyState } | null = null;
 
-// Block compressors by strategy. Strategies above dfast are not implemented yet: they run the
-// dfast compressor, which produces valid frames at dfast's ratio.
+// Block compressors by strategy. The binary-tree strategies (btlazy2 and the optimal parsers)
+// are not implemented yet: they run lazy2, which produces valid frames at lazy2's ratio.
 const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockFast,
   compressBlockFast,
   compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
-  compressBlockDoubleFast,
+  compressBlockGreedy,
+  compressBlockLazy,
+  compressBlockLazy2,
+  compressBlockLazy2,
+  compressBlockLazy2,
+  compressBlockLazy2,
+  compressBlockLazy2,
 ];
-
 // Output room per block byte. The worst compressed attempt, discarded for a raw block but
 // written first, is the literals (one byte each plus headers) and up to one sequence per 3 bytes
 // of at most 7 bytes of bit stream each: under 3.4 bytes per input byte.

@@ -103,6 +103,7 @@ export class MatchState {
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.base += shift;
+    this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
     if (this.base + src.length >= INDEX_LIMIT) {
       const correction = this.base;
       for (const table of [this.hashTable, this.chainTable]) {

@@ -25,6 +25,8 @@ import {
 } from "./helpers.ts";
 
 const LEVELS = [-7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4];
+// The hash-chain strategies (greedy, lazy, lazy2).
+const LAZY_LEVELS = [5, 6, 7, 8, 9, 10, 11, 12];
 
 /** The decodecorpus originals (the content of each .zst). */
 function corpusFiles(): Uint8Array[] {
@@ -60,8 +62,8 @@ function checkFramesWithCli(frames: Uint8Array[], originals: Uint8Array[], what:
 describe("compress: interoperability", () => {
   const files = corpusFiles();
 
-  it("every level from -7 to 4 on every decodecorpus file", () => {
-    for (const level of LEVELS) {
+  it("every level from -7 to 12 on every decodecorpus file", () => {
+    for (const level of [...LEVELS, ...LAZY_LEVELS]) {
       const frames = files.map((f) => compress(f, { level }));
       frames.forEach((frame, i) => checkFrame(frame, files[i], `level ${level}, file ${i}`));
       checkFramesWithCli(frames, files, `level ${level}`);
@@ -172,7 +174,7 @@ describe("compress: ratio against libzstd", () => {
   it("per level, total size over the decodecorpus files is within 1% of libzstd's", () => {
     const files = corpusFiles();
     const rows: string[] = [];
-    for (const level of LEVELS) {
+    for (const level of [...LEVELS, ...LAZY_LEVELS]) {
       let ours = 0;
       let theirs = 0;
       for (const f of files) {

@@ -1,0 +1,203 @@
+/**
+ * The greedy, lazy and lazy2 strategies (levels 5 to 12) over the hash-chain finder, as
+ * libzstd's `ZSTD_compressBlock_lazy_generic`: at each position, the repeat offset at ip + 1 and
+ * the best chain match at ip; then, for lazy (depth 1) and lazy2 (depth 2), the next one or two
+ * positions are searched and a match there replaces the current one when its gain
+ * (4 × length − log2(offset)) is larger, with libzstd's bonuses for the match in hand. Long runs
+ * of literals speed up the scan (libzstd's kSearchStrength) and, past 8 positions a step, stop
+ * filling the chains (its "lazy skipping").
+ *
+ * Each position is searched once: the lookahead moves forward only, and a stored match ends past
+ * every position searched for it, so no search result needs caching.
+ *
+ * @module
+ */
+
+import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { ChainSearch, searchChain } from "./hash_chain.ts";
+import { countMatch, type MatchState, windowLow } from "./match_state.ts";
+
+// Literal positions between step increases (libzstd's kSearchStrength).
+const SEARCH_STRENGTH = 8;
+// Steps above this stop inserting every skipped position (libzstd's kLazySkippingStep).
+const LAZY_SKIPPING_STEP = 8;
+
+const found = new ChainSearch();
+
+function highbit(x: number): number {
+  return 31 - Math.clz32(x);
+}
+
+function compressBlockLazyGeneric(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+): number {
+  const params = ms.params;
+  const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
+  const windowLog = params.windowLog;
+  const view = ms.view;
+  const ilimit = end - 8;
+  const prefixLow = windowLow(windowLog, end);
+  let anchor = start;
+  let ip = start;
+  if (ip === prefixLow) ip++;
+  // After a very long match, index only the last part of it (libzstd's limited update).
+  if (start > ms.nextToUpdate + 384) {
+    ms.nextToUpdate = start - Math.min(192, start - ms.nextToUpdate - 384);
+  }
+  if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
+  let rep1 = rep[0];
+  let rep2 = rep[1];
+  let saved1 = 0;
+  let saved2 = 0;
+  {
+    const maxRep = ip - windowLow(windowLog, ip);
+    if (rep2 > maxRep) {
+      saved2 = rep2;
+      rep2 = 0;
+    }
+    if (rep1 > maxRep) {
+      saved1 = rep1;
+      rep1 = 0;
+    }
+  }
+  let skipping = false;
+
+  while (ip < ilimit) {
+    let length = 0;
+    let offBase = 1;
+    let matchStart = ip + 1;
+    // Repeat offset at ip + 1.
+    if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === view.getInt32(ip + 1, true)) {
+      length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
+    }
+    if (depth > 0 || length === 0) {
+      const l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+      if (l > length) {
+        length = l;
+        offBase = found.offBase;
+        matchStart = ip;
+      }
+      if (length < 4) {
+        const step = ((ip - anchor) >> SEARCH_STRENGTH) + 1;
+        ip += step;
+        skipping = step > LAZY_SKIPPING_STEP;
+        continue;
+      }
+      // Look one or two positions further for a better match.
+      while (depth > 0 && ip < ilimit) {
+        ip++;
+        if (
+          offBase !== 0 && rep1 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)
+        ) {
+          const repLength = countMatch(view, src, ip + 4, ip + 4 - rep1, end) + 4;
+          if (repLength * 3 > length * 3 - highbit(offBase) + 1) {
+            length = repLength;
+            offBase = 1;
+            matchStart = ip;
+          }
+        }
+        let l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+        if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
+          length = l;
+          offBase = found.offBase;
+          matchStart = ip;
+          continue;
+        }
+        if (depth === 2 && ip < ilimit) {
+          ip++;
+          if (
+            offBase !== 0 && rep1 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)
+          ) {
+            const repLength = countMatch(view, src, ip + 4, ip + 4 - rep1, end) + 4;
+            if (repLength * 4 > length * 4 - highbit(offBase) + 1) {
+              length = repLength;
+              offBase = 1;
+              matchStart = ip;
+            }
+          }
+          l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+          if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
+            length = l;
+            offBase = found.offBase;
+            matchStart = ip;
+            continue;
+          }
+        }
+        break;
+      }
+      if (offBase > 3) {
+        // A new offset: extend backward, then shift the repeat offsets.
+        const offset = offBase - 3;
+        while (
+          matchStart > anchor && matchStart - offset > prefixLow &&
+          src[matchStart - 1] === src[matchStart - 1 - offset]
+        ) {
+          matchStart--;
+          length++;
+        }
+        rep2 = rep1;
+        rep1 = offset;
+      }
+    }
+    storeSequence(seqs, src, anchor, matchStart - anchor, offBase, length);
+    ip = anchor = matchStart + length;
+    skipping = false;
+
+    // Immediate repeat matches with the second offset.
+    while (ip <= ilimit && rep2 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep2, true)) {
+      const repLength = countMatch(view, src, ip + 4, ip + 4 - rep2, end) + 4;
+      const t = rep2;
+      rep2 = rep1;
+      rep1 = t;
+      storeSequence(seqs, src, anchor, 0, 1, repLength);
+      ip = anchor = ip + repLength;
+    }
+  }
+
+  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
+  rep[0] = rep1 !== 0 ? rep1 : saved1;
+  rep[1] = rep2 !== 0 ? rep2 : saved2;
+  return end - anchor;
+}
+
+/** Block compressor of the greedy strategy. */
+export function compressBlockGreedy(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0);
+}
+
+/** Block compressor of the lazy strategy. */
+export function compressBlockLazy(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1);
+}
+
+/** Block compressor of the lazy2 strategy. */
+export function compressBlockLazy2(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2);
+}

@@ -8,7 +8,16 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
-import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW, windowLow } from "./match_state.ts";
+import {
+  countMatch,
+  type MatchState,
+  PRIME_HIGH,
+  PRIME_LOW,
+  REPEATS,
+  repeatsAtEnd,
+  repeatsAtStart,
+  windowLow,
+} from "./match_state.ts";
 
 // Positions between step increases (libzstd's kSearchStrength).
 const STEP_INCREASE_EVERY = 1 << 8;
@@ -41,21 +50,11 @@ export function compressBlockDoubleFast(
   let anchor = start;
   let ip = start;
   if (ip === low) ip++;
-  let rep1 = rep[0];
-  let rep2 = rep[1];
-  let saved1 = 0;
-  let saved2 = 0;
-  {
-    const maxRep = ip - windowLow(params.windowLog, ip);
-    if (rep2 > maxRep) {
-      saved2 = rep2;
-      rep2 = 0;
-    }
-    if (rep1 > maxRep) {
-      saved1 = rep1;
-      rep1 = 0;
-    }
-  }
+  repeatsAtStart(rep, ip - windowLow(params.windowLog, ip));
+  let rep1 = REPEATS[0];
+  let rep2 = REPEATS[1];
+  const saved1 = REPEATS[2];
+  const saved2 = REPEATS[3];
 
   outer: for (;;) {
     let step = 1;
@@ -210,8 +209,6 @@ export function compressBlockDoubleFast(
     }
   }
 
-  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
-  rep[0] = rep1 !== 0 ? rep1 : saved1;
-  rep[1] = rep2 !== 0 ? rep2 : saved2;
+  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
   return end - anchor;
 }

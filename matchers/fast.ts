@@ -11,7 +11,16 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
-import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW, windowLow } from "./match_state.ts";
+import {
+  countMatch,
+  type MatchState,
+  PRIME_HIGH,
+  PRIME_LOW,
+  REPEATS,
+  repeatsAtEnd,
+  repeatsAtStart,
+  windowLow,
+} from "./match_state.ts";
 
 // Positions between step increases: libzstd's kSearchStrength (8), halved because the step
 // applies to pairs of positions.
@@ -47,21 +56,11 @@ export function compressBlockFast(
   let anchor = start;
   let ip0 = start;
   if (ip0 === low) ip0++;
-  let rep1 = rep[0];
-  let rep2 = rep[1];
-  let saved1 = 0;
-  let saved2 = 0;
-  {
-    const maxRep = ip0 - windowLow(params.windowLog, ip0);
-    if (rep2 > maxRep) {
-      saved2 = rep2;
-      rep2 = 0;
-    }
-    if (rep1 > maxRep) {
-      saved1 = rep1;
-      rep1 = 0;
-    }
-  }
+  repeatsAtStart(rep, ip0 - windowLow(params.windowLog, ip0));
+  let rep1 = REPEATS[0];
+  let rep2 = REPEATS[1];
+  const saved1 = REPEATS[2];
+  const saved2 = REPEATS[3];
 
   for (;;) {
     let step = stepSize;
@@ -197,8 +196,6 @@ export function compressBlockFast(
   }
 
   // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
-  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
-  rep[0] = rep1 !== 0 ? rep1 : saved1;
-  rep[1] = rep2 !== 0 ? rep2 : saved2;
+  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
   return end - anchor;
 }

@@ -15,7 +15,14 @@
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { ChainSearch, searchChain } from "./hash_chain.ts";
-import { countMatch, type MatchState, windowLow } from "./match_state.ts";
+import {
+  countMatch,
+  type MatchState,
+  REPEATS,
+  repeatsAtEnd,
+  repeatsAtStart,
+  windowLow,
+} from "./match_state.ts";
 
 // Literal positions between step increases (libzstd's kSearchStrength).
 const SEARCH_STRENGTH = 8;
@@ -51,21 +58,11 @@ function compressBlockLazyGeneric(
     ms.nextToUpdate = start - Math.min(192, start - ms.nextToUpdate - 384);
   }
   if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
-  let rep1 = rep[0];
-  let rep2 = rep[1];
-  let saved1 = 0;
-  let saved2 = 0;
-  {
-    const maxRep = ip - windowLow(windowLog, ip);
-    if (rep2 > maxRep) {
-      saved2 = rep2;
-      rep2 = 0;
-    }
-    if (rep1 > maxRep) {
-      saved1 = rep1;
-      rep1 = 0;
-    }
-  }
+  repeatsAtStart(rep, ip - windowLow(windowLog, ip));
+  let rep1 = REPEATS[0];
+  let rep2 = REPEATS[1];
+  const saved1 = REPEATS[2];
+  const saved2 = REPEATS[3];
   let skipping = false;
 
   while (ip < ilimit) {
@@ -160,9 +157,7 @@ function compressBlockLazyGeneric(
     }
   }
 
-  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
-  rep[0] = rep1 !== 0 ? rep1 : saved1;
-  rep[1] = rep2 !== 0 ? rep2 : saved2;
+  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
   return end - anchor;
 }
 

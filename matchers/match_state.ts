@@ -172,3 +172,34 @@ export function hashLong(view: DataView, p: number, hashLog: number, mls: number
   return (Math.imul(view.getInt32(p, true), PRIME_LOW) ^ Math.imul(high, PRIME_HIGH)) >>>
     (32 - hashLog);
 }
+
+/** Slots of {@linkcode repeatsAtStart}: usable rep1, rep2, then the offsets set aside. */
+export const REPEATS: Int32Array = new Int32Array(4);
+
+/**
+ * libzstd's rule for the repeat offsets at a block's start: an offset reaching further back than
+ * `maxRep` is unusable in the block (0 in `REPEATS[0..1]`) and set aside (`REPEATS[2..3]`).
+ */
+export function repeatsAtStart(rep: Int32Array, maxRep: number): void {
+  const rep1 = rep[0];
+  const rep2 = rep[1];
+  const aside1 = rep1 > maxRep;
+  const aside2 = rep2 > maxRep;
+  REPEATS[0] = aside1 ? 0 : rep1;
+  REPEATS[1] = aside2 ? 0 : rep2;
+  REPEATS[2] = aside1 ? rep1 : 0;
+  REPEATS[3] = aside2 ? rep2 : 0;
+}
+
+/** Saves the offsets for the next block, restoring those set aside that nothing replaced. */
+export function repeatsAtEnd(
+  rep: Int32Array,
+  rep1: number,
+  rep2: number,
+  saved1: number,
+  saved2: number,
+): void {
+  if (saved1 !== 0 && rep1 !== 0) saved2 = saved1;
+  rep[0] = rep1 !== 0 ? rep1 : saved1;
+  rep[1] = rep2 !== 0 ? rep2 : saved2;
+}

@@ -83,6 +83,9 @@ const counts = new Uint32Array(256);
 const counts1 = new Uint32Array(256);
 const counts2 = new Uint32Array(256);
 const counts3 = new Uint32Array(256);
+// View over the literals being counted, kept while the same buffer comes back block after block.
+let histogramArray: Uint8Array = new Uint8Array(0);
+let histogramView: DataView = new DataView(histogramArray.buffer);
 
 /**
  * Byte histogram of `lits[0, count)` into `counts`: four tables filled from one word read each,
@@ -93,7 +96,11 @@ function countBytes(lits: Uint8Array, count: number): void {
   counts1.fill(0);
   counts2.fill(0);
   counts3.fill(0);
-  const view = new DataView(lits.buffer, lits.byteOffset, lits.byteLength);
+  if (lits !== histogramArray) {
+    histogramArray = lits;
+    histogramView = new DataView(lits.buffer, lits.byteOffset, lits.byteLength);
+  }
+  const view = histogramView;
   const end4 = count & ~3;
   for (let i = 0; i < end4; i += 4) {
     const w = view.getInt32(i, true);

@@ -14,9 +14,10 @@ const KEEP_OUTPUT = 8 << 20;
 let pooledOutput = new Uint8Array(64 * 1024);
 
 // Inputs below this size are compressed from a copy in a buffer kept between calls. Under
-// JavaScriptCore, DataViews over small buffers got the optimized code specialized so that every
-// later read from a large input exited to the interpreter (Bun compressed 1 MiB at 11 MiB/s after
-// a few hundred 1–4 KiB inputs); a source of one stable kind avoids that.
+// JavaScriptCore, a few hundred compressions of 1 KiB inputs left the optimized code exiting to the
+// baseline tier on every later large input (Bun: 1 MiB at 11 MiB/s instead of 150); compressing
+// from one stable buffer avoids that case. It does not cure the related collapse that 4 KiB inputs
+// still cause (bench/mixed_sizes.ts, BENCHMARKS.md).
 const STAGE_BELOW = 64 * 1024;
 const staging = new Uint8Array(STAGE_BELOW + 64);
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compress, compressStream, decompress, decompressStream, ZstdError } from "../mod.ts";
 import {
+  concat,
   DECODECORPUS_DIR,
   nativeDecompress,
   pipeChunks,
@@ -89,6 +90,7 @@ describe("compressStream", () => {
     const decodedReader = decoder.readable.getReader();
     const messages = ["hello", "hello again", "x".repeat(50_000), "bye"];
     // One read of the decoded side is kept pending across the waits, so that no output is lost.
+    const pieces: Uint8Array[] = [];
     let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | null = null;
     for (const m of messages) {
       writer.write(new TextEncoder().encode(m));
@@ -97,6 +99,7 @@ describe("compressStream", () => {
       while (got.length < m.length) {
         const { value } = await reader.read();
         assert.ok(value !== undefined);
+        pieces.push(value);
         decodedWriter.write(value);
         while (got.length < m.length) {
           pendingRead ??= decodedReader.read();
@@ -115,11 +118,15 @@ describe("compressStream", () => {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      pieces.push(value);
       decodedWriter.write(value);
     }
     await decodedWriter.close();
     if (pendingRead !== null) await pendingRead;
     await decodedReader.cancel();
+    // The whole flushed frame is standard: libzstd decodes it to the messages.
+    const text = new TextDecoder().decode(nativeDecompress(concat(pieces)));
+    assert.equal(text, messages.join(""));
   });
 
   it("source errors and cancellation propagate", async () => {

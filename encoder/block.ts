@@ -12,8 +12,15 @@
 
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
-import { compressBlockGreedy, compressBlockLazy, compressBlockLazy2 } from "../matchers/lazy.ts";
-import { type BlockCompressor, MatchState } from "../matchers/match_state.ts";
+import {
+  compressBlockGreedy,
+  compressBlockGreedyRow,
+  compressBlockLazy,
+  compressBlockLazy2,
+  compressBlockLazy2Row,
+  compressBlockLazyRow,
+} from "../matchers/lazy.ts";
+import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
@@ -59,6 +66,13 @@ const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockLazy2,
   compressBlockLazy2,
   compressBlockLazy2,
+];
+// Greedy, lazy and lazy2 over the row finder, where libzstd uses it (see usesRowFinder).
+const ROW_COMPRESSORS: readonly BlockCompressor[] = [
+  ...COMPRESSORS.slice(0, 3),
+  compressBlockGreedyRow,
+  compressBlockLazyRow,
+  compressBlockLazy2Row,
 ];
 // Output room per block byte. The worst compressed attempt, discarded for a raw block but
 // written first, is the literals (one byte each plus headers) and up to one sequence per 3 bytes
@@ -111,7 +125,9 @@ export class BlockEncoder {
       this.#prev = new EntropyState();
       this.#next = new EntropyState();
     }
-    this.#compressor = COMPRESSORS[params.strategy];
+    this.#compressor = usesRowFinder(params)
+      ? ROW_COMPRESSORS[params.strategy]
+      : COMPRESSORS[params.strategy];
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
     this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
   }

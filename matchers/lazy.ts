@@ -15,6 +15,7 @@
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { ChainSearch, searchChain } from "./hash_chain.ts";
+import { fillHashCache, searchRow } from "./row.ts";
 import {
   countMatch,
   type MatchState,
@@ -35,6 +36,21 @@ function highbit(x: number): number {
   return 31 - Math.clz32(x);
 }
 
+/** Best match at `ip` from the row finder or the hash chain (length, offset in `found`). */
+function search(
+  ms: MatchState,
+  ip: number,
+  end: number,
+  mls: number,
+  skipping: boolean,
+  row: boolean,
+): number {
+  const low = windowLow(ms.params.windowLog, ip);
+  return row
+    ? searchRow(ms, ip, end, low, mls, skipping, found)
+    : searchChain(ms, ip, end, low, mls, skipping, found);
+}
+
 function compressBlockLazyGeneric(
   ms: MatchState,
   seqs: SeqStore,
@@ -43,12 +59,14 @@ function compressBlockLazyGeneric(
   start: number,
   end: number,
   depth: number,
+  row: boolean,
 ): number {
   const params = ms.params;
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const windowLog = params.windowLog;
   const view = ms.view;
-  const ilimit = end - 8;
+  // libzstd stops the row finder's searches 8 bytes earlier, for its hash cache.
+  const ilimit = row ? end - 16 : end - 8;
   const prefixLow = windowLow(windowLog, end);
   let anchor = start;
   let ip = start;
@@ -64,6 +82,7 @@ function compressBlockLazyGeneric(
   const saved1 = REPEATS[2];
   const saved2 = REPEATS[3];
   let skipping = false;
+  if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
 
   while (ip < ilimit) {
     let length = 0;
@@ -74,7 +93,7 @@ function compressBlockLazyGeneric(
       length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
     }
     if (depth > 0 || length === 0) {
-      const l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+      const l = search(ms, ip, end, mls, skipping, row);
       if (l > length) {
         length = l;
         offBase = found.offBase;
@@ -99,7 +118,7 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        let l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+        let l = search(ms, ip, end, mls, skipping, row);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
           length = l;
           offBase = found.offBase;
@@ -118,7 +137,7 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          l = searchChain(ms, ip, end, windowLow(windowLog, ip), mls, skipping, found);
+          l = search(ms, ip, end, mls, skipping, row);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
             length = l;
             offBase = found.offBase;
@@ -144,7 +163,11 @@ function compressBlockLazyGeneric(
     }
     storeSequence(seqs, src, anchor, matchStart - anchor, offBase, length);
     ip = anchor = matchStart + length;
-    skipping = false;
+    if (skipping) {
+      // The row finder's hash cache was left behind while skipping.
+      if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
+      skipping = false;
+    }
 
     // Immediate repeat matches with the second offset.
     while (ip <= ilimit && rep2 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep2, true)) {
@@ -170,7 +193,19 @@ export function compressBlockGreedy(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, false);
+}
+
+/** Block compressor of the greedy strategy over the row finder. */
+export function compressBlockGreedyRow(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, true);
 }
 
 /** Block compressor of the lazy strategy. */
@@ -182,7 +217,19 @@ export function compressBlockLazy(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, false);
+}
+
+/** Block compressor of the lazy strategy over the row finder. */
+export function compressBlockLazyRow(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, true);
 }
 
 /** Block compressor of the lazy2 strategy. */
@@ -194,5 +241,17 @@ export function compressBlockLazy2(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, false);
+}
+
+/** Block compressor of the lazy2 strategy over the row finder. */
+export function compressBlockLazy2Row(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, true);
 }

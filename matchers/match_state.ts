@@ -35,6 +35,7 @@ const KEEP_ENTRIES = 1 << 20;
 
 let pooledHash = new Int32Array(0);
 let pooledChain = new Int32Array(0);
+let pooledTags = new Int32Array(0);
 let pooledNext = 1;
 
 /** Match-finder state of one compression. */
@@ -45,6 +46,10 @@ export class MatchState {
   hashTable: Int32Array;
   /** Second table: dfast's short hash, the hash chains of lazy strategies (`1 << chainLog`). */
   chainTable: Int32Array;
+  /** Row finder's tags, one byte per hash-table entry (empty when the finder is not used). */
+  tagTable: Uint8Array;
+  /** The same bytes as int32 words, for comparing four tags at once. */
+  tagWords: Int32Array;
   /** Table index of src[0]. */
   base = 0;
   /** View on src for word reads. */
@@ -53,6 +58,14 @@ export class MatchState {
   src: Uint8Array;
   /** First position not yet inserted in the tables (lazy strategies). */
   nextToUpdate = 0;
+  /** Row finder: hashes of the positions from nextToUpdate to cacheEnd (see row.ts). */
+  hashCache: Int32Array = new Int32Array(16);
+  /** Row finder: first position not in the hash cache. */
+  cacheEnd = 0;
+  /** Row finder: last position the hash cache may hash (8 bytes readable). */
+  hashLimit = 0;
+  /** Sink of the row finder's early reads (see row.ts); never read. */
+  touched = 0;
 
   /**
    * `pooled`: share the tables kept between one-shot compressions (entries of earlier calls lie
@@ -64,11 +77,15 @@ export class MatchState {
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     const hashSize = 1 << params.hashLog;
-    const chainSize = params.strategy === 1 ? 0 : 1 << params.chainLog;
+    const row = usesRowFinder(params);
+    const chainSize = params.strategy === 1 || row ? 0 : 1 << params.chainLog;
+    const tagWords = row ? hashSize >> 2 : 0;
     if (!pooled) {
       this.base = 1;
       this.hashTable = new Int32Array(hashSize);
       this.chainTable = new Int32Array(chainSize);
+      this.tagWords = new Int32Array(tagWords);
+      this.tagTable = new Uint8Array(this.tagWords.buffer);
       return;
     }
     if (pooledNext + src.length + 1 >= INDEX_LIMIT) {
@@ -76,6 +93,14 @@ export class MatchState {
       pooledChain.fill(0);
       pooledNext = 1;
     }
+    // Tags need no clearing: a stale tag leads to a stale position, which is below the window.
+    if (tagWords <= KEEP_ENTRIES) {
+      if (pooledTags.length < tagWords) pooledTags = new Int32Array(tagWords);
+      this.tagWords = pooledTags;
+    } else {
+      this.tagWords = new Int32Array(tagWords);
+    }
+    this.tagTable = new Uint8Array(this.tagWords.buffer);
     // Every table entry from earlier compressions is below this base, hence outside the window.
     this.base = pooledNext;
     pooledNext += src.length + 1;
@@ -112,6 +137,14 @@ export class MatchState {
       this.base = 0;
     }
   }
+}
+
+/**
+ * Whether greedy, lazy and lazy2 use the row finder rather than the hash chain: as libzstd
+ * (with SIMD), for windows above 16 KiB.
+ */
+export function usesRowFinder(params: CompressionParameters): boolean {
+  return params.strategy >= 3 && params.strategy <= 5 && params.windowLog > 14;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

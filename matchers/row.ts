@@ -1,0 +1,226 @@
+/**
+ * The row-based match finder (libzstd's `ZSTD_RowFindBestMatch`), used by greedy, lazy and
+ * lazy2 where libzstd uses it: windows above 16 KiB. The hash table is cut into rows of 16, 32
+ * or 64 entries (`rowLog` = searchLog bounded to 4..6); a position's hash picks a row and an
+ * 8-bit tag. Each row is a ring of its newest positions, and a tag table keeps one tag byte per
+ * entry, its first byte of each row holding the ring's head. A search compares the row's tags
+ * with ours four at a time (SWAR on int32 words) and tests only the candidates whose tag
+ * matches, newest first: against the hash chain it reads a row or two of cache lines instead of
+ * following a chain across the whole table.
+ *
+ * @module
+ */
+
+import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW } from "./match_state.ts";
+import type { ChainSearch } from "./hash_chain.ts";
+
+// Bits of the hash kept as the tag.
+const TAG_BITS = 8;
+// After a match this long, only its first and last positions are inserted (libzstd's
+// kSkipThreshold, kMaxMatchStartPositionsToUpdate, kMaxMatchEndPositionsToUpdate).
+const SKIP_THRESHOLD = 384;
+const UPDATE_START_POSITIONS = 96;
+const UPDATE_END_POSITIONS = 32;
+/**
+ * Hashes are computed ahead of insertion in batches of this many positions, and computing them
+ * reads their rows. libzstd prefetches the row of the position 8 ahead; JS has no prefetch, and
+ * a load that misses holds up every instruction after it until it completes, so instead the
+ * rows of 8 positions are read back to back, their misses overlapping, and the positions then
+ * find their rows in cache. On a 1 MiB input at level 8 (5 MiB of rows) a dependent miss costs
+ * 55 to 120 ns on our CI machines, and each search waited for two: batching took 7% off level 8
+ * there (interleaved A/B); the rest of the misses' cost remains (see BENCHMARKS.md).
+ */
+const BATCH = 8;
+// Hash cache slots: the batch in use and the next one.
+const CACHE_MASK = 2 * BATCH - 1;
+
+/** Row size (log2 of entries) for a search depth, as libzstd. */
+export function rowLogOf(searchLog: number): number {
+  return searchLog < 4 ? 4 : searchLog > 6 ? 6 : searchLog;
+}
+
+/** Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. */
+function rowHash(view: DataView, p: number, shift: number, mls: number): number {
+  let hash = Math.imul(view.getInt32(p, true), PRIME_LOW);
+  if (mls !== 4) hash ^= Math.imul(view.getInt32(p + 4, true) << ((8 - mls) << 3), PRIME_HIGH);
+  return hash >>> shift;
+}
+
+/**
+ * Hashes the next batch of positions (from `ms.cacheEnd`, none past `ms.hashLimit`) into the
+ * hash cache and reads the start of their tag and position rows.
+ */
+function hashBatch(ms: MatchState, mls: number): void {
+  const rowLog = rowLogOf(ms.params.searchLog);
+  const shift = 32 - (ms.params.hashLog - rowLog + TAG_BITS);
+  const cache = ms.hashCache;
+  const tags = ms.tagTable;
+  const hashTable = ms.hashTable;
+  const view = ms.view;
+  let p = ms.cacheEnd;
+  const stop = Math.min(p + BATCH, ms.hashLimit + 1);
+  let touched = ms.touched;
+  for (; p < stop; p++) {
+    const hash = rowHash(view, p, shift, mls);
+    cache[p & CACHE_MASK] = hash;
+    const row = (hash >>> TAG_BITS) << rowLog;
+    touched = (touched + tags[row] + hashTable[row] + hashTable[row + ((rowLog - 4) << 4)]) | 0;
+  }
+  ms.touched = touched;
+  ms.cacheEnd = stop;
+}
+
+/**
+ * Restarts the hash cache at position `p`, hashing no position past `limit` (whose 8 bytes must
+ * be readable). Called where insertion restarts: a block's start, the end of a skipped stretch.
+ */
+export function fillHashCache(ms: MatchState, p: number, limit: number, mls: number): void {
+  ms.cacheEnd = p;
+  ms.hashLimit = limit;
+  hashBatch(ms, mls);
+  hashBatch(ms, mls);
+}
+
+/** Hash of position `p` from the cache, hashing the next batch when `p` enters the last one. */
+function cachedHash(ms: MatchState, p: number, mls: number): number {
+  if (p + BATCH >= ms.cacheEnd && ms.cacheEnd <= ms.hashLimit) hashBatch(ms, mls);
+  return ms.hashCache[p & CACHE_MASK];
+}
+
+/**
+ * Inserts every position from `ms.nextToUpdate` up to `ip`; after a long match, only the first
+ * and the last positions of the gap. Each position goes into its hash's row at the slot below the
+ * head (the head cycles down from rowMask to 1: slot 0 of the tag row is the head itself).
+ */
+function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): void {
+  const rowMask = (1 << rowLog) - 1;
+  const hashTable = ms.hashTable;
+  const tags = ms.tagTable;
+  const base = ms.base;
+  let p = ms.nextToUpdate;
+  let stop = ip - p > SKIP_THRESHOLD ? p + UPDATE_START_POSITIONS : ip;
+  for (;;) {
+    for (; p < stop; p++) {
+      const hash = cachedHash(ms, p, mls);
+      const row = (hash >>> TAG_BITS) << rowLog;
+      let slot = (tags[row] - 1) & rowMask;
+      if (slot === 0) slot = rowMask;
+      tags[row] = slot;
+      tags[row + slot] = hash;
+      hashTable[row + slot] = p + base;
+    }
+    if (stop === ip) break;
+    p = ip - UPDATE_END_POSITIONS;
+    stop = ip;
+    fillHashCache(ms, p, ms.hashLimit, mls);
+  }
+  ms.nextToUpdate = ip;
+}
+
+/**
+ * Bit i set for each of the 16 tags at tag-table word `word` (4 words) equal to `tag`
+ * (`splat` = tag in every byte).
+ */
+function tagMatches(words: Int32Array, word: number, splat: number): number {
+  let mask = 0;
+  for (let k = 3; k >= 0; k--) {
+    const x = words[word + k] ^ splat;
+    // High bit of each byte set where the byte of x is non-zero: the low 7 bits plus 0x7f carry
+    // into it unless they are all zero (no carry crosses bytes), or the byte's own high bit.
+    const nonZero = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x) & 0x80808080;
+    const equal = (~nonZero >>> 7) & 0x01010101;
+    // Gathers the four byte flags (bits 0, 8, 16, 24) into bits 28..31, in byte order.
+    mask = (mask << 4) | (Math.imul(equal, 0x10204080) >>> 28);
+  }
+  return mask;
+}
+
+/**
+ * Longest match for `src[ip..]` among the row of `ip`'s hash, as {@linkcode searchChain}: not
+ * reading at or past `end`, starting at or after `low`, at most `1 << min(searchLog, rowLog)`
+ * candidates. Inserts the positions up to `ip` first (only `ip` while `skipping`), then `ip`.
+ */
+export function searchRow(
+  ms: MatchState,
+  ip: number,
+  end: number,
+  low: number,
+  mls: number,
+  skipping: boolean,
+  result: ChainSearch,
+): number {
+  const params = ms.params;
+  const rowLog = rowLogOf(params.searchLog);
+  const rowMask = (1 << rowLog) - 1;
+  const shift = 32 - (params.hashLog - rowLog + TAG_BITS);
+  const view = ms.view;
+  let hash: number;
+  if (skipping) {
+    // Skipping through literals inserts only the searched positions; the cache is not kept.
+    hash = rowHash(view, ip, shift, mls);
+    ms.nextToUpdate = ip;
+  } else {
+    updateRows(ms, ip, mls, rowLog);
+    hash = cachedHash(ms, ip, mls);
+  }
+  const row = (hash >>> TAG_BITS) << rowLog;
+  const hashTable = ms.hashTable;
+  const tags = ms.tagTable;
+  const words = ms.tagWords;
+  const src = ms.src;
+  const base = ms.base;
+  const lowIndex = low + base;
+  const head = tags[row] & rowMask;
+  const splat = Math.imul(hash & 0xff, 0x01010101);
+  const lastGroup = rowMask >> 4;
+  let attempts = 1 << (params.searchLog < rowLog ? params.searchLog : rowLog);
+  let best = 3;
+
+  // Newest first: the ring runs from the head up to the row's end, then from slot 1 to just
+  // below the head. In 16-entry groups: the head's group from the head, the groups after it,
+  // those before it, and the head's group again below the head.
+  const headGroup = head >> 4;
+  const headBit = head & 15;
+  const headMatches = tagMatches(words, (row >> 2) + (headGroup << 2), splat);
+  let bits = headMatches & (0xffff << headBit);
+  let group = headGroup;
+  let step = 0;
+  search: for (;;) {
+    while (bits !== 0) {
+      const slot = (group << 4) + 31 - Math.clz32(bits & -bits);
+      bits &= bits - 1;
+      if (slot === 0) continue;
+      const index = hashTable[row + slot];
+      if (index < lowIndex) break search;
+      const match = index - base;
+      // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
+      if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
+        const length = countMatch(view, src, ip, match, end);
+        if (length > best) {
+          best = length;
+          result.offBase = ip - match + 3;
+          if (ip + length === end) break search;
+        }
+      }
+      if (--attempts === 0) break search;
+    }
+    step++;
+    if (step > lastGroup) {
+      if (step > lastGroup + 1) break;
+      group = headGroup;
+      bits = headMatches & ((1 << headBit) - 1);
+    } else {
+      group = (headGroup + step) & lastGroup;
+      bits = tagMatches(words, (row >> 2) + (group << 2), splat);
+    }
+  }
+
+  // Insert ip now (the next search starts after it).
+  let slot = (head - 1) & rowMask;
+  if (slot === 0) slot = rowMask;
+  tags[row] = slot;
+  tags[row + slot] = hash;
+  hashTable[row + slot] = ip + base;
+  ms.nextToUpdate = ip + 1;
+  return best > 3 ? best : 0;
+}

@@ -14,6 +14,7 @@ export type ZstdErrorCode =
   | "corruption_detected"
   | "checksum_wrong"
   | "dictionary_wrong"
+  | "dictionary_corrupted"
   | "output_too_large"
   | "input_truncated"
   | "source_size_wrong";

@@ -33,6 +33,7 @@ import {
 } from "./decoder/options.ts";
 
 export { ZstdError, type ZstdErrorCode } from "./errors.ts";
+export { ZstdDictionary } from "./dictionary.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
 export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
 

@@ -8,6 +8,7 @@
 
 import { NormalizedCounts } from "../entropy/fse_decoder.ts";
 import { HuffmanTable } from "../entropy/huffman_decoder.ts";
+import type { DecoderDictionary } from "./dictionary.ts";
 import {
   PREDEFINED_LITERAL_LENGTHS,
   PREDEFINED_MATCH_LENGTHS,
@@ -35,8 +36,11 @@ export class BlockContext {
   /** Largest decompressed (and compressed) block of the frame. */
   blockMaxSize = 0;
 
-  /** Starts a frame: no previous tables, repeat offsets 1, 4, 8. */
-  resetForFrame(windowSize: number, blockMaxSize: number): void {
+  /**
+   * Starts a frame: no previous tables, repeat offsets 1, 4, 8; or, with a dictionary, its
+   * tables as the previous ones and its repeat offsets. `windowSize` is the reach of offsets.
+   */
+  resetForFrame(windowSize: number, blockMaxSize: number, dict: DecoderDictionary | null): void {
     this.huffmanValid = false;
     this.literalLengths = null;
     this.offsets = null;
@@ -44,6 +48,18 @@ export class BlockContext {
     this.reps[0] = 1;
     this.reps[1] = 4;
     this.reps[2] = 8;
+    if (dict !== null) {
+      this.reps.set(dict.repeats);
+      if (dict.huffman !== null) {
+        this.huffman.cells.set(dict.huffman.cells);
+        this.huffman.maxBits = dict.huffman.maxBits;
+        this.huffmanValid = true;
+      }
+      // Never written: blocks build their own tables into the own* slots.
+      this.literalLengths = dict.literalLengths;
+      this.offsets = dict.offsets;
+      this.matchLengths = dict.matchLengths;
+    }
     this.windowSize = windowSize;
     this.blockMaxSize = blockMaxSize;
   }

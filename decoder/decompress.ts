@@ -26,6 +26,8 @@ import {
   ZSTD_MAGIC,
 } from "./frame.ts";
 import type { ResolvedDecompressOptions } from "./options.ts";
+import type { ZstdDictionary } from "../dictionary.ts";
+import { type DecoderDictionary, decoderDictionary } from "./dictionary.ts";
 
 /** Shared by every one-shot call: decoding is synchronous, so one context suffices. */
 const ctx = new BlockContext();
@@ -63,25 +65,28 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     if (len - pos < headerSize) truncated("a frame header");
     parseFrameHeader(header, src, pos, options.maxWindowSize);
     pos += headerSize;
-    if (header.dictionaryId !== 0) {
-      throw new ZstdError(
-        "dictionary_wrong",
-        `Cannot decode frame: it needs dictionary ${header.dictionaryId}, and none was given`,
-      );
-    }
+    const dict = frameDictionary(header.dictionaryId, options.dictionary);
     const contentSize = header.contentSize;
     if (contentSize > options.maxOutputSize - op) outputTooLarge(options.maxOutputSize);
     const blockMax = header.blockMaxSize;
     // Every block gets its maximum size of room plus the copy slack.
     const room = blockMax + OUTPUT_SLACK;
-    ctx.resetForFrame(header.windowSize, blockMax);
+    // A dictionary's content goes right before the frame's output, as history, and its bytes
+    // are taken out again after the frame. Offsets may reach through the window into it.
+    const dictSize = dict === null ? 0 : dict.content.length;
+    ctx.resetForFrame(header.windowSize + dictSize, blockMax, dict);
 
     // Room for the whole frame when its size is known and plausible, else a guess; blocks grow it.
     const producible = (Math.floor((len - pos) / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
     const want = contentSize >= 0
       ? Math.min(contentSize, producible)
       : Math.min(producible, Math.max(len * 4, 1 << 16));
-    if (out.length < op + want + room) out = grow(out, op, op + want + room);
+    if (out.length < op + dictSize + want + room) out = grow(out, op, op + dictSize + want + room);
+    const historyStart = op;
+    if (dict !== null) {
+      out.set(dict.content, op);
+      op += dictSize;
+    }
 
     const frameStart = op;
     // Hash block by block, while the block is still in cache.
@@ -97,17 +102,21 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       if (len - pos < bodySize) truncated("a block");
       if (out.length < op + room) out = grow(out, op, op + room);
       const blockStart = op;
-      op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
+      op = decodeBlock(ctx, type, src, pos, size, out, op, historyStart);
       if (verify) hash.update(out, blockStart, op);
       pos += bodySize;
       if (op - frameStart > contentSize && contentSize >= 0) {
         corrupt(`frame content exceeds its declared size of ${contentSize} bytes`);
       }
-      if (op > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
+      if (op - dictSize > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
       if ((bh & 1) !== 0) break;
     }
-    if (contentSize >= 0 && op - frameStart !== contentSize) {
-      corrupt(`frame content is ${op - frameStart} bytes, its header declares ${contentSize}`);
+    if (dictSize !== 0) {
+      out.copyWithin(historyStart, frameStart, op);
+      op -= dictSize;
+    }
+    if (contentSize >= 0 && op - historyStart !== contentSize) {
+      corrupt(`frame content is ${op - historyStart} bytes, its header declares ${contentSize}`);
     }
     if (header.hasChecksum) {
       if (len - pos < 4) truncated("a frame checksum");
@@ -128,6 +137,24 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
   if (op === out.length) return out;
   // Keep the slack when it is small; copy out when it would waste much memory.
   return out.length - op > (op >>> 3) + 65536 ? out.slice(0, op) : out.subarray(0, op);
+}
+
+/**
+ * The dictionary a frame is decoded with: the one given, if the frame names none or names its
+ * ID (as libzstd); `dictionary_wrong` if the frame names another or none was given.
+ */
+export function frameDictionary(
+  frameId: number,
+  dict: ZstdDictionary | null,
+): DecoderDictionary | null {
+  if (frameId !== 0 && (dict === null || dict.id !== frameId)) {
+    const given = dict === null ? "none was given" : `dictionary ${dict.id} was given`;
+    throw new ZstdError(
+      "dictionary_wrong",
+      `Cannot decode frame: it needs dictionary ${frameId}, and ${given}`,
+    );
+  }
+  return dict === null ? null : decoderDictionary(dict);
 }
 
 /** Throws `output_too_large`. */

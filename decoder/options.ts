@@ -5,6 +5,8 @@
  * @module
  */
 
+import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
+
 /** Options of `decompress` and `decompressStream`. */
 export interface DecompressOptions {
   /**
@@ -20,10 +22,11 @@ export interface DecompressOptions {
   /** Verify content checksums when frames carry one. Default true. */
   verifyChecksum?: boolean;
   /**
-   * Reserved for dictionary support. Until it lands, frames that name a dictionary raise
-   * `dictionary_wrong`.
+   * The dictionary the frames were compressed with: a {@linkcode ZstdDictionary} (build it once
+   * and reuse it) or its bytes. A frame that names another dictionary ID, or names one when
+   * none is given, raises `dictionary_wrong`.
    */
-  dictionary?: Uint8Array;
+  dictionary?: ZstdDictionary | Uint8Array;
 }
 
 /** Options after validation. */
@@ -31,6 +34,7 @@ export interface ResolvedDecompressOptions {
   maxWindowSize: number;
   maxOutputSize: number;
   verifyChecksum: boolean;
+  dictionary: ZstdDictionary | null;
 }
 
 /** Default one-shot output limit: 1 GiB. */
@@ -42,7 +46,12 @@ export function resolveDecompressOptions(
   defaultMaxOutput: number,
 ): ResolvedDecompressOptions {
   if (options === undefined || options === null) {
-    return { maxWindowSize: 2 ** 27, maxOutputSize: defaultMaxOutput, verifyChecksum: true };
+    return {
+      maxWindowSize: 2 ** 27,
+      maxOutputSize: defaultMaxOutput,
+      verifyChecksum: true,
+      dictionary: null,
+    };
   }
   if (typeof options !== "object") throw new TypeError("Options must be an object");
   let maxWindowLog = 27;
@@ -72,10 +81,8 @@ export function resolveDecompressOptions(
     }
     verifyChecksum = options.verifyChecksum;
   }
-  if (options.dictionary !== undefined && !(options.dictionary instanceof Uint8Array)) {
-    throw new TypeError("dictionary must be a Uint8Array");
-  }
-  return { maxWindowSize: 2 ** maxWindowLog, maxOutputSize, verifyChecksum };
+  const dictionary = toDictionary(options.dictionary);
+  return { maxWindowSize: 2 ** maxWindowLog, maxOutputSize, verifyChecksum, dictionary };
 }
 
 /** Normalizes a byte input (Uint8Array or a subclass such as Buffer) to a plain Uint8Array view. */

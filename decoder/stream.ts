@@ -18,7 +18,7 @@ import { Xxh64 } from "../entropy/xxh64.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
-import { outputTooLarge } from "./decompress.ts";
+import { frameDictionary, outputTooLarge } from "./decompress.ts";
 import {
   checkBlockHeader,
   FRAME_HEADER_MIN,
@@ -222,23 +222,23 @@ export class StreamDecoder implements ChunkProcessor {
   private startFrame(src: Uint8Array, pos: number): void {
     const header = this.header;
     parseFrameHeader(header, src, pos, this.options.maxWindowSize);
-    if (header.dictionaryId !== 0) {
-      throw new ZstdError(
-        "dictionary_wrong",
-        `Cannot decode frame: it needs dictionary ${header.dictionaryId}, and none was given`,
-      );
-    }
+    const dict = frameDictionary(header.dictionaryId, this.options.dictionary);
     if (header.contentSize > this.options.maxOutputSize - this.totalProduced) {
       outputTooLarge(this.options.maxOutputSize);
     }
     const blockMax = header.blockMaxSize;
-    this.ctx.resetForFrame(header.windowSize, blockMax);
-    const slack = Math.max(4 * blockMax, Math.min(header.windowSize, MAX_SLACK));
-    const capacity = header.windowSize + blockMax + OUTPUT_SLACK + slack;
+    // A dictionary's content is history before the frame's output: offsets reach through the
+    // window into it, so it counts in the window kept.
+    const dictSize = dict === null ? 0 : dict.content.length;
+    const reach = header.windowSize + dictSize;
+    this.ctx.resetForFrame(reach, blockMax, dict);
+    const slack = Math.max(4 * blockMax, Math.min(reach, MAX_SLACK));
+    const capacity = reach + blockMax + OUTPUT_SLACK + slack;
     if (this.window.length < capacity || this.window.length > 2 * capacity + (4 << 20)) {
       this.window = new Uint8Array(capacity);
     }
-    this.windowPos = 0;
+    if (dict !== null) this.window.set(dict.content, 0);
+    this.windowPos = dictSize;
     this.frameStart = 0;
     this.frameProduced = 0;
     if (header.hasChecksum && this.options.verifyChecksum) this.hash.reset();
@@ -251,7 +251,7 @@ export class StreamDecoder implements ChunkProcessor {
     let op = this.windowPos;
     if (op + blockMax + OUTPUT_SLACK > this.window.length) {
       // Slide: keep the last window of this frame's output at the front.
-      const keep = Math.min(op - this.frameStart, header.windowSize);
+      const keep = Math.min(op - this.frameStart, this.ctx.windowSize);
       const shift = op - keep;
       this.window.copyWithin(0, shift, op);
       this.frameStart = Math.max(this.frameStart - shift, 0);

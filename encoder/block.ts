@@ -21,7 +21,9 @@ import {
   compressBlockLazyRow,
 } from "../matchers/lazy.ts";
 import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
+import { primeFromCache } from "../matchers/prime.ts";
 import { optimalBlockSize } from "./block_split.ts";
+import type { EncoderDictionary } from "./dictionary.ts";
 import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
 import { appendLiterals, BLOCK_SIZE_MAX, SeqStore } from "./seq_store.ts";
@@ -34,8 +36,8 @@ class EntropyState {
   /** Repeat offsets 1..3 as the decoder will hold them. */
   readonly rep: Int32Array = Int32Array.of(1, 4, 8);
 
-  /** The state at the start of a frame. */
-  reset(): void {
+  /** The state at the start of a frame: none, or the dictionary's tables and offsets. */
+  reset(dict: EncoderDictionary | null): void {
     this.literals.repeat = Repeat.None;
     this.sequences.llRepeat = Repeat.None;
     this.sequences.ofRepeat = Repeat.None;
@@ -43,6 +45,18 @@ class EntropyState {
     this.rep[0] = 1;
     this.rep[1] = 4;
     this.rep[2] = 8;
+    if (dict === null) return;
+    this.rep.set(dict.repeats);
+    const literals = this.literals;
+    const sequences = this.sequences;
+    if (dict.huffmanRepeat !== Repeat.None) literals.table.copyFrom(dict.huffman);
+    literals.repeat = dict.huffmanRepeat;
+    if (dict.llRepeat !== Repeat.None) sequences.ll.copyFrom(dict.ll);
+    if (dict.ofRepeat !== Repeat.None) sequences.of.copyFrom(dict.of);
+    if (dict.mlRepeat !== Repeat.None) sequences.ml.copyFrom(dict.ml);
+    sequences.llRepeat = dict.llRepeat;
+    sequences.ofRepeat = dict.ofRepeat;
+    sequences.mlRepeat = dict.mlRepeat;
   }
 }
 
@@ -101,8 +115,16 @@ export class BlockEncoder {
   /** Input consumed minus output produced so far, for the block splitter. */
   #savings = 0;
 
-  /** `pooled`: use the shared working memory of one-shot compression. */
-  constructor(params: CompressionParameters, src: Uint8Array, pooled: boolean) {
+  /**
+   * `pooled`: use the shared working memory of one-shot compression. `dict`: the frame is
+   * compressed with this dictionary, whose content is `src[0, dict.content.length)`.
+   */
+  constructor(
+    params: CompressionParameters,
+    src: Uint8Array,
+    pooled: boolean,
+    dict: EncoderDictionary | null,
+  ) {
     this.params = params;
     this.ms = new MatchState(params, src, pooled);
     this.blockSize = Math.min(BLOCK_SIZE_MAX, 2 ** params.windowLog);
@@ -117,14 +139,17 @@ export class BlockEncoder {
       this.out = pool.out;
       this.#prev = pool.a;
       this.#next = pool.b;
-      this.#prev.reset();
-      this.#next.reset();
+      this.#prev.reset(dict);
+      this.#next.reset(dict);
     } else {
       this.seqs = new SeqStore(this.blockSize);
       this.out = new Uint8Array(OUT_CAPACITY_FACTOR * this.blockSize + 4096);
       this.#prev = new EntropyState();
       this.#next = new EntropyState();
+      this.#prev.reset(dict);
+      this.#next.reset(dict);
     }
+    if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
       ? ROW_COMPRESSORS[params.strategy]
       : COMPRESSORS[params.strategy];

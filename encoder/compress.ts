@@ -24,13 +24,22 @@ const staging = new Uint8Array(STAGE_BELOW + 64);
 /** Compresses `input` into one frame. */
 export function compressFrame(input: Uint8Array, options: ResolvedCompressOptions): Uint8Array {
   const n = input.length;
+  const dict = options.dictionary;
+  // A dictionary's content goes right before the input, as history.
+  const first = dict === null ? 0 : dict.content.length;
   let src = input;
-  if (n < STAGE_BELOW) {
-    staging.set(input);
+  if (first + n < STAGE_BELOW) {
     src = staging;
+  } else if (first > 0) {
+    src = new Uint8Array(first + n + 8);
   }
+  if (src !== input) {
+    if (dict !== null) src.set(dict.content);
+    src.set(input, first);
+  }
+  const end = first + n;
   const params = options.params;
-  const encoder = new BlockEncoder(params, src, true);
+  const encoder = new BlockEncoder(params, src, true, dict);
   // Blocks gather in a buffer kept between calls (grown by half when a block does not fit);
   // the result is one exact-size copy.
   let out = pooledOutput;
@@ -40,6 +49,7 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
     params.windowLog,
     options.contentSize ? n : -1,
     options.checksum,
+    options.dictionaryId,
   );
   const emit = (bytes: Uint8Array, length: number) => {
     if (pos + length + 4 > out.length) {
@@ -51,8 +61,8 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
     out.set(bytes.subarray(0, length), pos);
     pos += length;
   };
-  let start = 0;
-  do start += encoder.encodeNext(src, start, n - start, true, emit); while (start < n);
+  let start = first;
+  do start += encoder.encodeNext(src, start, end - start, true, emit); while (start < end);
   if (options.checksum) {
     const digest = xxh64Low32(input, 0, n);
     out[pos++] = digest;

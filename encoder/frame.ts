@@ -1,6 +1,6 @@
 /**
  * The frame header (RFC 8878 §3.1.1.1) as libzstd writes it: single-segment when the content
- * size is known and fits the window, the smallest content-size field, no dictionary ID.
+ * size is known and fits the window, the smallest content-size and dictionary-ID fields.
  *
  * @module
  */
@@ -9,8 +9,8 @@
 const MAGIC = 0xfd2fb528;
 
 /**
- * Writes a frame header at `out[pos]` (room for 14 bytes); returns the new position.
- * `contentSize` is −1 when not recorded.
+ * Writes a frame header at `out[pos]` (room for 18 bytes); returns the new position.
+ * `contentSize` is −1 when not recorded; `dictionaryId` 0 when none.
  */
 export function writeFrameHeader(
   out: Uint8Array,
@@ -18,6 +18,7 @@ export function writeFrameHeader(
   windowLog: number,
   contentSize: number,
   checksum: boolean,
+  dictionaryId: number,
 ): number {
   const known = contentSize >= 0;
   const singleSegment = known && 2 ** windowLog >= contentSize;
@@ -27,9 +28,11 @@ export function writeFrameHeader(
   out[pos + 1] = MAGIC >>> 8;
   out[pos + 2] = MAGIC >>> 16;
   out[pos + 3] = MAGIC >>> 24;
-  out[pos + 4] = (checksum ? 4 : 0) | (singleSegment ? 0x20 : 0) | (fcsCode << 6);
+  const idCode = dictionaryId === 0 ? 0 : dictionaryId < 256 ? 1 : dictionaryId < 65536 ? 2 : 3;
+  out[pos + 4] = (checksum ? 4 : 0) | (singleSegment ? 0x20 : 0) | (fcsCode << 6) | idCode;
   pos += 5;
   if (!singleSegment) out[pos++] = (windowLog - 10) << 3;
+  for (let i = 0; i < (idCode === 3 ? 4 : idCode); i++) out[pos++] = dictionaryId >>> (8 * i);
   switch (fcsCode) {
     case 0:
       if (singleSegment) out[pos++] = contentSize;

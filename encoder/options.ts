@@ -6,6 +6,8 @@
  * @module
  */
 
+import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
+import { type EncoderDictionary, encoderDictionary } from "./dictionary.ts";
 import {
   adjustToSource,
   type CompressionParameters,
@@ -40,6 +42,13 @@ export interface CompressOptions {
   checksum?: boolean;
   /** Write the content size in the frame header. Default true. */
   contentSize?: boolean;
+  /**
+   * Compress with this dictionary: a {@linkcode ZstdDictionary} (build it once and reuse it) or
+   * its bytes. The frame then needs the same dictionary to decode.
+   */
+  dictionary?: ZstdDictionary | Uint8Array;
+  /** Write the dictionary's ID in the frame header (when it has one). Default true. */
+  dictionaryId?: boolean;
   /** Advanced: log2 of the window (largest match distance), 10 to 31. */
   windowLog?: number;
   /** Advanced: log2 of the main hash table's entries, 6 to 30. */
@@ -109,6 +118,9 @@ export interface ResolvedCompressOptions {
   level: number;
   checksum: boolean;
   contentSize: boolean;
+  dictionary: EncoderDictionary | null;
+  /** ID written in the frame header; 0 for none. */
+  dictionaryId: number;
 }
 
 const RANGES: Record<string, [number, number]> = {
@@ -145,10 +157,12 @@ export function resolveCompressOptions(
 ): ResolvedCompressOptions {
   if (options === undefined || options === null) {
     return {
-      params: levelParameters(DEFAULT_LEVEL, srcSize),
+      params: levelParameters(DEFAULT_LEVEL, srcSize, 0),
       level: DEFAULT_LEVEL,
       checksum: false,
       contentSize: true,
+      dictionary: null,
+      dictionaryId: 0,
     };
   }
   if (typeof options !== "object") throw new TypeError("Options must be an object");
@@ -165,7 +179,11 @@ export function resolveCompressOptions(
   }
   const checksum = booleanOption(options, "checksum", false);
   const contentSize = booleanOption(options, "contentSize", true);
-  const params = levelParameters(level, srcSize);
+  const dict = toDictionary(options.dictionary);
+  const dictionary = dict === null ? null : encoderDictionary(dict);
+  const dictSize = dictionary === null ? 0 : dictionary.content.length;
+  const dictionaryId = booleanOption(options, "dictionaryId", true) && dict !== null ? dict.id : 0;
+  const params = levelParameters(level, srcSize, dictSize);
   let overridden = false;
   for (
     const name of ["windowLog", "hashLog", "chainLog", "searchLog", "minMatch", "targetLength"]
@@ -188,9 +206,11 @@ export function resolveCompressOptions(
     overridden = true;
   }
   return {
-    params: overridden ? adjustToSource(params, srcSize) : params,
+    params: overridden ? adjustToSource(params, srcSize, dictSize) : params,
     level,
     checksum,
     contentSize,
+    dictionary,
+    dictionaryId,
   };
 }

@@ -167,11 +167,16 @@ function highbit(x: number): number {
 }
 
 /**
- * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown), adjusted to
- * small inputs as ZSTD_getCParams does (no dictionary).
+ * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown) after a
+ * dictionary of `dictSize` bytes (0: none), adjusted to small inputs as ZSTD_getCParams does.
  */
-export function levelParameters(level: number, srcSize: number): CompressionParameters {
-  const rowSize = srcSize < 0 ? Infinity : srcSize;
+export function levelParameters(
+  level: number,
+  srcSize: number,
+  dictSize: number,
+): CompressionParameters {
+  // With a dictionary and no size, libzstd assumes a small input after it.
+  const rowSize = srcSize >= 0 ? srcSize + dictSize : dictSize > 0 ? dictSize + 500 : Infinity;
   const table = (rowSize <= 256 * 1024 ? 1 : 0) + (rowSize <= 128 * 1024 ? 1 : 0) +
     (rowSize <= 16 * 1024 ? 1 : 0);
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
@@ -185,13 +190,21 @@ export function levelParameters(level: number, srcSize: number): CompressionPara
     targetLength: level < 0 ? -Math.max(level, MIN_LEVEL) : r[5],
     strategy: r[6] as Strategy,
   };
-  return adjustToSource(p, srcSize);
+  return adjustToSource(p, srcSize, dictSize);
 }
 
-/** ZSTD_adjustCParams_internal without dictionary: shrink tables and window to small inputs. */
-export function adjustToSource(p: CompressionParameters, srcSize: number): CompressionParameters {
+/**
+ * ZSTD_adjustCParams_internal: shrink tables and window to a small input and the dictionary
+ * before it (the window covers both).
+ */
+export function adjustToSource(
+  p: CompressionParameters,
+  srcSize: number,
+  dictSize: number,
+): CompressionParameters {
   if (srcSize >= 0) {
-    const srcLog = srcSize < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(srcSize - 1) + 1;
+    const total = srcSize + dictSize;
+    const srcLog = total < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(total - 1) + 1;
     if (p.windowLog > srcLog) p.windowLog = srcLog;
     const cycleLog = p.chainLog - (p.strategy >= Strategy.BtLazy2 ? 1 : 0);
     if (p.hashLog > p.windowLog + 1) p.hashLog = p.windowLog + 1;

@@ -48,8 +48,13 @@ export class StreamEncoder implements ChunkProcessor {
     this.#flushEachChunk = flushEachChunk;
     const params = options.params;
     this.#windowSize = 2 ** params.windowLog;
-    this.#buffer = new Uint8Array(Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16);
-    this.#encoder = new BlockEncoder(params, this.#buffer, false);
+    const dict = options.dictionary;
+    // A dictionary's content starts the buffer, as history; it leaves with the window.
+    const first = dict === null ? 0 : dict.content.length;
+    this.#buffer = new Uint8Array(first + Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16);
+    if (dict !== null) this.#buffer.set(dict.content);
+    this.#blockStart = this.#end = first;
+    this.#encoder = new BlockEncoder(params, this.#buffer, false, dict);
     this.#blockSize = this.#encoder.blockSize;
     this.#hasher = options.checksum ? new Xxh64() : null;
     this.#hasher?.reset(0);
@@ -116,6 +121,7 @@ export class StreamEncoder implements ChunkProcessor {
       options.params.windowLog,
       options.contentSize ? this.#pledged : -1,
       options.checksum,
+      options.dictionaryId,
     );
     return header.subarray(0, size);
   }
@@ -155,7 +161,7 @@ export class StreamEncoder implements ChunkProcessor {
       this.#end -= keepFrom;
     }
     if (this.#end + n > buffer.length) {
-      const limit = this.#windowSize + 2 * this.#blockSize + 16;
+      const limit = Math.max(this.#windowSize, this.#blockStart) + 2 * this.#blockSize + 16;
       const size = Math.min(Math.max(buffer.length * 2, this.#end + n), limit);
       const grown = new Uint8Array(size);
       grown.set(buffer.subarray(0, this.#end));

@@ -119,6 +119,22 @@ export class MatchState {
   }
 
   /**
+   * Replaces the tables' contents with tables primed for history at the start of `src` (see
+   * prime.ts), whose indices were made with table index `base` for src[0].
+   */
+  adoptTables(hashTable: Int32Array, chainTable: Int32Array, tagWords: Int32Array, base: number) {
+    this.hashTable.set(hashTable);
+    this.chainTable.set(chainTable);
+    this.tagWords.set(tagWords);
+    // Every entry the search can reach was replaced, so the base may go back; later one-shot
+    // compressions must still start above everything written here.
+    if (this.base !== base && pooledNext < base + this.src.length + 1) {
+      pooledNext = base + this.src.length + 1;
+    }
+    this.base = base;
+  }
+
+  /**
    * A stream moved or regrew its buffer: `src` is the new buffer, and the byte formerly at
    * position `p` is now at `p - shift`. Table indices stay valid by moving `base` up; when it
    * nears the int32 limit every entry is lowered by the same amount (entries that fall below

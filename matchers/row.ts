@@ -117,6 +117,24 @@ function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): vo
   ms.nextToUpdate = ip;
 }
 
+/** Inserts every position from `ms.nextToUpdate` up to `end` (hashed directly: no cache). */
+export function fillRows(ms: MatchState, end: number, mls: number): void {
+  const rowLog = rowLogOf(ms.params.searchLog);
+  const rowMask = (1 << rowLog) - 1;
+  const shift = 32 - (ms.params.hashLog - rowLog + TAG_BITS);
+  const tags = ms.tagTable;
+  for (let p = ms.nextToUpdate; p < end; p++) {
+    const hash = rowHash(ms.view, p, shift, mls);
+    const row = (hash >>> TAG_BITS) << rowLog;
+    let slot = (tags[row] - 1) & rowMask;
+    if (slot === 0) slot = rowMask;
+    tags[row] = slot;
+    tags[row + slot] = hash;
+    ms.hashTable[row + slot] = p + ms.base;
+  }
+  ms.nextToUpdate = end;
+}
+
 /**
  * Bit i set for each of the 16 tags at tag-table word `word` (4 words) equal to `tag`
  * (`splat` = tag in every byte).

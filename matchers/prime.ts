@@ -1,0 +1,87 @@
+/**
+ * Priming the match tables with history that precedes the input, such as a dictionary's
+ * content: every position of `src[0, end)` is inserted as the strategy's own search would have
+ * inserted it, so that matches into the history are found from the first byte on.
+ *
+ * @module
+ */
+
+import { insertUpTo } from "./hash_chain.ts";
+import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
+import { fillRows } from "./row.ts";
+
+/** Tables primed for one dictionary and one set of table parameters. */
+export interface PrimedTables {
+  hashTable: Int32Array;
+  chainTable: Int32Array;
+  tagWords: Int32Array;
+  base: number;
+  nextToUpdate: number;
+}
+
+/**
+ * Primes `ms` with `history`, which starts its source: the tables are primed once per table
+ * parameters and kept in `cache` (a dictionary's), then copied in, as libzstd copies a digested
+ * dictionary's tables.
+ */
+export function primeFromCache(
+  ms: MatchState,
+  history: Uint8Array,
+  cache: Map<string, PrimedTables>,
+): void {
+  const p = ms.params;
+  const row = usesRowFinder(p);
+  const key = `${p.strategy} ${p.hashLog} ${p.chainLog} ${p.searchLog} ${p.minMatch} ${row}`;
+  let primed = cache.get(key);
+  if (primed === undefined) {
+    // Eight bytes of slack: the last hashes read past the history.
+    const src = new Uint8Array(history.length + 8);
+    src.set(history);
+    const fresh = new MatchState(p, src, false);
+    primeTables(fresh, history.length);
+    primed = {
+      hashTable: fresh.hashTable,
+      chainTable: fresh.chainTable,
+      tagWords: fresh.tagWords,
+      base: fresh.base,
+      nextToUpdate: fresh.nextToUpdate,
+    };
+    cache.set(key, primed);
+  }
+  ms.adoptTables(primed.hashTable, primed.chainTable, primed.tagWords, primed.base);
+  ms.nextToUpdate = primed.nextToUpdate;
+}
+
+/** Inserts the positions of `ms.src[0, end)` (whose 8 bytes are readable) into the tables. */
+export function primeTables(ms: MatchState, end: number): void {
+  const params = ms.params;
+  const last = end - 8;
+  if (last < 0) return;
+  const base = ms.base;
+  const view = ms.view;
+  const strategy = params.strategy;
+  if (strategy <= 2) {
+    // fast: one table on minMatch bytes; dfast: a long table on 8 bytes and a short one.
+    const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
+    const short = strategy === 1 ? ms.hashTable : ms.chainTable;
+    const shortLog = strategy === 1 ? params.hashLog : params.chainLog;
+    if (strategy === 1) {
+      // As libzstd fills a dictionary's table: every third position, and the two after it
+      // only into empty slots (older positions spread the dictionary's coverage).
+      const table = ms.hashTable;
+      for (let p = 0; p <= last; p++) {
+        const h = mls === 4 ? hash4(view, p, shortLog) : hashLong(view, p, shortLog, mls);
+        if (p % 3 === 0 || table[h] < base) table[h] = p + base;
+      }
+      return;
+    }
+    for (let p = 0; p <= last; p++) {
+      short[mls === 4 ? hash4(view, p, shortLog) : hashLong(view, p, shortLog, mls)] = p + base;
+      ms.hashTable[hashLong(view, p, params.hashLog, 8)] = p + base;
+    }
+    return;
+  }
+  const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
+  if (usesRowFinder(params)) fillRows(ms, last + 1, mls);
+  else insertUpTo(ms, last + 1, mls, false);
+}

@@ -34,6 +34,7 @@ import {
 
 export { ZstdError, type ZstdErrorCode } from "./errors.ts";
 export { ZstdDictionary } from "./dictionary.ts";
+export { trainDictionary, type TrainOptions } from "./encoder/train.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
 export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
 

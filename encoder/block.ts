@@ -179,6 +179,20 @@ export class BlockEncoder {
   }
 
   /**
+   * Runs the match finder over `src[start, end)` (at most {@linkcode blockSize} bytes) into
+   * {@linkcode seqs}, trailing literals included, from the current repeat offsets.
+   */
+  findSequences(src: Uint8Array, start: number, end: number): SeqStore {
+    const seqs = this.seqs;
+    seqs.reset();
+    seqs.bindSource(this.ms.view);
+    this.#next.rep.set(this.#prev.rep);
+    const lastLiterals = this.#compressor(this.ms, seqs, this.#next.rep, src, start, end);
+    appendLiterals(seqs, src, end - lastLiterals, end);
+    return seqs;
+  }
+
+  /**
    * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) as one block into `out`;
    * returns the number of bytes written.
    */
@@ -189,13 +203,8 @@ export class BlockEncoder {
     if (size >= MIN_COMPRESSIBLE_BLOCK) {
       const prev = this.#prev;
       const next = this.#next;
-      const seqs = this.seqs;
       const strategy = this.params.strategy;
-      seqs.reset();
-      seqs.bindSource(this.ms.view);
-      next.rep.set(prev.rep);
-      const lastLiterals = this.#compressor(this.ms, seqs, next.rep, src, start, end);
-      appendLiterals(seqs, src, end - lastLiterals, end);
+      const seqs = this.findSequences(src, start, end);
       const suspect = seqs.count === 0 || seqs.litCount / seqs.count >= 20;
       let pos = compressLiterals(
         seqs.literals,

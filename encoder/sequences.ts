@@ -97,8 +97,8 @@ function highbit(x: number): number {
   return 31 - Math.clz32(x);
 }
 
-/** Fills the code arrays of `seqs`. */
-function computeCodes(seqs: SeqStore): void {
+/** Fills the literal-length, match-length and offset codes of every sequence. */
+export function computeCodes(seqs: SeqStore): void {
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;

@@ -11,7 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
 import { describe, it } from "node:test";
-import { compress, compressStream, decompress, ZstdDictionary, ZstdError } from "../mod.ts";
+import {
+  compress,
+  compressStream,
+  decompress,
+  trainDictionary,
+  ZstdDictionary,
+  ZstdError,
+} from "../mod.ts";
 import {
   concat,
   CORPUS_DIR,
@@ -260,5 +267,113 @@ describe("dictionaries: errors", () => {
       () => compress(originals[0], { dictionary, dictionaryId: 1 as never }),
       TypeError,
     );
+  });
+});
+
+/** JSON log records, generated: what dictionaries are for. */
+function jsonRecords(count: number, seed: number): Uint8Array[] {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const users = ["ada", "grace", "linus", "ken", "dennis", "barbara", "margaret", "alan"];
+  const actions = ["login", "logout", "view", "purchase", "search", "update_profile"];
+  const text = new TextEncoder();
+  return Array.from({ length: count }, () =>
+    text.encode(JSON.stringify({
+      ts: 1700000000 + Math.floor(r() * 1e6),
+      user: pick(users),
+      action: pick(actions),
+      ok: r() > 0.1,
+      latency_ms: Math.floor(r() * 500),
+      path: `/api/v1/${pick(actions)}/${Math.floor(r() * 1000)}`,
+      agent: r() > 0.5 ? "Mozilla/5.0 (X11; Linux x86_64)" : "curl/8.5.0",
+    })));
+}
+
+describe("trainDictionary", () => {
+  const records = jsonRecords(1200, 11);
+  const maxSize = 8192;
+  const ours = trainDictionary(records, { maxSize });
+  const dir = mkdtempSync(join(tmpdir(), "zstd-train-"));
+  const recordPaths = records.map((rec, i) => {
+    const path = join(dir, `${i}.json`);
+    writeFileSync(path, rec);
+    return path;
+  });
+  const oursPath = join(dir, "ours.dict");
+  const theirsPath = join(dir, "theirs.dict");
+  writeFileSync(oursPath, ours);
+  execFileSync("zstd", [
+    "-q",
+    "-f",
+    "--train",
+    `--maxdict=${maxSize}`,
+    "-o",
+    theirsPath,
+    ...recordPaths,
+  ], {
+    stdio: "ignore",
+  });
+  const theirs = readBytes(theirsPath);
+
+  it("writes a zstd-format dictionary within maxSize", () => {
+    assert.ok(ours.length <= maxSize && ours.length > maxSize / 2, `${ours.length} bytes`);
+    const dict = new ZstdDictionary(ours);
+    assert.ok(dict.layout !== null);
+    assert.ok(dict.id >= 32768 && dict.id < 2 ** 31);
+    assert.equal(new ZstdDictionary(trainDictionary(records.slice(0, 50), { id: 77 })).id, 77);
+  });
+
+  it("the zstd CLI compresses and decompresses with it", () => {
+    const frames = cli(["-q", "-3", "-D", oursPath], records[7]);
+    assert.ok(sameBytes(decompress(frames, { dictionary: ours }), records[7]));
+    const mine = compress(records[8], { dictionary: ours });
+    assert.ok(sameBytes(cli(["-d", "-q", "-D", oursPath], mine), records[8]));
+  });
+
+  it("compresses at most 5% larger than a zstd --train dictionary (ours and the CLI compressing)", () => {
+    const lines: string[] = [];
+    const a = new ZstdDictionary(ours);
+    const b = new ZstdDictionary(theirs);
+    for (const level of [1, 3, 9]) {
+      let withOurs = 0;
+      let withTheirs = 0;
+      for (const rec of records) {
+        withOurs += compress(rec, { level, dictionary: a }).length;
+        withTheirs += compress(rec, { level, dictionary: b }).length;
+      }
+      const cliTotal = (dictPath: string) =>
+        execFileSync("zstd", [
+          "-q",
+          "--no-check",
+          `-${level}`,
+          "-D",
+          dictPath,
+          "-c",
+          ...recordPaths,
+        ], {
+          maxBuffer: 1 << 30,
+          stdio: ["ignore", "pipe", "ignore"],
+        }).length;
+      const cliOurs = cliTotal(oursPath);
+      const cliTheirs = cliTotal(theirsPath);
+      lines.push(
+        `  L${level}: our compressor ${withOurs} / ${withTheirs} = ${
+          (withOurs / withTheirs).toFixed(4)
+        }` +
+          `; zstd CLI ${cliOurs} / ${cliTheirs} = ${(cliOurs / cliTheirs).toFixed(4)}`,
+      );
+      assert.ok(withOurs <= withTheirs * 1.05, lines[lines.length - 1]);
+      assert.ok(cliOurs <= cliTheirs * 1.05, lines[lines.length - 1]);
+    }
+    console.log("trained dictionary, ours / zstd --train:\n" + lines.join("\n"));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("bad arguments", () => {
+    assert.throws(() => trainDictionary(records.slice(0, 4)), RangeError);
+    assert.throws(() => trainDictionary("x" as never), TypeError);
+    assert.throws(() => trainDictionary([1, 2, 3, 4, 5] as never), TypeError);
+    assert.throws(() => trainDictionary(records, { maxSize: 100 }), RangeError);
+    assert.throws(() => trainDictionary(records, { level: 0.5 }), RangeError);
   });
 });

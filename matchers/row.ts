@@ -88,9 +88,28 @@ function cachedHash(ms: MatchState, p: number, mls: number): number {
 }
 
 /**
+ * Puts table index `index` with hash `hash` into the row at `row`, in the slot below the head:
+ * the head (slot 0 of the tag row) cycles down from rowMask to 1, so the row is a ring whose
+ * oldest entry is overwritten.
+ */
+function insertRow(
+  tags: Uint8Array,
+  hashTable: Int32Array,
+  row: number,
+  rowMask: number,
+  hash: number,
+  index: number,
+): void {
+  let slot = (tags[row] - 1) & rowMask;
+  if (slot === 0) slot = rowMask;
+  tags[row] = slot;
+  tags[row + slot] = hash;
+  hashTable[row + slot] = index;
+}
+
+/**
  * Inserts every position from `ms.nextToUpdate` up to `ip`; after a long match, only the first
- * and the last positions of the gap. Each position goes into its hash's row at the slot below the
- * head (the head cycles down from rowMask to 1: slot 0 of the tag row is the head itself).
+ * and the last positions of the gap.
  */
 function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): void {
   const rowMask = (1 << rowLog) - 1;
@@ -102,12 +121,7 @@ function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): vo
   for (;;) {
     for (; p < stop; p++) {
       const hash = cachedHash(ms, p, mls);
-      const row = (hash >>> TAG_BITS) << rowLog;
-      let slot = (tags[row] - 1) & rowMask;
-      if (slot === 0) slot = rowMask;
-      tags[row] = slot;
-      tags[row + slot] = hash;
-      hashTable[row + slot] = p + base;
+      insertRow(tags, hashTable, (hash >>> TAG_BITS) << rowLog, rowMask, hash, p + base);
     }
     if (stop === ip) break;
     p = ip - UPDATE_END_POSITIONS;
@@ -125,12 +139,7 @@ export function fillRows(ms: MatchState, end: number, mls: number): void {
   const tags = ms.tagTable;
   for (let p = ms.nextToUpdate; p < end; p++) {
     const hash = rowHash(ms.view, p, shift, mls);
-    const row = (hash >>> TAG_BITS) << rowLog;
-    let slot = (tags[row] - 1) & rowMask;
-    if (slot === 0) slot = rowMask;
-    tags[row] = slot;
-    tags[row + slot] = hash;
-    ms.hashTable[row + slot] = p + ms.base;
+    insertRow(tags, ms.hashTable, (hash >>> TAG_BITS) << rowLog, rowMask, hash, p + ms.base);
   }
   ms.nextToUpdate = end;
 }
@@ -234,11 +243,7 @@ export function searchRow(
   }
 
   // Insert ip now (the next search starts after it).
-  let slot = (head - 1) & rowMask;
-  if (slot === 0) slot = rowMask;
-  tags[row] = slot;
-  tags[row + slot] = hash;
-  hashTable[row + slot] = ip + base;
+  insertRow(tags, hashTable, row, rowMask, hash, ip + base);
   ms.nextToUpdate = ip + 1;
   return best > 3 ? best : 0;
 }

@@ -309,6 +309,7 @@ function finalize(
       buildHuffmanTable(huffman, litCounts, 255, maxBits);
       pos = Math.max(8, writeHuffmanTable(huffman, header, 8));
     }
+    if (pos !== 8) break;
     let commonest = 0;
     let total = 0;
     for (let b = 0; b < 256; b++) {

@@ -53,7 +53,7 @@ export function primeFromCache(
 }
 
 /** Inserts the positions of `ms.src[0, end)` (whose 8 bytes are readable) into the tables. */
-export function primeTables(ms: MatchState, end: number): void {
+function primeTables(ms: MatchState, end: number): void {
   const params = ms.params;
   const last = end - 8;
   if (last < 0) return;
@@ -61,23 +61,17 @@ export function primeTables(ms: MatchState, end: number): void {
   const view = ms.view;
   const strategy = params.strategy;
   if (strategy <= 2) {
-    // fast: one table on minMatch bytes; dfast: a long table on 8 bytes and a short one.
+    // A table on minMatch bytes (fast's only table, dfast's short one) and, for dfast, a long
+    // table on 8 bytes. fast fills its table as libzstd fills a dictionary's: every third
+    // position, the two after it only into empty slots (older positions widen the coverage).
     const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
-    const short = strategy === 1 ? ms.hashTable : ms.chainTable;
-    const shortLog = strategy === 1 ? params.hashLog : params.chainLog;
-    if (strategy === 1) {
-      // As libzstd fills a dictionary's table: every third position, and the two after it
-      // only into empty slots (older positions spread the dictionary's coverage).
-      const table = ms.hashTable;
-      for (let p = 0; p <= last; p++) {
-        const h = mls === 4 ? hash4(view, p, shortLog) : hashLong(view, p, shortLog, mls);
-        if (p % 3 === 0 || table[h] < base) table[h] = p + base;
-      }
-      return;
-    }
+    const dfast = strategy === 2;
+    const table = dfast ? ms.chainTable : ms.hashTable;
+    const tableLog = dfast ? params.chainLog : params.hashLog;
     for (let p = 0; p <= last; p++) {
-      short[mls === 4 ? hash4(view, p, shortLog) : hashLong(view, p, shortLog, mls)] = p + base;
-      ms.hashTable[hashLong(view, p, params.hashLog, 8)] = p + base;
+      const h = mls === 4 ? hash4(view, p, tableLog) : hashLong(view, p, tableLog, mls);
+      if (dfast || p % 3 === 0 || table[h] < base) table[h] = p + base;
+      if (dfast) ms.hashTable[hashLong(view, p, params.hashLog, 8)] = p + base;
     }
     return;
   }

@@ -13,6 +13,7 @@
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
 import {
+  compressBlockBtLazy2,
   compressBlockGreedy,
   compressBlockGreedyRow,
   compressBlockLazy,
@@ -21,6 +22,12 @@ import {
   compressBlockLazyRow,
 } from "../matchers/lazy.ts";
 import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
+import {
+  compressBlockBtOpt,
+  compressBlockBtUltra,
+  compressBlockBtUltra2,
+  newOptState,
+} from "../matchers/opt.ts";
 import { primeFromCache } from "../matchers/prime.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
@@ -65,10 +72,15 @@ class EntropyState {
  * that, on a 1 MiB input, took as long as compressing it. `compress` is synchronous, so one
  * set serves every call; streams own theirs.
  */
-let pool: { seqs: SeqStore; out: Uint8Array; a: EntropyState; b: EntropyState } | null = null;
+let pool: {
+  seqs: SeqStore;
+  chunk: SeqStore;
+  out: Uint8Array;
+  a: EntropyState;
+  b: EntropyState;
+} | null = null;
 
-// Block compressors by strategy. The binary-tree strategies (btlazy2 and the optimal parsers)
-// are not implemented yet: they run lazy2, which produces valid frames at lazy2's ratio.
+// Block compressors by strategy.
 const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockFast,
   compressBlockFast,
@@ -76,10 +88,10 @@ const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockGreedy,
   compressBlockLazy,
   compressBlockLazy2,
-  compressBlockLazy2,
-  compressBlockLazy2,
-  compressBlockLazy2,
-  compressBlockLazy2,
+  compressBlockBtLazy2,
+  compressBlockBtOpt,
+  compressBlockBtUltra,
+  compressBlockBtUltra2,
 ];
 // Greedy, lazy and lazy2 over the row finder, where libzstd uses it (see usesRowFinder).
 const ROW_COMPRESSORS: readonly BlockCompressor[] = [
@@ -97,6 +109,9 @@ const OUT_CAPACITY_FACTOR = 4;
 const MIN_COMPRESSIBLE_BLOCK = 7;
 // A compressed block this small or smaller may be replaced by an RLE block (libzstd's bound).
 const RLE_MAX_LENGTH = 25;
+// The splitter halves no part of fewer sequences than this, into no more parts than this.
+const MIN_SEQUENCES_BLOCK_SPLITTING = 300;
+const MAX_BLOCK_SPLITS = 196;
 
 /** Compresses the blocks of one frame. */
 export class BlockEncoder {
@@ -112,6 +127,15 @@ export class BlockEncoder {
   #compressor: BlockCompressor;
   #literalsDisabled: boolean;
   #firstBlock = true;
+  /** Whether the last block written went out compressed. */
+  #compressed = false;
+  /** Whether blocks are split after match finding (libzstd's block splitter). */
+  #splitBlocks: boolean;
+  #chunk: SeqStore;
+  #partitions: Int32Array = new Int32Array(MAX_BLOCK_SPLITS + 1);
+  #splitCount = 0;
+  #dRep: Int32Array = new Int32Array(3);
+  #cRep: Int32Array = new Int32Array(3);
   /** Input consumed minus output produced so far, for the block splitter. */
   #savings = 0;
 
@@ -131,11 +155,13 @@ export class BlockEncoder {
     if (pooled) {
       pool ??= {
         seqs: new SeqStore(BLOCK_SIZE_MAX),
+        chunk: new SeqStore(BLOCK_SIZE_MAX),
         out: new Uint8Array(OUT_CAPACITY_FACTOR * BLOCK_SIZE_MAX + 4096),
         a: new EntropyState(),
         b: new EntropyState(),
       };
       this.seqs = pool.seqs;
+      this.#chunk = pool.chunk;
       this.out = pool.out;
       this.#prev = pool.a;
       this.#next = pool.b;
@@ -143,16 +169,22 @@ export class BlockEncoder {
       this.#next.reset(dict);
     } else {
       this.seqs = new SeqStore(this.blockSize);
+      this.#chunk = new SeqStore(this.blockSize);
       this.out = new Uint8Array(OUT_CAPACITY_FACTOR * this.blockSize + 4096);
       this.#prev = new EntropyState();
       this.#next = new EntropyState();
       this.#prev.reset(dict);
       this.#next.reset(dict);
     }
+    if (params.strategy >= Strategy.BtOpt) {
+      this.ms.opt = newOptState(pooled, dict, params.minMatch, params.windowLog);
+    }
     if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
       ? ROW_COMPRESSORS[params.strategy]
       : COMPRESSORS[params.strategy];
+    // libzstd splits blocks for its optimal parsers with windows of 128 KiB and more.
+    this.#splitBlocks = params.strategy >= Strategy.BtOpt && params.windowLog >= 17;
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
     this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
   }
@@ -193,55 +225,253 @@ export class BlockEncoder {
   }
 
   /**
-   * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) as one block into `out`;
-   * returns the number of bytes written.
+   * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) into `out`, as one block or,
+   * for the optimal parsers, as several when that pays; returns the number of bytes written.
    */
   encode(src: Uint8Array, start: number, end: number, last: boolean): number {
+    if (end - start < MIN_COMPRESSIBLE_BLOCK) {
+      this.#firstBlock = false;
+      return writeRawBlock(this.out, 0, src, start, end, last);
+    }
+    const seqs = this.findSequences(src, start, end);
+    if (this.#splitBlocks && seqs.count > 4) {
+      const splits = this.#deriveSplits(seqs);
+      if (splits > 0) return this.#encodePartitions(src, start, end, last, splits);
+    }
+    const written = this.#encodeSequences(seqs, src, start, end, last, 0);
+    this.#firstBlock = false;
+    return written;
+  }
+
+  /**
+   * Writes `src[start, end)`, whose sequences are `seqs`, as one block at `out[at]`: compressed,
+   * or raw or RLE when that is smaller. Returns the bytes written; {@linkcode #compressed} says
+   * whether the block went out compressed (the entropy state then moves on).
+   */
+  #encodeSequences(
+    seqs: SeqStore,
+    src: Uint8Array,
+    start: number,
+    end: number,
+    last: boolean,
+    at: number,
+  ): number {
     const size = end - start;
     const out = this.out;
-    let bodySize = 0; // 0: raw, 1: RLE, else compressed
-    if (size >= MIN_COMPRESSIBLE_BLOCK) {
-      const prev = this.#prev;
-      const next = this.#next;
-      const strategy = this.params.strategy;
-      const seqs = this.findSequences(src, start, end);
-      const suspect = seqs.count === 0 || seqs.litCount / seqs.count >= 20;
-      let pos = compressLiterals(
-        seqs.literals,
-        seqs.litCount,
-        prev.literals,
-        next.literals,
-        strategy,
-        this.#literalsDisabled,
-        suspect,
-        out,
-        3,
-      );
-      pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
-      bodySize = pos - 3;
-      if (sequencesNeedRawBlock || bodySize >= size - minGain(size, strategy)) bodySize = 0;
-      if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
-      if (bodySize > 1) {
-        this.#prev = next;
-        this.#next = prev;
-      }
-    }
-    this.#firstBlock = false;
+    const prev = this.#prev;
+    const next = this.#next;
+    const strategy = this.params.strategy;
+    const suspect = seqs.count === 0 || seqs.litCount / seqs.count >= 20;
+    let pos = compressLiterals(
+      seqs.literals,
+      seqs.litCount,
+      prev.literals,
+      next.literals,
+      strategy,
+      this.#literalsDisabled,
+      suspect,
+      out,
+      at + 3,
+    );
+    pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
+    let bodySize = pos - at - 3; // 0: raw, 1: RLE, else compressed
+    if (sequencesNeedRawBlock || bodySize >= size - minGain(size, strategy)) bodySize = 0;
+    if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
+    this.#compressed = bodySize > 1;
+    if (bodySize === 0) return writeRawBlock(out, at, src, start, end, last);
     let header: number;
-    if (bodySize === 0) {
-      header = (last ? 1 : 0) | (size << 3);
-      out.set(src.subarray(start, end), 3);
-      bodySize = size;
-    } else if (bodySize === 1) {
+    if (bodySize === 1) {
       header = (last ? 1 : 0) | (1 << 1) | (size << 3);
-      out[3] = src[start];
+      out[at + 3] = src[start];
     } else {
       header = (last ? 1 : 0) | (2 << 1) | (bodySize << 3);
+      this.#prev = next;
+      this.#next = prev;
     }
-    out[0] = header;
-    out[1] = header >>> 8;
-    out[2] = header >>> 16;
+    out[at] = header;
+    out[at + 1] = header >>> 8;
+    out[at + 2] = header >>> 16;
     return 3 + bodySize;
+  }
+
+  /** Estimated size of `seqs` as one compressed block (libzstd's sub-block estimate). */
+  #estimate(seqs: SeqStore): number {
+    const prev = this.#prev;
+    const next = this.#next;
+    const strategy = this.params.strategy;
+    const lits = compressLiterals(
+      seqs.literals,
+      seqs.litCount,
+      prev.literals,
+      next.literals,
+      strategy,
+      this.#literalsDisabled,
+      false,
+      this.out,
+      3,
+      true,
+    );
+    return compressSequences(seqs, prev.sequences, next.sequences, strategy, this.out, lits, true);
+  }
+
+  /**
+   * libzstd's block splitter: halves the sequences of the block recursively while the two
+   * halves, each with tables of its own, are estimated smaller than the whole. Fills
+   * `#partitions` with the end of each part but the last; returns their number.
+   */
+  #deriveSplits(seqs: SeqStore): number {
+    this.#splitCount = 0;
+    this.#splitHelper(seqs, 0, seqs.count);
+    return this.#splitCount;
+  }
+
+  #splitHelper(seqs: SeqStore, from: number, to: number): void {
+    if (to - from < MIN_SEQUENCES_BLOCK_SPLITTING || this.#splitCount >= MAX_BLOCK_SPLITS) return;
+    const mid = (from + to) >>> 1;
+    const chunk = this.#chunk;
+    copySequences(chunk, seqs, from, to, to === seqs.count);
+    const whole = this.#estimate(chunk);
+    copySequences(chunk, seqs, from, mid, false);
+    const first = this.#estimate(chunk);
+    copySequences(chunk, seqs, mid, to, to === seqs.count);
+    const second = this.#estimate(chunk);
+    if (first + second < whole) {
+      this.#splitHelper(seqs, from, mid);
+      this.#partitions[this.#splitCount++] = mid;
+      this.#splitHelper(seqs, mid, to);
+    }
+  }
+
+  /**
+   * Writes the block `src[start, end)` as `splits + 1` blocks, cut after the sequences in
+   * `#partitions`. A part that goes out raw or RLE does not move the decoder's repeat offsets,
+   * so the repeat codes of the parts after it are checked against what the decoder will hold
+   * and replaced by the plain offset where the two differ (libzstd's resolveOffCodes).
+   */
+  #encodePartitions(
+    src: Uint8Array,
+    start: number,
+    end: number,
+    last: boolean,
+    splits: number,
+  ): number {
+    const seqs = this.seqs;
+    const chunk = this.#chunk;
+    const dRep = this.#dRep;
+    const cRep = this.#cRep;
+    dRep.set(this.#prev.rep);
+    cRep.set(this.#prev.rep);
+    let at = 0;
+    let pos = start;
+    let from = 0;
+    for (let i = 0; i <= splits; i++) {
+      const lastPart = i === splits;
+      const to = lastPart ? seqs.count : this.#partitions[i];
+      copySequences(chunk, seqs, from, to, lastPart);
+      let size = 0;
+      for (let k = from; k < to; k++) size += seqs.litLength[k] + seqs.matchLength[k];
+      if (lastPart) size = end - pos;
+      const d0 = dRep[0];
+      const d1 = dRep[1];
+      const d2 = dRep[2];
+      resolveRepeats(dRep, cRep, chunk);
+      at += this.#encodeSequences(chunk, src, pos, pos + size, lastPart && last, at);
+      if (!this.#compressed) {
+        dRep[0] = d0;
+        dRep[1] = d1;
+        dRep[2] = d2;
+      }
+      // Offsets beyond a dictionary's table may come after its first use (as libzstd).
+      const sequences = this.#prev.sequences;
+      if (sequences.ofRepeat === Repeat.Valid) sequences.ofRepeat = Repeat.Check;
+      pos += size;
+      from = to;
+    }
+    this.#firstBlock = false;
+    this.#prev.rep.set(dRep);
+    return at;
+  }
+}
+
+/** Writes `src[start, end)` as a raw block at `out[at]`; returns its size. */
+function writeRawBlock(
+  out: Uint8Array,
+  at: number,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  last: boolean,
+): number {
+  const size = end - start;
+  const header = (last ? 1 : 0) | (size << 3);
+  out[at] = header;
+  out[at + 1] = header >>> 8;
+  out[at + 2] = header >>> 16;
+  out.set(src.subarray(start, end), at + 3);
+  return 3 + size;
+}
+
+/**
+ * Copies sequences `[from, to)` of `seqs` and their literals into `chunk` (`trailing`: and the
+ * literals after the last sequence).
+ */
+function copySequences(
+  chunk: SeqStore,
+  seqs: SeqStore,
+  from: number,
+  to: number,
+  trailing: boolean,
+): void {
+  let litFrom = 0;
+  for (let k = 0; k < from; k++) litFrom += seqs.litLength[k];
+  let litTo = litFrom;
+  for (let k = from; k < to; k++) litTo += seqs.litLength[k];
+  if (trailing) litTo = seqs.litCount;
+  chunk.count = to - from;
+  chunk.litCount = litTo - litFrom;
+  chunk.litLength.set(seqs.litLength.subarray(from, to));
+  chunk.matchLength.set(seqs.matchLength.subarray(from, to));
+  chunk.offBase.set(seqs.offBase.subarray(from, to));
+  chunk.literals.set(seqs.literals.subarray(litFrom, litTo));
+}
+
+/** The offset a repeat code stands for, with repeat offsets `rep`. */
+function repeatOffset(rep: Int32Array, offBase: number, ll0: boolean): number {
+  const code = offBase - 1 + (ll0 ? 1 : 0);
+  return code === 3 ? rep[0] - 1 : rep[code];
+}
+
+/** Moves the repeat offsets `rep` past a sequence with offset value `offBase`. */
+function updateRepeats(rep: Int32Array, offBase: number, ll0: boolean): void {
+  if (offBase > 3) {
+    rep[2] = rep[1];
+    rep[1] = rep[0];
+    rep[0] = offBase - 3;
+    return;
+  }
+  const code = offBase - 1 + (ll0 ? 1 : 0);
+  if (code === 0) return;
+  const offset = code === 3 ? rep[0] - 1 : rep[code];
+  if (code >= 2) rep[2] = rep[1];
+  rep[1] = rep[0];
+  rep[0] = offset;
+}
+
+/**
+ * Rewrites the repeat codes of `chunk` that the decoder (offsets `dRep`) would resolve to
+ * another offset than the encoder meant (offsets `cRep`); advances both.
+ */
+function resolveRepeats(dRep: Int32Array, cRep: Int32Array, chunk: SeqStore): void {
+  const offBase = chunk.offBase;
+  for (let i = 0; i < chunk.count; i++) {
+    const ll0 = chunk.litLength[i] === 0;
+    const original = offBase[i];
+    if (original <= 3) {
+      const meant = repeatOffset(cRep, original, ll0);
+      if (repeatOffset(dRep, original, ll0) !== meant) offBase[i] = meant + 3;
+    }
+    updateRepeats(dRep, offBase[i], ll0);
+    updateRepeats(cRep, original, ll0);
   }
 }
 

@@ -117,7 +117,9 @@ const fresh = new HuffmanEncodeTable();
 /**
  * Writes the literals section of `lits[0, count)` at `out[pos]`; returns the new position.
  * `prev` is the state after the last compressed block; `next` receives the state to commit if
- * this block is emitted compressed. `out` needs `count + 200` bytes of room.
+ * this block is emitted compressed. `out` needs `count + 200` bytes of room. `estimate`: make
+ * the same choices but, for Huffman-coded literals, return the position the section would end
+ * at (from the symbol counts) without coding them, nor falling back to raw literals.
  */
 export function compressLiterals(
   lits: Uint8Array,
@@ -129,6 +131,7 @@ export function compressLiterals(
   suspectUncompressible: boolean,
   out: Uint8Array,
   pos: number,
+  estimate: boolean = false,
 ): number {
   next.copyFrom(prev);
   if (disableCompression) return writeRawLiterals(lits, count, out, pos);
@@ -148,6 +151,7 @@ export function compressLiterals(
   let table: HuffmanEncodeTable | null = null;
   let usedRepeat = false;
   let isRle = false;
+  let maxSymbol = -1; // counted up to here; -1: not counted
   if (preferRepeat && repeat === Repeat.Valid) {
     table = prev.table;
     usedRepeat = true;
@@ -160,7 +164,7 @@ export function compressLiterals(
     }
     if (!skip) {
       countBytes(lits, count);
-      let maxSymbol = 255;
+      maxSymbol = 255;
       while (counts[maxSymbol] === 0) maxSymbol--;
       let largest = 0;
       for (let s = 0; s <= maxSymbol; s++) if (counts[s] > largest) largest = counts[s];
@@ -200,6 +204,13 @@ export function compressLiterals(
   if (isRle) return writeRleLiterals(lits[0], count, out, pos);
   if (table === null) return writeRawLiterals(lits, count, out, pos);
   if (usedRepeat) end = start;
+  if (estimate) {
+    if (maxSymbol < 0) {
+      countBytes(lits, count);
+      maxSymbol = 255;
+    }
+    return end + huffmanEncodedSize(table, counts, maxSymbol) + (singleStream ? 0 : 6);
+  }
   end = singleStream
     ? encodeHuffmanStream(table, lits, 0, count, out, end)
     : encodeHuffman4Streams(table, lits, 0, count, out, end);

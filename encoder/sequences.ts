@@ -22,6 +22,7 @@ import {
   LL_DEFAULT_NORM,
   LL_EXTRA_BITS,
   LL_ML_MAX_LOG,
+  llCodeOf,
   MAX_LL_CODE,
   MAX_ML_CODE,
   MAX_OF_CODE,
@@ -29,6 +30,7 @@ import {
   ML_DEFAULT_LOG,
   ML_DEFAULT_NORM,
   ML_EXTRA_BITS,
+  mlCodeOf,
   OF_DEFAULT_LOG,
   OF_DEFAULT_NORM,
   OF_MAX_LOG,
@@ -65,20 +67,6 @@ export class SequencesState {
   }
 }
 
-// Literal-length code of lengths below 64, match-length code of (length − 3) below 128.
-const LL_CODE = new Uint8Array(64);
-const ML_CODE = new Uint8Array(128);
-{
-  for (let c = 0, v = 0; c <= MAX_LL_CODE && v < 64; c++) {
-    const n = 1 << LL_EXTRA_BITS[c];
-    for (let i = 0; i < n && v < 64; i++) LL_CODE[v++] = c;
-  }
-  for (let c = 0, v = 0; c <= MAX_ML_CODE && v < 128; c++) {
-    const n = 1 << ML_EXTRA_BITS[c];
-    for (let i = 0; i < n && v < 128; i++) ML_CODE[v++] = c;
-  }
-}
-
 /** Predefined tables, built once. */
 const LL_PREDEFINED = new FseEncodeTable();
 const ML_PREDEFINED = new FseEncodeTable();
@@ -108,9 +96,8 @@ export function computeCodes(seqs: SeqStore): void {
   const ofCode = seqs.ofCode;
   for (let i = 0; i < n; i++) {
     const ll = litLength[i];
-    llCode[i] = ll < 64 ? LL_CODE[ll] : highbit(ll) + 19;
-    const ml = matchLength[i] - MIN_MATCH;
-    mlCode[i] = ml < 128 ? ML_CODE[ml] : highbit(ml) + 36;
+    llCode[i] = llCodeOf(ll);
+    mlCode[i] = mlCodeOf(matchLength[i] - MIN_MATCH);
     ofCode[i] = highbit(offBase[i]);
   }
 }
@@ -272,7 +259,8 @@ export let sequencesNeedRawBlock = false;
 /**
  * Writes the sequences section of `seqs` at `out[pos]`; returns the new position. Fills `next`
  * from `prev` with the tables used. Sets {@linkcode sequencesNeedRawBlock} when the block must
- * go out raw (a corner case old decoders mishandle).
+ * go out raw (a corner case old decoders mishandle). `estimate`: write the header and tables,
+ * then return where the section would end, from the tables' costs, without coding the stream.
  */
 export function compressSequences(
   seqs: SeqStore,
@@ -281,6 +269,7 @@ export function compressSequences(
   strategy: Strategy,
   out: Uint8Array,
   pos: number,
+  estimate: boolean = false,
 ): number {
   sequencesNeedRawBlock = false;
   const n = seqs.count;
@@ -390,12 +379,32 @@ export function compressSequences(
   pos = end;
 
   out[modesPos] = (llMode << 6) | (ofMode << 4) | (mlMode << 2);
+  if (estimate) return pos + (streamCost(seqs, next) >> 3);
   const streamStart = pos;
   pos = encodeSequenceStream(seqs, next.ll, next.of, next.ml, out, pos);
   // Decoders up to 1.3.4 misread a last table description of 2–3 bytes followed by a stream
   // shorter than 4 bytes in total; libzstd emits such blocks raw, and so do we.
   if (lastTableSize !== 0 && lastTableSize + (pos - streamStart) < 4) sequencesNeedRawBlock = true;
   return pos;
+}
+
+/** Bits of the sequence stream of `seqs` coded with the tables of `state`. */
+function streamCost(seqs: SeqStore, state: SequencesState): number {
+  const n = seqs.count;
+  let bits = 0;
+  for (let i = 0; i < n; i++) {
+    bits += LL_EXTRA_BITS[seqs.llCode[i]] + ML_EXTRA_BITS[seqs.mlCode[i]] + seqs.ofCode[i];
+  }
+  const tables = [state.ll, state.of, state.ml];
+  const codes = [seqs.llCode, seqs.ofCode, seqs.mlCode];
+  const maxCodes = [MAX_LL_CODE, MAX_OF_CODE, MAX_ML_CODE];
+  for (let t = 0; t < 3; t++) {
+    if (tables[t].tableLog === 0) continue; // RLE: no bits
+    const max = histogram(codes[t], n, maxCodes[t]);
+    const cost = fseTableCost(tables[t], counts, max);
+    bits += cost < 0 ? n * 80 : cost;
+  }
+  return bits;
 }
 
 /**

@@ -82,3 +82,25 @@ export const OF_DEFAULT_NORM: Int16Array = Int16Array.from([
 ]);
 /** Accuracy log of {@linkcode OF_DEFAULT_NORM}. */
 export const OF_DEFAULT_LOG = 5;
+
+// Literal-length code of lengths below 64, match-length code of (length − 3) below 128.
+const LL_CODE = new Uint8Array(64);
+const ML_CODE = new Uint8Array(128);
+for (let c = 0, v = 0; c <= MAX_LL_CODE && v < 64; c++) {
+  const n = 1 << LL_EXTRA_BITS[c];
+  for (let i = 0; i < n && v < 64; i++) LL_CODE[v++] = c;
+}
+for (let c = 0, v = 0; c <= MAX_ML_CODE && v < 128; c++) {
+  const n = 1 << ML_EXTRA_BITS[c];
+  for (let i = 0; i < n && v < 128; i++) ML_CODE[v++] = c;
+}
+
+/** Literal-length code of `litLength`. */
+export function llCodeOf(litLength: number): number {
+  return litLength < 64 ? LL_CODE[litLength] : 50 - Math.clz32(litLength);
+}
+
+/** Match-length code of `mlBase` (match length − 3). */
+export function mlCodeOf(mlBase: number): number {
+  return mlBase < 128 ? ML_CODE[mlBase] : 67 - Math.clz32(mlBase);
+}

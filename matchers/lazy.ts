@@ -16,6 +16,7 @@
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { ChainSearch, searchChain } from "./hash_chain.ts";
 import { fillHashCache, searchRow } from "./row.ts";
+import { searchTree } from "./btlazy2.ts";
 import {
   countMatch,
   type MatchState,
@@ -36,17 +37,23 @@ function highbit(x: number): number {
   return 31 - Math.clz32(x);
 }
 
-/** Best match at `ip` from the row finder or the hash chain (length, offset in `found`). */
+// Match finders of the lazy loop.
+const CHAIN = 0;
+const ROW = 1;
+const TREE = 2;
+
+/** Best match at `ip` from the finder (length, offset in `found`). */
 function search(
   ms: MatchState,
   ip: number,
   end: number,
   mls: number,
   skipping: boolean,
-  row: boolean,
+  finder: number,
 ): number {
+  if (finder === TREE) return searchTree(ms, ip, end, mls, found);
   const low = windowLow(ms.params.windowLog, ip);
-  return row
+  return finder === ROW
     ? searchRow(ms, ip, end, low, mls, skipping, found)
     : searchChain(ms, ip, end, low, mls, skipping, found);
 }
@@ -59,8 +66,9 @@ function compressBlockLazyGeneric(
   start: number,
   end: number,
   depth: number,
-  row: boolean,
+  finder: number,
 ): number {
+  const row = finder === ROW;
   const params = ms.params;
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const windowLog = params.windowLog;
@@ -93,7 +101,7 @@ function compressBlockLazyGeneric(
       length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
     }
     if (depth > 0 || length === 0) {
-      const l = search(ms, ip, end, mls, skipping, row);
+      const l = search(ms, ip, end, mls, skipping, finder);
       if (l > length) {
         length = l;
         offBase = found.offBase;
@@ -118,7 +126,7 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        let l = search(ms, ip, end, mls, skipping, row);
+        let l = search(ms, ip, end, mls, skipping, finder);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
           length = l;
           offBase = found.offBase;
@@ -137,7 +145,7 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          l = search(ms, ip, end, mls, skipping, row);
+          l = search(ms, ip, end, mls, skipping, finder);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
             length = l;
             offBase = found.offBase;
@@ -193,7 +201,7 @@ export function compressBlockGreedy(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, false);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, CHAIN);
 }
 
 /** Block compressor of the greedy strategy over the row finder. */
@@ -205,7 +213,7 @@ export function compressBlockGreedyRow(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, true);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 0, ROW);
 }
 
 /** Block compressor of the lazy strategy. */
@@ -217,7 +225,7 @@ export function compressBlockLazy(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, false);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, CHAIN);
 }
 
 /** Block compressor of the lazy strategy over the row finder. */
@@ -229,7 +237,7 @@ export function compressBlockLazyRow(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, true);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 1, ROW);
 }
 
 /** Block compressor of the lazy2 strategy. */
@@ -241,7 +249,7 @@ export function compressBlockLazy2(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, false);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, CHAIN);
 }
 
 /** Block compressor of the lazy2 strategy over the row finder. */
@@ -253,5 +261,17 @@ export function compressBlockLazy2Row(
   start: number,
   end: number,
 ): number {
-  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, true);
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, ROW);
+}
+
+/** Block compressor of the btlazy2 strategy: lazy2 over the binary tree (btlazy2.ts). */
+export function compressBlockBtLazy2(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockLazyGeneric(ms, seqs, rep, src, start, end, 2, TREE);
 }

@@ -12,6 +12,7 @@
 
 import type { CompressionParameters } from "../encoder/params.ts";
 import type { SeqStore } from "../encoder/seq_store.ts";
+import type { OptState } from "./opt.ts";
 
 /**
  * A block compressor: finds the sequences of `src[start, end)` into `seqs`, using and updating
@@ -66,6 +67,8 @@ export class MatchState {
   hashLimit = 0;
   /** Sink of the row finder's early reads (see row.ts); never read. */
   touched = 0;
+  /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
+  opt: OptState | null = null;
 
   /**
    * `pooled`: share the tables kept between one-shot compressions (entries of earlier calls lie
@@ -135,6 +138,15 @@ export class MatchState {
   }
 
   /**
+   * Makes every table entry written so far fall outside the window, as if the first `length`
+   * bytes of `src` had never been seen (btultra2's first pass).
+   */
+  forgetHistory(length: number): void {
+    this.base += length;
+    if (pooledNext < this.base + this.src.length + 1) pooledNext = this.base + this.src.length + 1;
+  }
+
+  /**
    * A stream moved or regrew its buffer: `src` is the new buffer, and the byte formerly at
    * position `p` is now at `p - shift`. Table indices stay valid by moving `base` up; when it
    * nears the int32 limit every entry is lowered by the same amount (entries that fall below
@@ -147,7 +159,9 @@ export class MatchState {
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
     if (this.base + src.length >= INDEX_LIMIT) {
       const correction = this.base;
-      for (const table of [this.hashTable, this.chainTable]) {
+      const tables = [this.hashTable, this.chainTable];
+      if (this.opt !== null) tables.push(this.opt.matches.hash3);
+      for (const table of tables) {
         for (let i = 0; i < table.length; i++) table[i] -= correction;
       }
       this.base = 0;

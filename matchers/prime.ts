@@ -6,6 +6,7 @@
  * @module
  */
 
+import { updateTree } from "./binary_tree.ts";
 import { insertUpTo } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
 import { fillRows } from "./row.ts";
@@ -73,6 +74,12 @@ function primeTables(ms: MatchState, end: number): void {
       if (dfast || p % 3 === 0 || table[h] < base) table[h] = p + base;
       if (dfast) ms.hashTable[hashLong(view, p, params.hashLog, 8)] = p + base;
     }
+    return;
+  }
+  if (strategy >= 6) {
+    // The binary trees, sorted, for btlazy2 as for the optimal parsers (as libzstd).
+    const mls = params.minMatch < 3 ? 3 : params.minMatch > 6 ? 6 : params.minMatch;
+    updateTree(ms, last, end, strategy === 6 && mls === 3 ? 4 : mls);
     return;
   }
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;

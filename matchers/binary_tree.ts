@@ -1,0 +1,259 @@
+/**
+ * The binary-tree match finder of the optimal parsers (libzstd's `ZSTD_insertBt1` and
+ * `ZSTD_insertBtAndGetAllMatches`). Positions with the same hash form a binary search tree
+ * ordered by the bytes that follow them; the chain table holds two links per position (the
+ * "smaller" and "larger" subtrees), `1 << (chainLog - 1)` positions deep. Inserting a position
+ * walks the tree from the newest root, re-rooting it at the new position, and the walk meets the
+ * longest matches on the way: each candidate starts with at least the common prefix of the two
+ * bounds it lies between, so comparisons resume there.
+ *
+ * {@linkcode getAllMatches} lists, for one position, every match longer than the previous one
+ * (repeat offsets first, then a 3-byte hash table when minMatch is 3, then the tree), which is
+ * what the optimal parser prices. Indices are absolute (`position + ms.base`), as in every
+ * finder; 0 is the null link.
+ *
+ * @module
+ */
+
+import { countMatch, hash4, hashLong, type MatchState, windowLow } from "./match_state.ts";
+
+/** Longest match the parsers consider in one step (libzstd's ZSTD_OPT_NUM). */
+export const OPT_NUM = 1 << 12;
+/** Largest hash log of the 3-byte table (libzstd's ZSTD_HASHLOG3_MAX). */
+export const HASH_LOG3_MAX = 17;
+
+// libzstd's 3-byte hash multiplier.
+const PRIME3 = 506832829 | 0;
+
+/** Hash of the 3 bytes at `p` to `hashLog` bits (reads 4). */
+export function hash3(view: DataView, p: number, hashLog: number): number {
+  return Math.imul(view.getInt32(p, true) << 8, PRIME3) >>> (32 - hashLog);
+}
+
+/** Hash of the `mls` bytes at `p` (3 to 8) to `hashLog` bits. */
+export function hashBt(view: DataView, p: number, hashLog: number, mls: number): number {
+  return mls === 3
+    ? hash3(view, p, hashLog)
+    : mls === 4
+    ? hash4(view, p, hashLog)
+    : hashLong(view, p, hashLog, mls);
+}
+
+/**
+ * Inserts position `ip` into its tree, searching at most `1 << searchLog` nodes at or above
+ * `lowIndex`, with matches counted up to `end`. Returns how many positions may be skipped
+ * after it: past a long repetition, the positions inside it add nothing to the tree.
+ */
+function insertBt1(ms: MatchState, ip: number, end: number, lowIndex: number, mls: number): number {
+  const params = ms.params;
+  const hashTable = ms.hashTable;
+  const bt = ms.chainTable;
+  const btMask = (1 << (params.chainLog - 1)) - 1;
+  const base = ms.base;
+  const view = ms.view;
+  const src = ms.src;
+  const h = hashBt(view, ip, params.hashLog, mls);
+  const curr = ip + base;
+  const btLow = btMask >= curr ? 0 : curr - btMask;
+  let matchIndex = hashTable[h];
+  hashTable[h] = curr;
+  // Slots still to be written with the smaller and larger subtrees of the new root.
+  let smallerSlot = 2 * (curr & btMask);
+  let largerSlot = smallerSlot + 1;
+  let commonSmaller = 0;
+  let commonLarger = 0;
+  let matchEnd = curr + 9;
+  let bestLength = 8;
+  let compares = 1 << params.searchLog;
+  for (; compares > 0 && matchIndex >= lowIndex; compares--) {
+    const next = 2 * (matchIndex & btMask);
+    const match = matchIndex - base;
+    let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
+    length += countMatch(view, src, ip + length, match + length, end);
+    if (length > bestLength) {
+      bestLength = length;
+      if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
+    }
+    // Equal up to the end: its order is unknown, so stop rather than corrupt the tree.
+    if (ip + length === end) break;
+    if (src[match + length] < src[ip + length]) {
+      bt[smallerSlot] = matchIndex;
+      commonSmaller = length;
+      if (matchIndex <= btLow) {
+        smallerSlot = -1;
+        break;
+      }
+      smallerSlot = next + 1;
+      matchIndex = bt[next + 1];
+    } else {
+      bt[largerSlot] = matchIndex;
+      commonLarger = length;
+      if (matchIndex <= btLow) {
+        largerSlot = -1;
+        break;
+      }
+      largerSlot = next;
+      matchIndex = bt[next];
+    }
+  }
+  if (smallerSlot >= 0) bt[smallerSlot] = 0;
+  if (largerSlot >= 0) bt[largerSlot] = 0;
+  const skip = bestLength > 384 ? Math.min(192, bestLength - 384) : 0;
+  const reach = matchEnd - (curr + 8);
+  return skip > reach ? skip : reach;
+}
+
+/** Inserts every position from `ms.nextToUpdate` up to `ip` into the trees. */
+export function updateTree(ms: MatchState, ip: number, end: number, mls: number): void {
+  const lowIndex = windowLow(ms.params.windowLog, ip) + ms.base;
+  let p = ms.nextToUpdate;
+  while (p < ip) p += insertBt1(ms, p, end, lowIndex, mls);
+  ms.nextToUpdate = ip;
+}
+
+/** Matches found at one position, shortest first: offset values and lengths. */
+export class MatchList {
+  readonly offBase: Int32Array = new Int32Array(OPT_NUM + 8);
+  readonly length: Int32Array = new Int32Array(OPT_NUM + 8);
+  /** The 3-byte hash table (minMatch 3), and the first position not yet in it. */
+  hash3: Int32Array = new Int32Array(0);
+  hashLog3 = 0;
+  nextToUpdate3 = 0;
+
+  /** Sizes the 3-byte table for `windowLog` (none unless minMatch is 3). */
+  prepare(minMatch: number, windowLog: number): void {
+    this.hashLog3 = minMatch === 3 ? Math.min(HASH_LOG3_MAX, windowLog) : 0;
+    const size = this.hashLog3 > 0 ? 1 << this.hashLog3 : 0;
+    if (this.hash3.length < size) this.hash3 = new Int32Array(size);
+  }
+}
+
+/**
+ * Lists the matches at `ip` (not before `ms.nextToUpdate`) into `list`, each longer than the one
+ * before and at least `lengthToBeat` long: the repeat offsets `r0..r2` (shifted when `ll0`, no
+ * literals precede), the 3-byte table, then the tree, into which `ip` is inserted. Matches are
+ * counted up to `end`; the search stops at a match longer than `sufficientLength` (repeats) or
+ * {@linkcode OPT_NUM} (tree). Returns the number of matches.
+ */
+export function getAllMatches(
+  ms: MatchState,
+  list: MatchList,
+  ip: number,
+  end: number,
+  r0: number,
+  r1: number,
+  r2: number,
+  ll0: number,
+  lengthToBeat: number,
+  mls: number,
+  sufficientLength: number,
+): number {
+  if (ip < ms.nextToUpdate) return 0; // inside a repetition already skipped
+  updateTree(ms, ip, end, mls);
+  const params = ms.params;
+  const view = ms.view;
+  const src = ms.src;
+  const base = ms.base;
+  const curr = ip + base;
+  const minMatch = mls === 3 ? 3 : 4;
+  // Bytes compared to accept a repeat: the first minMatch (3: the low three of the word).
+  const shift = minMatch === 3 ? 8 : 0;
+  const low = windowLow(params.windowLog, ip);
+  const lowIndex = low + base;
+  const offs = list.offBase;
+  const lens = list.length;
+  let count = 0;
+  let bestLength = lengthToBeat - 1;
+
+  const word = view.getInt32(ip, true);
+  for (let repCode = ll0; repCode < 3 + ll0; repCode++) {
+    const repOffset = repCode === 3 ? r0 - 1 : repCode === 0 ? r0 : repCode === 1 ? r1 : r2;
+    if (repOffset < 1 || repOffset > ip - low) continue;
+    if (((view.getInt32(ip - repOffset, true) ^ word) << shift) !== 0) continue;
+    const length = countMatch(view, src, ip + minMatch, ip + minMatch - repOffset, end) + minMatch;
+    if (length > bestLength) {
+      bestLength = length;
+      offs[count] = repCode - ll0 + 1;
+      lens[count] = length;
+      count++;
+      if (length > sufficientLength || ip + length === end) return count;
+    }
+  }
+
+  if (mls === 3 && bestLength < 3) {
+    // Short matches from the 3-byte table, within 256 KiB.
+    const hash3Table = list.hash3;
+    const hashLog3 = list.hashLog3;
+    for (let p = list.nextToUpdate3; p < ip; p++) hash3Table[hash3(view, p, hashLog3)] = p + base;
+    list.nextToUpdate3 = ip;
+    const index3 = hash3Table[hash3(view, ip, hashLog3)];
+    // (A table shared with earlier compressions may hold indices above curr after a dictionary
+    // moved the base back: they are not positions of this input.)
+    if (index3 >= lowIndex && index3 < curr && curr - index3 < 1 << 18) {
+      const length = countMatch(view, src, ip, index3 - base, end);
+      if (length >= 3) {
+        bestLength = length;
+        offs[0] = curr - index3 + 3;
+        lens[0] = length;
+        count = 1;
+        if (length > sufficientLength || ip + length === end) {
+          ms.nextToUpdate = ip + 1;
+          return 1;
+        }
+      }
+    }
+  }
+
+  const hashTable = ms.hashTable;
+  const bt = ms.chainTable;
+  const btMask = (1 << (params.chainLog - 1)) - 1;
+  const btLow = btMask >= curr ? 0 : curr - btMask;
+  const h = hashBt(view, ip, params.hashLog, mls);
+  let matchIndex = hashTable[h];
+  hashTable[h] = curr;
+  let smallerSlot = 2 * (curr & btMask);
+  let largerSlot = smallerSlot + 1;
+  let commonSmaller = 0;
+  let commonLarger = 0;
+  let matchEnd = curr + 9;
+  let compares = 1 << params.searchLog;
+  for (; compares > 0 && matchIndex >= lowIndex; compares--) {
+    const next = 2 * (matchIndex & btMask);
+    const match = matchIndex - base;
+    let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
+    length += countMatch(view, src, ip + length, match + length, end);
+    if (length > bestLength) {
+      if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
+      bestLength = length;
+      offs[count] = curr - matchIndex + 3;
+      lens[count] = length;
+      count++;
+      // Beyond what a step can use, or equal to the end (order unknown): stop.
+      if (length > OPT_NUM || ip + length === end) break;
+    }
+    if (src[match + length] < src[ip + length]) {
+      bt[smallerSlot] = matchIndex;
+      commonSmaller = length;
+      if (matchIndex <= btLow) {
+        smallerSlot = -1;
+        break;
+      }
+      smallerSlot = next + 1;
+      matchIndex = bt[next + 1];
+    } else {
+      bt[largerSlot] = matchIndex;
+      commonLarger = length;
+      if (matchIndex <= btLow) {
+        largerSlot = -1;
+        break;
+      }
+      largerSlot = next;
+      matchIndex = bt[next];
+    }
+  }
+  if (smallerSlot >= 0) bt[smallerSlot] = 0;
+  if (largerSlot >= 0) bt[largerSlot] = 0;
+  // Skip the positions of a long repetition.
+  ms.nextToUpdate = matchEnd - 8 - base;
+  return count;
+}

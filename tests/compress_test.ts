@@ -1,7 +1,8 @@
 /**
- * The encoder against libzstd: every frame we write at levels -7..4 must decode to the exact
+ * The encoder against libzstd: every frame we write at every level must decode to the exact
  * input with libzstd in-process, with the zstd CLI and with our decoder; sizes are checked
- * against libzstd's at the same level, measured in the same run.
+ * against libzstd's at the same level, measured in the same run. Levels 13 to 22 run on a
+ * sample of the corpus; `deno task test:full` runs them on all of it.
  */
 
 import assert from "node:assert/strict";
@@ -14,6 +15,7 @@ import { compress, decompress } from "../mod.ts";
 import {
   concat,
   DECODECORPUS_DIR,
+  FULL,
   nativeCompress,
   nativeDecompress,
   randomBytes,
@@ -25,8 +27,17 @@ import {
 } from "./helpers.ts";
 
 const LEVELS = [-7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4];
-// The hash-chain strategies (greedy, lazy, lazy2).
+// The hash-chain and row strategies (greedy, lazy, lazy2).
 const LAZY_LEVELS = [5, 6, 7, 8, 9, 10, 11, 12];
+// btlazy2 and the optimal parsers (btopt, btultra, btultra2), which also take levels 13 to 15
+// on inputs up to 256 KiB.
+const HIGH_LEVELS = [13, 14, 15, 16, 17, 18, 19, 20, 21, 22];
+
+/** The corpus files the high levels run on: all of them in the full run, else a sample. */
+function highLevelFiles(files: Uint8Array[]): Uint8Array[] {
+  // Every seventh, and two large files whose blocks the splitter cuts.
+  return FULL ? files : files.filter((_, i) => i % 7 === 3 || i === 22 || i === 33);
+}
 
 /** The decodecorpus originals (the content of each .zst). */
 function corpusFiles(): Uint8Array[] {
@@ -70,6 +81,38 @@ describe("compress: interoperability", () => {
     }
   });
 
+  it("levels 13 to 22 on decodecorpus files", () => {
+    const sample = highLevelFiles(files);
+    for (const level of HIGH_LEVELS) {
+      const frames = sample.map((f) => compress(f, { level }));
+      frames.forEach((frame, i) => checkFrame(frame, sample[i], `level ${level}, file ${i}`));
+      checkFramesWithCli(frames, sample, `level ${level}`);
+    }
+  });
+
+  it("levels 13 to 22 on generated inputs", () => {
+    const inputs: [string, Uint8Array][] = [
+      ["empty", new Uint8Array(0)],
+      ["1 byte", new Uint8Array([42])],
+      ["9 bytes", new Uint8Array([1, 2, 3, 1, 2, 3, 1, 2, 3])],
+      ["all-zero 1 MiB", new Uint8Array(1 << 20)],
+      ["random 300 KB", randomBytes(300_000, 4)],
+      ["text 1.5 MB", textLike(1_500_000, 6)],
+    ];
+    for (const size of [131071, 131073, 262145]) {
+      inputs.push([`text ${size}`, textLike(size, size)]);
+    }
+    for (const level of HIGH_LEVELS) {
+      const frames: Uint8Array[] = [];
+      for (const [name, data] of inputs) {
+        const frame = compress(data, { level });
+        checkFrame(frame, data, `${name} at level ${level}`);
+        frames.push(frame);
+      }
+      checkFramesWithCli(frames, inputs.map((i) => i[1]), `generated inputs at level ${level}`);
+    }
+  });
+
   it("generated inputs: empty, 1 byte, all-zero, random, text, sizes around 128 KiB", () => {
     const inputs: [string, Uint8Array][] = [
       ["empty", new Uint8Array(0)],
@@ -110,8 +153,13 @@ describe("compress: interoperability", () => {
           data[i] = Math.floor(r() ** skew * alphabet);
         }
       }
-      const level = LEVELS[Math.floor(r() * LEVELS.length)];
-      checkFrame(compress(data, { level }), data, `trial ${trial}, level ${level}`);
+      // Every fourth trial at a level of 5 and above (their inputs kept smaller).
+      const all = [...LAZY_LEVELS, ...HIGH_LEVELS];
+      const level = trial % 4 === 3
+        ? all[Math.floor(r() * all.length)]
+        : LEVELS[Math.floor(r() * LEVELS.length)];
+      const input = trial % 4 === 3 ? data.subarray(0, 100_000) : data;
+      checkFrame(compress(input, { level }), input, `trial ${trial}, level ${level}`);
     }
   });
 
@@ -142,6 +190,10 @@ describe("compress: interoperability", () => {
       { level: 2, strategy: "dfast" as const, minMatch: 7 },
       { level: 3, strategy: "fast" as const, targetLength: 9 },
       { level: 4, windowLog: 17 },
+      { level: 19, windowLog: 16, chainLog: 12 },
+      { level: 12, strategy: "btlazy2" as const, searchLog: 2 },
+      { level: 16, strategy: "btultra2" as const, minMatch: 5, targetLength: 8 },
+      { level: 22, hashLog: 8, chainLog: 7 },
     ];
     for (const options of variants) {
       const frame = compress(data, options);
@@ -153,7 +205,7 @@ describe("compress: interoperability", () => {
 describe("compress: determinism", () => {
   it("compressing twice gives identical bytes", () => {
     const data = textLike(700_000, 13);
-    for (const level of [-5, 1, 2, 3, 4]) {
+    for (const level of [-5, 1, 2, 3, 4, 8, 13, 16, 19, 22]) {
       assert.ok(sameBytes(compress(data, { level }), compress(data, { level })), `level ${level}`);
     }
   });
@@ -187,6 +239,23 @@ describe("compress: ratio against libzstd", () => {
       }
       rows.push(`${level}: ${ours} / ${theirs} = ${(ours / theirs).toFixed(4)}`);
       assert.ok(ours <= theirs * 1.01, `level ${level}: ${ours} > 1.01 × ${theirs}\n${rows}`);
+    }
+    console.log("compressed size over libzstd's:\n  " + rows.join("\n  "));
+  });
+
+  it("levels 13 to 22: within 0.5% (btlazy2 band, 13-15) and 1% (16-22) of libzstd", () => {
+    const files = highLevelFiles(corpusFiles());
+    const rows: string[] = [];
+    for (const level of HIGH_LEVELS) {
+      let ours = 0;
+      let theirs = 0;
+      for (const f of files) {
+        ours += compress(f, { level }).length;
+        theirs += nativeCompress(f, level).length;
+      }
+      rows.push(`${level}: ${ours} / ${theirs} = ${(ours / theirs).toFixed(4)}`);
+      const bound = level <= 15 ? 1.005 : 1.01;
+      assert.ok(ours <= theirs * bound, `level ${level}: ${ours} > ${bound} × ${theirs}\n${rows}`);
     }
     console.log("compressed size over libzstd's:\n  " + rows.join("\n  "));
   });

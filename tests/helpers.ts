@@ -5,6 +5,7 @@
 
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import process from "node:process";
 import zlib from "node:zlib";
 import { decompressStream } from "../mod.ts";
 
@@ -27,7 +28,10 @@ export function readBytes(path: string): Uint8Array {
 /** libzstd in-process: compress at a level, optionally with a checksum. */
 export function nativeCompress(data: Uint8Array, level: number, checksum = false): Uint8Array {
   const c = zlib.constants as unknown as Record<string, number>;
+  // The size pledged, as a one-shot compressor knows it (Deno's zlib otherwise compresses as
+  // for an unknown size, with larger tables on small inputs).
   const out = zlib.zstdCompressSync(data, {
+    pledgedSrcSize: data.length,
     params: {
       [c.ZSTD_c_compressionLevel]: level,
       [c.ZSTD_c_checksumFlag]: checksum ? 1 : 0,
@@ -35,6 +39,9 @@ export function nativeCompress(data: Uint8Array, level: number, checksum = false
   });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
+
+/** Whether the slow matrices run (`deno task test:full`). */
+export const FULL: boolean = process.env.ZSTD_TEST_FULL === "1";
 
 /** libzstd in-process decompression (first frame only under Deno). */
 export function nativeDecompress(frame: Uint8Array): Uint8Array {

@@ -19,7 +19,7 @@ function text(size: number, seed: number): Uint8Array {
 
 const inputs = [new Uint8Array(0), text(1000, 1), text(200_000, 2), text(1_500_000, 3)];
 for (let i = 0; i < inputs.length; i++) {
-  for (const level of [-7, -3, -1, 1, 2, 3, 4]) {
+  for (const level of [-7, -3, -1, 1, 2, 3, 4, 5, 8, 12, 13, 15, 16, 18, 19, 22]) {
     const frame = compress(inputs[i], { level, checksum: true });
     console.log(`${i} ${level} ${frame.length} ${xxh64Low32(frame, 0, frame.length).toString(16)}`);
   }

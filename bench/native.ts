@@ -30,7 +30,12 @@ export const nativeName: string = hasBunZstd ? "Bun.zstd (libzstd)" : "node:zlib
 /** Compresses with libzstd at `level`. */
 export function nativeCompress(data: Uint8Array, level: number): Uint8Array {
   if (hasBunZstd) return bun!.zstdCompressSync(data, { level });
-  return zlib.zstdCompressSync(data, { params: { [constants.ZSTD_c_compressionLevel]: level } });
+  // The size pledged, as Bun's one-shot call knows it: without it libzstd picks the parameters
+  // of an unknown size, larger tables on small inputs.
+  return zlib.zstdCompressSync(data, {
+    pledgedSrcSize: data.length,
+    params: { [constants.ZSTD_c_compressionLevel]: level },
+  } as never);
 }
 
 /** Decompresses one frame with libzstd. */

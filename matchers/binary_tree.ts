@@ -12,6 +12,10 @@
  * what the optimal parser prices. Indices are absolute (`position + ms.base`), as in every
  * finder; 0 is the null link.
  *
+ * The walk's step (hang the node on the open side, descend, stop at `btLow`) is written out in
+ * each walk here and in btlazy2.ts, as in libzstd: a shared helper gave the same output but
+ * measured 4% (Deno) to 20% (Bun) slower at level 13.
+ *
  * @module
  */
 

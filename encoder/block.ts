@@ -133,6 +133,8 @@ export class BlockEncoder {
   #splitBlocks: boolean;
   #chunk: SeqStore;
   #partitions: Int32Array = new Int32Array(MAX_BLOCK_SPLITS + 1);
+  /** Where each sequence's literals start (see literalStarts). */
+  #litStarts: Int32Array;
   #splitCount = 0;
   #dRep: Int32Array = new Int32Array(3);
   #cRep: Int32Array = new Int32Array(3);
@@ -176,6 +178,7 @@ export class BlockEncoder {
       this.#prev.reset(dict);
       this.#next.reset(dict);
     }
+    this.#litStarts = new Int32Array(this.seqs.litLength.length + 1);
     if (params.strategy >= Strategy.BtOpt) {
       this.ms.opt = newOptState(pooled, dict, params.minMatch, params.windowLog);
     }
@@ -231,6 +234,7 @@ export class BlockEncoder {
   encode(src: Uint8Array, start: number, end: number, last: boolean): number {
     if (end - start < MIN_COMPRESSIBLE_BLOCK) {
       this.#firstBlock = false;
+      this.#afterBlock();
       return writeRawBlock(this.out, 0, src, start, end, last);
     }
     const seqs = this.findSequences(src, start, end);
@@ -278,6 +282,11 @@ export class BlockEncoder {
     if (sequencesNeedRawBlock || bodySize >= size - minGain(size, strategy)) bodySize = 0;
     if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
     this.#compressed = bodySize > 1;
+    if (bodySize > 1) {
+      this.#prev = next;
+      this.#next = prev;
+    }
+    this.#afterBlock();
     if (bodySize === 0) return writeRawBlock(out, at, src, start, end, last);
     let header: number;
     if (bodySize === 1) {
@@ -285,13 +294,20 @@ export class BlockEncoder {
       out[at + 3] = src[start];
     } else {
       header = (last ? 1 : 0) | (2 << 1) | (bodySize << 3);
-      this.#prev = next;
-      this.#next = prev;
     }
     out[at] = header;
     out[at + 1] = header >>> 8;
     out[at + 2] = header >>> 16;
     return 3 + bodySize;
+  }
+
+  /**
+   * After every block, as libzstd: a dictionary's offset table, trusted for the first block
+   * (it codes every offset the dictionary and one block can reach), is checked from then on.
+   */
+  #afterBlock(): void {
+    const sequences = this.#prev.sequences;
+    if (sequences.ofRepeat === Repeat.Valid) sequences.ofRepeat = Repeat.Check;
   }
 
   /** Estimated size of `seqs` as one compressed block (libzstd's sub-block estimate). */
@@ -320,6 +336,7 @@ export class BlockEncoder {
    * `#partitions` with the end of each part but the last; returns their number.
    */
   #deriveSplits(seqs: SeqStore): number {
+    literalStarts(seqs, this.#litStarts);
     this.#splitCount = 0;
     this.#splitHelper(seqs, 0, seqs.count);
     return this.#splitCount;
@@ -329,11 +346,12 @@ export class BlockEncoder {
     if (to - from < MIN_SEQUENCES_BLOCK_SPLITTING || this.#splitCount >= MAX_BLOCK_SPLITS) return;
     const mid = (from + to) >>> 1;
     const chunk = this.#chunk;
-    copySequences(chunk, seqs, from, to, to === seqs.count);
+    const litStarts = this.#litStarts;
+    copySequences(chunk, seqs, litStarts, from, to);
     const whole = this.#estimate(chunk);
-    copySequences(chunk, seqs, from, mid, false);
+    copySequences(chunk, seqs, litStarts, from, mid);
     const first = this.#estimate(chunk);
-    copySequences(chunk, seqs, mid, to, to === seqs.count);
+    copySequences(chunk, seqs, litStarts, mid, to);
     const second = this.#estimate(chunk);
     if (first + second < whole) {
       this.#splitHelper(seqs, from, mid);
@@ -367,10 +385,12 @@ export class BlockEncoder {
     for (let i = 0; i <= splits; i++) {
       const lastPart = i === splits;
       const to = lastPart ? seqs.count : this.#partitions[i];
-      copySequences(chunk, seqs, from, to, lastPart);
-      let size = 0;
-      for (let k = from; k < to; k++) size += seqs.litLength[k] + seqs.matchLength[k];
-      if (lastPart) size = end - pos;
+      copySequences(chunk, seqs, this.#litStarts, from, to);
+      let size = end - pos;
+      if (!lastPart) {
+        size = this.#litStarts[to] - this.#litStarts[from];
+        for (let k = from; k < to; k++) size += seqs.matchLength[k];
+      }
       const d0 = dRep[0];
       const d1 = dRep[1];
       const d2 = dRep[2];
@@ -381,9 +401,6 @@ export class BlockEncoder {
         dRep[1] = d1;
         dRep[2] = d2;
       }
-      // Offsets beyond a dictionary's table may come after its first use (as libzstd).
-      const sequences = this.#prev.sequences;
-      if (sequences.ofRepeat === Repeat.Valid) sequences.ofRepeat = Repeat.Check;
       pos += size;
       from = to;
     }
@@ -412,21 +429,31 @@ function writeRawBlock(
 }
 
 /**
- * Copies sequences `[from, to)` of `seqs` and their literals into `chunk` (`trailing`: and the
- * literals after the last sequence).
+ * Fills `starts[k]` with where the literals of sequence `k` start in `seqs.literals`, for every
+ * sequence; `starts[count]` is the end of all literals, trailing ones included.
+ */
+function literalStarts(seqs: SeqStore, starts: Int32Array): void {
+  let at = 0;
+  for (let k = 0; k < seqs.count; k++) {
+    starts[k] = at;
+    at += seqs.litLength[k];
+  }
+  starts[seqs.count] = seqs.litCount;
+}
+
+/**
+ * Copies sequences `[from, to)` of `seqs` and their literals into `chunk` (up to the sequences'
+ * end, the trailing literals too); `litStarts` is from {@linkcode literalStarts}.
  */
 function copySequences(
   chunk: SeqStore,
   seqs: SeqStore,
+  litStarts: Int32Array,
   from: number,
   to: number,
-  trailing: boolean,
 ): void {
-  let litFrom = 0;
-  for (let k = 0; k < from; k++) litFrom += seqs.litLength[k];
-  let litTo = litFrom;
-  for (let k = from; k < to; k++) litTo += seqs.litLength[k];
-  if (trailing) litTo = seqs.litCount;
+  const litFrom = litStarts[from];
+  const litTo = litStarts[to];
   chunk.count = to - from;
   chunk.litCount = litTo - litFrom;
   chunk.litLength.set(seqs.litLength.subarray(from, to));

@@ -395,16 +395,16 @@ function streamCost(seqs: SeqStore, state: SequencesState): number {
   for (let i = 0; i < n; i++) {
     bits += LL_EXTRA_BITS[seqs.llCode[i]] + ML_EXTRA_BITS[seqs.mlCode[i]] + seqs.ofCode[i];
   }
-  const tables = [state.ll, state.of, state.ml];
-  const codes = [seqs.llCode, seqs.ofCode, seqs.mlCode];
-  const maxCodes = [MAX_LL_CODE, MAX_OF_CODE, MAX_ML_CODE];
-  for (let t = 0; t < 3; t++) {
-    if (tables[t].tableLog === 0) continue; // RLE: no bits
-    const max = histogram(codes[t], n, maxCodes[t]);
-    const cost = fseTableCost(tables[t], counts, max);
-    bits += cost < 0 ? n * 80 : cost;
-  }
-  return bits;
+  return bits + codesCost(state.ll, seqs.llCode, n, MAX_LL_CODE) +
+    codesCost(state.of, seqs.ofCode, n, MAX_OF_CODE) +
+    codesCost(state.ml, seqs.mlCode, n, MAX_ML_CODE);
+}
+
+/** Bits of `codes[0, n)` coded with `table` (none for an RLE table). */
+function codesCost(table: FseEncodeTable, codes: Uint8Array, n: number, maxCode: number): number {
+  if (table.tableLog === 0) return 0;
+  const cost = fseTableCost(table, counts, histogram(codes, n, maxCode));
+  return cost < 0 ? n * 80 : cost;
 }
 
 /**

@@ -153,7 +153,9 @@ export class BlockEncoder {
   ) {
     this.params = params;
     this.ms = new MatchState(params, src, pooled);
-    this.blockSize = Math.min(BLOCK_SIZE_MAX, 2 ** params.windowLog);
+    // `1 <<`, not `2 **`: a power is a double, and a double-valued block size turns every
+    // position derived from it into a double (see windowLow).
+    this.blockSize = params.windowLog < 17 ? 1 << params.windowLog : BLOCK_SIZE_MAX;
     if (pooled) {
       pool ??= {
         seqs: new SeqStore(BLOCK_SIZE_MAX),

@@ -47,7 +47,10 @@ export class StreamEncoder implements ChunkProcessor {
     this.#pledged = pledged;
     this.#flushEachChunk = flushEachChunk;
     const params = options.params;
-    this.#windowSize = 2 ** params.windowLog;
+    // An int32, not `2 ** windowLog` (a double): positions derived from it would turn into
+    // doubles, which JavaScriptCore's optimized code then exits on at every use. A buffer
+    // position never reaches 2^31, so 2^31 − 1 keeps all history as a 2 GiB window would.
+    this.#windowSize = params.windowLog > 30 ? 0x7fffffff : 1 << params.windowLog;
     const dict = options.dictionary;
     // A dictionary's content starts the buffer, as history; it leaves with the window.
     const first = dict === null ? 0 : dict.content.length;

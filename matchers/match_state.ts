@@ -179,6 +179,8 @@ export function usesRowFinder(params: CompressionParameters): boolean {
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */
 export function windowLow(windowLog: number, end: number): number {
+  // Positions stay below 2^31, so a 2 GiB window reaches back to 0 (and `1 << 31` is negative).
+  if (windowLog > 30) return 0;
   const low = end - (1 << windowLog);
   return low > 0 ? low : 0;
 }

@@ -114,7 +114,7 @@ function fingerprint(
       h[Math.imul(pair, 0x9e3779b9) >>> shift]++;
     }
   }
-  return Math.floor(limit / rate);
+  return (limit / rate) | 0;
 }
 
 /** Walks 8 KiB chunks; cuts before the first chunk too different from all before it. */

@@ -129,7 +129,9 @@ function crossEntropyCost(defaultNorm: Int16Array, log: number, max: number): nu
     const n = defaultNorm[s] === -1 ? 1 : defaultNorm[s];
     cost += counts[s] * INVERSE_PROBABILITY_LOG256[n << shift];
   }
-  return Math.floor(cost / 256);
+  // `| 0`, not Math.floor: a result computed as a double stays a double once optimized, and
+  // positions added to it became doubles that JavaScriptCore's optimized callees exit on.
+  return (cost / 256) | 0;
 }
 
 /** Entropy bound in bits of `counts` (`ZSTD_entropyCost`). */
@@ -138,11 +140,11 @@ function entropyCost(max: number, total: number): number {
   for (let s = 0; s <= max; s++) {
     const c = counts[s];
     if (c === 0) continue;
-    let n = Math.floor((256 * c) / total);
+    let n = ((256 * c) / total) | 0;
     if (n === 0) n = 1;
     cost += c * INVERSE_PROBABILITY_LOG256[n];
   }
-  return Math.floor(cost / 256);
+  return (cost / 256) | 0;
 }
 
 function useLowProbCount(n: number): boolean {

@@ -361,5 +361,5 @@ export function fseTableCost(
     const bitCost = ((minNbBits + 1) << 8) - ((fromThreshold << 8) >> tableLog);
     cost += c * bitCost;
   }
-  return Math.floor(cost / 256);
+  return (cost / 256) | 0;
 }

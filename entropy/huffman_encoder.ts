@@ -194,7 +194,7 @@ export function huffmanEncodedSize(
   const lengths = table.lengths;
   let bits = 0;
   for (let s = 0; s <= maxSymbol; s++) bits += counts[s] * lengths[s];
-  return Math.floor(bits / 8);
+  return bits >>> 3;
 }
 
 /** Whether `table` has a code for every symbol present in `counts[0..maxSymbol]`. */

@@ -23,6 +23,10 @@ import type { ResolvedCompressOptions } from "./options.ts";
 /** Buffer room beyond the window and two blocks, at most (see the module comment). */
 const MAX_EXTRA_SLACK = 8 << 20;
 
+/** Largest stream buffer kept for the next stream once a stream ends. */
+const KEEP_BUFFER = 16 << 20;
+let spareBuffer: Uint8Array | null = null;
+
 /** A stream's encoder, driven by `ByteTransform`. */
 export class StreamEncoder implements ChunkProcessor {
   #options: ResolvedCompressOptions;
@@ -60,7 +64,13 @@ export class StreamEncoder implements ChunkProcessor {
     const dict = options.dictionary;
     // A dictionary's content starts the buffer, as history; it leaves with the window.
     const first = dict === null ? 0 : dict.content.length;
-    this.#buffer = new Uint8Array(first + Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16);
+    const initial = first + Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16;
+    if (spareBuffer !== null && spareBuffer.length >= initial) {
+      this.#buffer = spareBuffer;
+      spareBuffer = null;
+    } else {
+      this.#buffer = new Uint8Array(initial);
+    }
     if (dict !== null) this.#buffer.set(dict.content);
     this.#blockStart = this.#end = first;
     this.#encoder = new BlockEncoder(params, this.#buffer, false, dict);
@@ -117,6 +127,15 @@ export class StreamEncoder implements ChunkProcessor {
       const digest = this.#hasher.digestLow32();
       out.push(Uint8Array.of(digest, digest >>> 8, digest >>> 16, digest >>> 24));
     }
+    // Done: the working memory goes to the next stream (the pieces above are copies).
+    this.#encoder.release();
+    const buffer = this.#buffer;
+    if (
+      buffer.length <= KEEP_BUFFER && (spareBuffer === null || spareBuffer.length < buffer.length)
+    ) {
+      spareBuffer = buffer;
+    }
+    this.#buffer = new Uint8Array(0);
     return out;
   }
 
@@ -155,24 +174,28 @@ export class StreamEncoder implements ChunkProcessor {
   }
 
   /**
-   * Ensures `n` bytes fit after `#end`: drops history older than the window (moving the rest to
-   * the front), then grows the buffer up to window + two blocks.
+   * Ensures `n` bytes fit after `#end`: grows the buffer up to the window plus the slack, and
+   * only at that size drops history older than the window, moving the rest to the front.
+   * Moving before the buffer is full size would copy the window once per chunk written.
    */
   #makeRoom(n: number): void {
     let buffer = this.#buffer;
-    if (this.#end + n <= buffer.length) return;
-    const keepFrom = Math.max(0, this.#blockStart - this.#windowSize);
+    const needed = this.#end + n;
+    if (needed <= buffer.length) return;
+    const slack = Math.min(this.#windowSize, MAX_EXTRA_SLACK) + 2 * this.#blockSize;
+    const limit = this.#windowSize + slack + 16;
+    let size = buffer.length;
+    if (size < limit) size = Math.min(Math.max(size * 2, needed), limit);
     let shift = 0;
-    if (keepFrom > 0) {
-      buffer.copyWithin(0, keepFrom, this.#end);
-      shift = keepFrom;
-      this.#blockStart -= keepFrom;
-      this.#end -= keepFrom;
+    if (needed > size) {
+      // Full size: the window ends at #blockStart, and what lies before it goes.
+      shift = Math.max(0, this.#blockStart - this.#windowSize);
+      buffer.copyWithin(0, shift, this.#end);
+      this.#blockStart -= shift;
+      this.#end -= shift;
+      if (this.#end + n > size) size = this.#end + n;
     }
-    if (this.#end + n > buffer.length) {
-      const slack = Math.min(this.#windowSize, MAX_EXTRA_SLACK) + 2 * this.#blockSize;
-      const limit = Math.max(this.#windowSize, this.#blockStart) + slack + 16;
-      const size = Math.min(Math.max(buffer.length * 2, this.#end + n), limit);
+    if (size > buffer.length) {
       const grown = new Uint8Array(size);
       grown.set(buffer.subarray(0, this.#end));
       buffer = grown;

@@ -39,6 +39,23 @@ let pooledChain = new Int32Array(0);
 let pooledTags = new Int32Array(0);
 let pooledNext = 1;
 
+// Tables a finished stream gave back (at most KEEP_ENTRIES entries each), for the next stream:
+// under JavaScriptCore a fresh multi-megabyte typed array costs milliseconds, a fill far less.
+const SPARE_LIMIT = 6;
+const spareTables: Int32Array[] = [];
+
+/** A zeroed table of `size` entries, reusing a spare one of that size when there is one. */
+function streamTable(size: number): Int32Array {
+  for (let i = 0; i < spareTables.length; i++) {
+    if (spareTables[i].length === size) {
+      const table = spareTables.splice(i, 1)[0];
+      table.fill(0);
+      return table;
+    }
+  }
+  return new Int32Array(size);
+}
+
 /** Match-finder state of one compression. */
 export class MatchState {
   /** Parameters in force. */
@@ -69,6 +86,8 @@ export class MatchState {
   touched = 0;
   /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
   opt: OptState | null = null;
+  /** Whether the tables are this state's own (a stream's), not the one-shot pool's. */
+  #ownsTables = false;
 
   /**
    * `pooled`: share the tables kept between one-shot compressions (entries of earlier calls lie
@@ -83,11 +102,12 @@ export class MatchState {
     const row = usesRowFinder(params);
     const chainSize = params.strategy === 1 || row ? 0 : 1 << params.chainLog;
     const tagWords = row ? hashSize >> 2 : 0;
+    this.#ownsTables = !pooled;
     if (!pooled) {
       this.base = 1;
-      this.hashTable = new Int32Array(hashSize);
-      this.chainTable = new Int32Array(chainSize);
-      this.tagWords = new Int32Array(tagWords);
+      this.hashTable = streamTable(hashSize);
+      this.chainTable = streamTable(chainSize);
+      this.tagWords = streamTable(tagWords);
       this.tagTable = new Uint8Array(this.tagWords.buffer);
       return;
     }
@@ -118,6 +138,20 @@ export class MatchState {
       this.chainTable = pooledChain;
     } else {
       this.chainTable = new Int32Array(chainSize);
+    }
+  }
+
+  /**
+   * The compression is over: a stream's tables become spares for the next stream. The state
+   * must not be used again.
+   */
+  release(): void {
+    if (!this.#ownsTables) return;
+    this.#ownsTables = false;
+    for (const table of [this.hashTable, this.chainTable, this.tagWords]) {
+      if (table.length > 0 && table.length <= KEEP_ENTRIES && spareTables.length < SPARE_LIMIT) {
+        spareTables.push(table);
+      }
     }
   }
 

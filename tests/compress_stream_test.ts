@@ -129,6 +129,34 @@ describe("compressStream", () => {
     assert.equal(text, messages.join(""));
   });
 
+  it("streams that overlap and follow each other reuse working memory safely", async () => {
+    // A finished stream hands its buffers and tables to the next one: a stream still running
+    // must keep its own, and the next must start clean (same frames as from a fresh process).
+    const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
+      new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
+    const a = compressStream({ level: 3 });
+    const aOut = collect(a);
+    const aWriter = a.writable.getWriter();
+    await aWriter.write(corpus.subarray(0, 400_000));
+    const b = await streamCompress(text, { level: 3 }, () => 65536);
+    const c = await streamCompress(corpus, { level: 3 }, () => 100_000);
+    const d = await streamCompress(
+      text,
+      { level: 8, dictionary: corpus.subarray(0, 50_000) },
+      () => 65536,
+    );
+    await aWriter.write(corpus.subarray(400_000));
+    await aWriter.close();
+    const aFrame = await aOut;
+    assert.ok(sameBytes(nativeDecompress(aFrame), corpus), "stream written across the others");
+    assert.ok(sameBytes(nativeDecompress(b), text));
+    assert.ok(sameBytes(nativeDecompress(c), corpus));
+    assert.ok(sameBytes(decompress(d, { dictionary: corpus.subarray(0, 50_000) }), text));
+    // The same input gives the same frame whatever ran before.
+    assert.ok(sameBytes(c, aFrame));
+    assert.ok(sameBytes(await streamCompress(text, { level: 3 }, () => 65536), b));
+  });
+
   it("source errors and cancellation propagate", async () => {
     // An erroring source errors the output.
     const failing = new ReadableStream<Uint8Array>({
@@ -151,44 +179,5 @@ describe("compressStream", () => {
     const badWriter = bad.writable.getWriter();
     bad.readable.pipeTo(new WritableStream()).catch(() => {});
     await assert.rejects(badWriter.write("text" as unknown as Uint8Array), TypeError);
-  });
-
-  it("a 64 MiB stream into decompressStream, with bounded memory", async () => {
-    const total = 64 << 20;
-    const block = textLike(1 << 20, 8);
-    let produced = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (produced >= total) return controller.close();
-        // Vary the chunks so that matches span them.
-        const chunk = block.slice(produced % 4096, (produced % 4096) + (1 << 20) - 4096);
-        produced += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
-    let seen = 0;
-    let peak = 0;
-    let writes = 0;
-    // Bun collects large buffers lazily: without a forced collection its RSS holds every chunk of
-    // garbage, which says nothing of what the stream retains.
-    const bunGc = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc;
-    const sink = new WritableStream<Uint8Array>({
-      write(chunk) {
-        seen += chunk.length;
-        if (++writes % 16 !== 0) return;
-        bunGc?.(true);
-        const rss = process.memoryUsage().rss;
-        if (rss > peak) peak = rss;
-      },
-    });
-    bunGc?.(true);
-    const start = process.memoryUsage().rss;
-    await source.pipeThrough(compressStream({ level: 1 })).pipeThrough(decompressStream())
-      .pipeTo(sink);
-    assert.equal(seen, produced);
-    // Window (512 KiB at level 1) + tables + blocks + both runtimes' own buffers: far below the
-    // stream. The bound is loose because RSS includes the garbage collector's slack.
-    console.log(`64 MiB stream: RSS grew by ${(peak - start) >> 20} MiB`);
-    assert.ok(peak - start < 48 << 20, `memory grew by ${(peak - start) >> 20} MiB`);
   });
 });

@@ -71,8 +71,11 @@ export function parseFrameHeader(
     const wd = src[p++];
     const exponent = wd >>> 3;
     const windowLog = 10 + exponent;
-    const base = 2 ** windowLog;
-    windowSize = base + (base / 8) * (wd & 7);
+    // Shifts while the size fits an int32 (windowLog 30, mantissa 7: under 2^31): a size computed
+    // as a double (`2 **`) stays a double, and positions derived from it made JavaScriptCore's
+    // optimized code exit on every block.
+    const base = windowLog <= 30 ? 1 << windowLog : 2 ** windowLog;
+    windowSize = windowLog <= 30 ? base + (base >> 3) * (wd & 7) : base + (base / 8) * (wd & 7);
   }
   let dictionaryId = 0;
   switch (fhd & 3) {
@@ -114,6 +117,7 @@ export function parseFrameHeader(
       `Cannot decode frame: window size ${windowSize} exceeds the limit of ${maxWindowSize}`,
     );
   }
+  if (windowSize <= 0x7fffffff) windowSize |= 0;
   header.headerSize = p - pos;
   header.contentSize = contentSize;
   header.windowSize = windowSize;

@@ -1,6 +1,8 @@
-// Sums JUnit reports (Deno's and Bun's) into one line "N passed, N failed".
+// Sums JUnit reports (Deno's, Bun's and Node's) into one line "N passed, N failed".
 // Deno lists a describe block as a test case and its `it`s as "block > name": containers are
-// left out so that both runtimes count the same leaf tests.
+// left out so that both runtimes count the same leaf tests. Node marks a failed case with a
+// `failure` attribute too, whose message may hold ">" or "/>": attributes are read as quoted
+// strings.
 import { readFileSync } from "node:fs";
 
 let passed = 0;
@@ -15,9 +17,12 @@ for (const file of process.argv.slice(2)) {
     continue;
   }
   const cases = [];
-  const re = /<testcase\s+name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g;
+  const re = /<testcase\s+name="([^"]*)"((?:[^>"]|"[^"]*")*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (let m; (m = re.exec(xml));) {
-    cases.push({ name: m[1], failed: /<(failure|error)\b/.test(m[3] ?? "") });
+    cases.push({
+      name: m[1],
+      failed: /\sfailure="/.test(m[2]) || /<(failure|error)\b/.test(m[4] ?? ""),
+    });
   }
   const names = cases.map((c) => c.name);
   for (const c of cases) {

@@ -103,9 +103,13 @@ const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockBtUltra,
   compressBlockBtUltra2,
 ];
-// Greedy, lazy and lazy2 over the row finder, where libzstd uses it (see usesRowFinder).
+// Greedy, lazy and lazy2 over the row finder, where libzstd uses it (see usesRowFinder). Spelled
+// out, not `...COMPRESSORS.slice(0, 3)`: a method call at load would keep every compressor in
+// decoder-only bundles.
 const ROW_COMPRESSORS: readonly BlockCompressor[] = [
-  ...COMPRESSORS.slice(0, 3),
+  compressBlockFast,
+  compressBlockFast,
+  compressBlockDoubleFast,
   compressBlockGreedyRow,
   compressBlockLazyRow,
   compressBlockLazy2Row,

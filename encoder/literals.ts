@@ -112,7 +112,7 @@ function countBytes(lits: Uint8Array, count: number): void {
   for (let i = end4; i < count; i++) counts[lits[i]]++;
   for (let s = 0; s < 256; s++) counts[s] += counts1[s] + counts2[s] + counts3[s];
 }
-const fresh = new HuffmanEncodeTable();
+const fresh = /* @__PURE__ */ new HuffmanEncodeTable();
 
 /**
  * Writes the literals section of `lits[0, count)` at `out[pos]`; returns the new position.

@@ -67,18 +67,31 @@ export class SequencesState {
   }
 }
 
-/** Predefined tables, built once. */
-const LL_PREDEFINED = new FseEncodeTable();
-const ML_PREDEFINED = new FseEncodeTable();
-const OF_PREDEFINED = new FseEncodeTable();
-buildFseEncodeTable(LL_PREDEFINED, LL_DEFAULT_NORM, MAX_LL_CODE, LL_DEFAULT_LOG);
-buildFseEncodeTable(ML_PREDEFINED, ML_DEFAULT_NORM, MAX_ML_CODE, ML_DEFAULT_LOG);
-buildFseEncodeTable(OF_PREDEFINED, OF_DEFAULT_NORM, DEFAULT_MAX_OF_CODE, OF_DEFAULT_LOG);
+// The tables below are built once, at load, by calls marked pure: bundlers drop them, and the FSE
+// encoder with them, from bundles that only decompress.
+
+/** Predefined tables. */
+const LL_PREDEFINED = /* @__PURE__ */ predefinedTable(LL_DEFAULT_NORM, MAX_LL_CODE, LL_DEFAULT_LOG);
+const ML_PREDEFINED = /* @__PURE__ */ predefinedTable(ML_DEFAULT_NORM, MAX_ML_CODE, ML_DEFAULT_LOG);
+const OF_PREDEFINED = /* @__PURE__ */ predefinedTable(
+  OF_DEFAULT_NORM,
+  DEFAULT_MAX_OF_CODE,
+  OF_DEFAULT_LOG,
+);
+
+function predefinedTable(norm: Int16Array, maxCode: number, tableLog: number): FseEncodeTable {
+  const table = new FseEncodeTable();
+  buildFseEncodeTable(table, norm, maxCode, tableLog);
+  return table;
+}
 
 // −log2(x / 256) · 256 for x in 1..255 (0 for x = 0): the cost estimates' probability table.
-const INVERSE_PROBABILITY_LOG256 = new Uint32Array(256);
-for (let x = 1; x < 256; x++) {
-  INVERSE_PROBABILITY_LOG256[x] = Math.floor(-Math.log2(x / 256) * 256);
+const INVERSE_PROBABILITY_LOG256 = /* @__PURE__ */ inverseProbabilityLog256();
+
+function inverseProbabilityLog256(): Uint32Array {
+  const table = new Uint32Array(256);
+  for (let x = 1; x < 256; x++) table[x] = Math.floor(-Math.log2(x / 256) * 256);
+  return table;
 }
 
 function highbit(x: number): number {

@@ -213,7 +213,7 @@ export function huffmanCanEncode(
 const weights = new Uint8Array(256);
 const weightCounts = new Uint32Array(16);
 const weightNorm = new Int16Array(16);
-const weightTable = new FseEncodeTable();
+const weightTable = /* @__PURE__ */ new FseEncodeTable();
 
 /**
  * Writes the description of `table` at `out[pos]` (room for 129 bytes); returns the new position,

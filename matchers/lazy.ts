@@ -31,7 +31,7 @@ const SEARCH_STRENGTH = 8;
 // Steps above this stop inserting every skipped position (libzstd's kLazySkippingStep).
 const LAZY_SKIPPING_STEP = 8;
 
-const found = new ChainSearch();
+const found = /* @__PURE__ */ new ChainSearch();
 
 function highbit(x: number): number {
   return 31 - Math.clz32(x);

@@ -1,0 +1,169 @@
+/**
+ * Browser test: the ES module bundle that tools/bundle_sizes.mjs measures (esbuild, minified),
+ * served from localhost with a test page to headless Chromium, driven by playwright-core. In the
+ * page, data round-trips through `compress`/`decompress` and through
+ * `compressStream`/`decompressStream` over Blob and fetch streams; a frame made by the zstd CLI
+ * is decoded there, and frames made there are decoded by the zstd CLI here.
+ *
+ *     node --test tests/runtimes/browser.mjs
+ *
+ * Chromium comes from Debian (`apt-get install chromium`; .ci/run installs it); CHROMIUM_PATH
+ * overrides /usr/bin/chromium. The network is closed, so every background service is off.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import process from "node:process";
+import { after, before, describe, it } from "node:test";
+import { chromium } from "playwright-core";
+import { buildBundle, ENTRIES } from "../../tools/bundle_sizes.mjs";
+import { assertBytes, sampleData, zstdCli } from "./helpers.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const SAMPLE = sampleData(300_000);
+const CLI_FRAME = zstdCli(["-19", "--check", "-c"], SAMPLE);
+
+const PAGE = `<!doctype html>
+<meta charset="utf-8">
+<title>@x/zstd</title>
+<script type="module">
+  import * as zstd from "/zstd.js";
+  globalThis.zstd = zstd;
+  // Whether two byte arrays are equal.
+  globalThis.sameBytes = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  globalThis.fetchBytes = async (path) => new Uint8Array(await (await fetch(path)).arrayBuffer());
+  // Reads a whole stream. (Response.arrayBuffer() would turn the stream's error into "Failed to
+  // fetch".)
+  globalThis.collect = async (stream) => {
+    const parts = [];
+    for (const reader = stream.getReader();;) {
+      const { done, value } = await reader.read();
+      if (done) return new Uint8Array(await new Blob(parts).arrayBuffer());
+      parts.push(value);
+    }
+  };
+</script>
+`;
+
+let server;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install chromium`);
+  const bundle = (await buildBundle(ENTRIES["full"])).code;
+  const routes = {
+    "/": ["text/html", PAGE],
+    "/zstd.js": ["text/javascript", bundle],
+    "/sample.bin": ["application/octet-stream", SAMPLE],
+    "/cli.zst": ["application/zstd", CLI_FRAME],
+  };
+  server = createServer((request, response) => {
+    const route = routes[request.url ?? ""];
+    if (route === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": route[0], "cache-control": "no-store" });
+    response.end(route[1]);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // playwright-core starts Chromium with a fresh temporary profile (--user-data-dir).
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  });
+  page = await browser.newPage();
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${server.address().port}/`);
+  await page.waitForFunction(() => globalThis.zstd !== undefined, null, { timeout: 30_000 });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server === undefined ? resolve() : server.close(resolve));
+});
+
+describe("browser: Chromium", () => {
+  for (const level of [1, 3, 19, -5]) {
+    it(`compress at level ${level} round-trips and the zstd CLI decodes it`, async () => {
+      const result = await page.evaluate(async (level) => {
+        const sample = await fetchBytes("/sample.bin");
+        const frame = zstd.compress(sample, { level });
+        return { same: sameBytes(zstd.decompress(frame), sample), frame: Array.from(frame) };
+      }, level);
+      assert.ok(result.same, "decompress(compress(sample)) differs from the sample");
+      const frame = Uint8Array.from(result.frame);
+      assert.ok(frame.length < SAMPLE.length, `${frame.length} bytes`);
+      assertBytes(zstdCli(["-d", "-c"], frame), SAMPLE, `level ${level}, decoded by the zstd CLI`);
+    });
+  }
+
+  it("compressStream and decompressStream round-trip over Blob streams", async () => {
+    const result = await page.evaluate(async () => {
+      const sample = await fetchBytes("/sample.bin");
+      const frame = await collect(
+        new Blob([sample]).stream().pipeThrough(zstd.compressStream({ level: 3, checksum: true })),
+      );
+      const out = await collect(new Blob([frame]).stream().pipeThrough(zstd.decompressStream()));
+      return { same: sameBytes(out, sample), frame: Array.from(frame) };
+    });
+    assert.ok(result.same, "the streams' round trip differs from the sample");
+    const frame = Uint8Array.from(result.frame);
+    assertBytes(zstdCli(["-d", "-c"], frame), SAMPLE, "compressStream, decoded by the zstd CLI");
+  });
+
+  it("decodes a frame made by the zstd CLI, one-shot and from a fetch body", async () => {
+    const result = await page.evaluate(async () => {
+      const sample = await fetchBytes("/sample.bin");
+      const oneShot = zstd.decompress(await fetchBytes("/cli.zst"));
+      const body = (await fetch("/cli.zst")).body.pipeThrough(zstd.decompressStream());
+      return {
+        oneShot: sameBytes(oneShot, sample),
+        stream: sameBytes(await collect(body), sample),
+      };
+    });
+    assert.deepEqual(result, { oneShot: true, stream: true });
+  });
+
+  it("rejects a corrupted frame with a ZstdError code", async () => {
+    const result = await page.evaluate(async () => {
+      const bad = await fetchBytes("/cli.zst");
+      bad[bad.length - 1] ^= 1;
+      const runs = [
+        () => zstd.decompress(bad),
+        () => collect(new Blob([bad]).stream().pipeThrough(zstd.decompressStream())),
+      ];
+      const codes = [];
+      for (const run of runs) {
+        try {
+          await run();
+          codes.push("no error");
+        } catch (e) {
+          codes.push(e instanceof zstd.ZstdError ? e.code : String(e));
+        }
+      }
+      return codes;
+    });
+    assert.deepEqual(result, ["checksum_wrong", "checksum_wrong"]);
+  });
+
+  it("raised no uncaught error in the page", () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -20,15 +20,36 @@ import {
 /** First four bytes of a zstd-format dictionary (little-endian 0xEC30A437). */
 export const DICTIONARY_MAGIC = 0xec30a437;
 
-/** Where the parts of a zstd-format dictionary lie in {@linkcode ZstdDictionary.bytes}. */
+/**
+ * Where the entropy tables of a zstd-format dictionary lie in {@linkcode ZstdDictionary.bytes}:
+ * each field is a byte offset into `bytes`, and each table description ends where the next
+ * field's begins (RFC 8878 §5: magic, ID, the literals' Huffman table, the FSE tables of offsets,
+ * match lengths and literal lengths, three repeat offsets, then the content). Raw-content
+ * dictionaries have none (their {@linkcode ZstdDictionary.layout} is null).
+ *
+ * @example Find the repeat offsets of a trained dictionary
+ * ```ts
+ * import { trainDictionary, ZstdDictionary } from "@x/zstd";
+ * const records = Array.from(
+ *   { length: 100 },
+ *   (_, i) => new TextEncoder().encode(`{"id":${i},"kind":"${i % 2 ? "odd" : "even"}"}`),
+ * );
+ * const dictionary = new ZstdDictionary(trainDictionary(records, { maxSize: 1024 }));
+ * const layout = dictionary.layout!; // not null: trained dictionaries are zstd-format
+ * console.log(layout.huffman); // 8: the tables follow the magic number and the ID
+ * console.log(dictionary.bytes.length - (layout.repeats + 12) === dictionary.content.length);
+ * ```
+ */
 export interface DictionaryLayout {
-  /** Huffman table description of the literals. */
+  /** Start of the Huffman table description of the literals (always 8). */
   huffman: number;
-  /** FSE table descriptions of offsets, match lengths and literal lengths, in that order. */
+  /** Start of the FSE table description of the offset codes. */
   offsets: number;
+  /** Start of the FSE table description of the match length codes. */
   matchLengths: number;
+  /** Start of the FSE table description of the literal length codes. */
   literalLengths: number;
-  /** End of the entropy tables, start of the three repeat offsets. */
+  /** End of the entropy tables: start of the three 4-byte repeat offsets, before the content. */
   repeats: number;
 }
 
@@ -36,9 +57,16 @@ const scratchHuffman = new HuffmanTable();
 const scratchCounts = new NormalizedCounts();
 
 /**
- * A Zstandard dictionary: zstd-format (magic, ID, entropy tables, repeat offsets, content), as
- * written by `zstd --train`, or raw content (any other bytes; ID 0). Construct it once and pass
- * it to every call: the tables built from it are kept with it.
+ * A Zstandard dictionary (RFC 8878 §5): zstd-format (magic number, ID, entropy tables, repeat
+ * offsets, content), as written by `zstd --train` or {@linkcode trainDictionary}, or raw content
+ * (any other bytes; ID 0). Dictionaries make small inputs compress far better: each frame can
+ * refer to the dictionary's content as if it came just before, and start from its entropy tables.
+ *
+ * Construct it once and pass it to every call (the `dictionary` option of `compress`,
+ * `compressStream`, `decompress` and `decompressStream`): the encoder and the decoder build
+ * their tables from it the first time they use it and keep them with it. Frames made with a
+ * dictionary need the same dictionary to decode; frames made with a zstd-format dictionary name
+ * its ID, and decoding them without it raises a `ZstdError` with code `dictionary_wrong`.
  *
  * @example Compress and decompress small records with a dictionary
  * ```ts
@@ -50,15 +78,42 @@ const scratchCounts = new NormalizedCounts();
  * console.log(frame.length < compress(record).length); // true
  * console.log(new TextDecoder().decode(decompress(frame, { dictionary })));
  * ```
+ *
+ * @example Train a dictionary, keep its bytes, load it again
+ * ```ts
+ * import { compress, decompress, trainDictionary, ZstdDictionary, ZstdError } from "@x/zstd";
+ * const text = new TextEncoder();
+ * const samples = Array.from({ length: 300 }, (_, i) =>
+ *   text.encode(`GET /api/items/${i} HTTP/1.1 status=${i % 5 ? 200 : 404} ms=${i % 17}`));
+ * // The bytes are a standard zstd dictionary: store them (a file works with `zstd -D` too).
+ * const bytes = trainDictionary(samples, { maxSize: 2048 });
+ * const dictionary = new ZstdDictionary(bytes);
+ * console.log(dictionary.id !== 0); // true: frames made with it name it
+ *
+ * const frame = compress(samples[7], { dictionary });
+ * const back = decompress(frame, { dictionary: new ZstdDictionary(bytes) });
+ * console.log(new TextDecoder().decode(back)); // "GET /api/items/7 HTTP/1.1 status=200 ms=7"
+ * try {
+ *   decompress(frame); // no dictionary given
+ * } catch (e) {
+ *   console.log(e instanceof ZstdError && e.code); // "dictionary_wrong"
+ * }
+ * ```
  */
 export class ZstdDictionary {
   /** Dictionary ID written in frames (0 for raw content: frames then carry none). */
   readonly id: number;
-  /** The content: history that frames may reference as if it preceded them. */
+  /**
+   * The content: history that frames may reference as if it preceded them. A view into
+   * {@linkcode ZstdDictionary.bytes}; do not modify it.
+   */
   readonly content: Uint8Array;
   /** Repeat offsets at the start of a frame (1, 4, 8 for raw content). */
   readonly repeats: readonly [number, number, number];
-  /** The dictionary's bytes (a private copy). */
+  /**
+   * The dictionary's bytes: a private copy of those given to the constructor, the same as
+   * `zstd -D` reads. Do not modify them: the tables built from the dictionary are kept with it.
+   */
   readonly bytes: Uint8Array;
   /** Positions of the entropy tables in `bytes`; null for raw content. */
   readonly layout: DictionaryLayout | null;
@@ -67,6 +122,11 @@ export class ZstdDictionary {
    * Parses `bytes` (copied). Bytes that start with the dictionary magic number must be a valid
    * zstd-format dictionary (else `ZstdError` `dictionary_corrupted`); any other bytes are raw
    * content. `{ raw: true }` takes even magic-prefixed bytes as raw content.
+   *
+   * @param bytes A zstd-format dictionary, or raw content.
+   * @param options `raw: true` to take the bytes as raw content whatever they start with.
+   * @throws {ZstdError} `dictionary_corrupted` when zstd-format bytes are invalid.
+   * @throws {TypeError} when `bytes` is not a Uint8Array or `options` is not an object.
    */
   constructor(bytes: Uint8Array, options?: { raw?: boolean }) {
     if (!(bytes instanceof Uint8Array)) {

@@ -7,19 +7,31 @@
 
 import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
 
-/** Options of `decompress` and `decompressStream`. */
+/**
+ * Options of `decompress` and `decompressStream`. All are optional. The limits protect a service
+ * from hostile input: a frame of a few bytes can claim a huge window or expand to gigabytes, and
+ * both are refused with a `ZstdError` before the memory is spent.
+ */
 export interface DecompressOptions {
   /**
    * Largest window accepted, as a power of two: frames that need more are rejected with
    * `window_too_large` before any allocation. 10 to 31; default 27 (128 MiB), as libzstd.
+   *
+   * @default {27}
    */
   maxWindowLog?: number;
   /**
-   * Largest total output in bytes; exceeding it raises `output_too_large`. Default: 1 GiB for
-   * `decompress`, unlimited for `decompressStream` (which holds only the window).
+   * Largest total output in bytes (a non-negative integer, or `Infinity`); exceeding it raises
+   * `output_too_large`. Default: 1 GiB for `decompress`, unlimited for `decompressStream`
+   * (which holds only the window).
    */
   maxOutputSize?: number;
-  /** Verify content checksums when frames carry one. Default true. */
+  /**
+   * Verify content checksums when frames carry one (a mismatch raises `checksum_wrong`).
+   * Skipping the check saves a pass of XXH64 over the output.
+   *
+   * @default {true}
+   */
   verifyChecksum?: boolean;
   /**
    * The dictionary the frames were compressed with: a {@linkcode ZstdDictionary} (build it once

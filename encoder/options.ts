@@ -19,7 +19,14 @@ import {
   STRATEGY_NAMES,
 } from "./params.ts";
 
-/** Names of the match-finding strategies, weakest to strongest. */
+/**
+ * Names of the match-finding strategies, weakest (fastest) to strongest, as libzstd names them:
+ * `fast` and `dfast` (one and two hash tables); `greedy`, `lazy` and `lazy2` (hash chains or
+ * libzstd's row-based finder; they take the first match found, or look one or two positions
+ * further for a better one); `btlazy2` (binary tree); `btopt`, `btultra` and `btultra2` (binary
+ * tree with optimal parsing). Each level picks one; {@linkcode CompressOptions.strategy}
+ * overrides it.
+ */
 export type StrategyName =
   | "fast"
   | "dfast"
@@ -31,25 +38,55 @@ export type StrategyName =
   | "btultra"
   | "btultra2";
 
-/** Options of `compress` and `compressStream`. */
+/**
+ * Options of `compress` and `compressStream`. All are optional; the defaults are libzstd's
+ * library defaults: level 3, no checksum, the content size written.
+ *
+ * The levels set every parameter the way libzstd's tables do, for the input's size. The
+ * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
+ * others keep the level's values, and the result is fitted to the input size as libzstd does.
+ * Frames made with any options decode with any Zstandard decoder.
+ */
 export interface CompressOptions {
   /**
    * Compression level, from -7 (fastest) to 22 (smallest); 0 means the default, 3. The levels
-   * are libzstd's: the same parameters, for the same input size.
+   * are libzstd's: the same parameters, for the same input size (levels 20–22 use windows of up
+   * to 128 MiB on inputs that large).
+   *
+   * @default {3}
    */
   level?: number;
-  /** Append the XXH64 content checksum. Default false, as libzstd's library API. */
+  /**
+   * Append the XXH64 content checksum, which decoders verify. Default false, as libzstd's
+   * library API (the `zstd` command line writes one).
+   *
+   * @default {false}
+   */
   checksum?: boolean;
-  /** Write the content size in the frame header. Default true. */
+  /**
+   * Write the content size in the frame header (when it is known: always for `compress`, with
+   * `pledgedSize` for `compressStream`). Decoders use it to allocate the output once.
+   *
+   * @default {true}
+   */
   contentSize?: boolean;
   /**
    * Compress with this dictionary: a {@linkcode ZstdDictionary} (build it once and reuse it) or
    * its bytes. The frame then needs the same dictionary to decode.
    */
   dictionary?: ZstdDictionary | Uint8Array;
-  /** Write the dictionary's ID in the frame header (when it has one). Default true. */
+  /**
+   * Write the dictionary's ID in the frame header (when it has one), so that decoders check
+   * they were given the right dictionary.
+   *
+   * @default {true}
+   */
   dictionaryId?: boolean;
-  /** Advanced: log2 of the window (largest match distance), 10 to 31. */
+  /**
+   * Advanced: log2 of the window (largest match distance), 10 to 31. Decoders need a window this
+   * large: above 27 (128 MiB), most of them, this package's included, reject the frame unless
+   * told to accept it (`maxWindowLog`, `zstd --long=31`).
+   */
   windowLog?: number;
   /** Advanced: log2 of the main hash table's entries, 6 to 30. */
   hashLog?: number;
@@ -65,19 +102,23 @@ export interface CompressOptions {
   strategy?: StrategyName;
 }
 
-/** Options of `compressStream`: those of `compress`, and two for streams. */
+/**
+ * Options of `compressStream`: those of {@linkcode CompressOptions}, and two for streams.
+ */
 export interface CompressStreamOptions extends CompressOptions {
   /**
    * The exact number of bytes the stream will carry. It is written in the frame header (as
    * `compress` does) and lets the parameters fit the size, so the frame is byte for byte the
    * one-shot frame; a stream that carries another number of bytes errors with
-   * `source_size_wrong`.
+   * `source_size_wrong`. Without it the header carries no content size.
    */
   pledgedSize?: number;
   /**
    * Emit each written chunk at once as complete blocks, for interactive protocols where the peer
    * must be able to decode every message as soon as it is sent. Costs ratio on small chunks.
    * Default false: blocks go out as they fill (128 KiB).
+   *
+   * @default {false}
    */
   flushEachChunk?: boolean;
 }

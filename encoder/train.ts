@@ -33,13 +33,28 @@ import { levelParameters } from "./params.ts";
 import { BLOCK_SIZE_MAX } from "./seq_store.ts";
 import { computeCodes } from "./sequences.ts";
 
-/** Options of {@linkcode trainDictionary}. */
+/** Options of {@linkcode trainDictionary}. All are optional. */
 export interface TrainOptions {
-  /** Largest dictionary in bytes (header, tables and content), at least 256. Default 112640. */
+  /**
+   * Largest dictionary in bytes (header, tables and content), at least 256. Default 112640
+   * (110 KiB), as `zstd --train`. Small records gain most from a few KiB; larger dictionaries
+   * cost memory and setup time in every compression.
+   *
+   * @default {112640}
+   */
   maxSize?: number;
-  /** Level the dictionary is tuned for (its tables, the choice of k and d). Default 3. */
+  /**
+   * Level the dictionary is tuned for (its tables, the choice of k and d), 1 to 22. Use the
+   * level you will compress at. Default 3.
+   *
+   * @default {3}
+   */
   level?: number;
-  /** Dictionary ID, 1 to 2^32 − 1. Default: derived from the content, as libzstd. */
+  /**
+   * Dictionary ID, 1 to 2^32 − 1, written in every frame compressed with the dictionary.
+   * Default: derived from the content, as libzstd (in 32768 to 2^31 − 1; lower IDs are left
+   * for IDs chosen by hand).
+   */
   id?: number;
 }
 
@@ -68,8 +83,24 @@ interface SampleSet {
 
 /**
  * Trains a zstd-format dictionary on `samples` (at least 5; typically hundreds of small records
- * like the data to compress), usable by any Zstandard implementation (`zstd -D`). Throws
- * `RangeError` when the samples are too few or hold nothing repeated.
+ * like the data to compress), usable by any Zstandard implementation (`zstd -D`). Pass the
+ * result to `new ZstdDictionary(bytes)` to compress and decompress with it, and store the bytes:
+ * frames need the same dictionary to decode.
+ *
+ * The algorithm is libzstd's fastCover (what `zstd --train` runs), with the parameter search of
+ * `ZDICT_optimizeTrainFromBuffer_fastCover` at its defaults: the content is made of the sample
+ * segments whose 6- or 8-byte substrings are most frequent, segment sizes from 50 to 2000 bytes
+ * are tried, and the candidate that compresses a held-out quarter of the samples best is kept.
+ * Training is deterministic and runs on the calling thread (about 1 s for 1200 small JSON
+ * records with `maxSize: 8192`).
+ *
+ * @param samples The records to train on, each a `Uint8Array`.
+ * @param options The size, the level and the ID of the dictionary.
+ * @returns The dictionary's bytes: magic number, ID, entropy tables, repeat offsets, content.
+ * @throws {RangeError} when the samples are too few or hold nothing repeated, or an option is
+ * out of range.
+ * @throws {TypeError} when `samples` is not an array of `Uint8Array` or an option has the wrong
+ * type.
  *
  * @example Train on records, then compress each one with the dictionary
  * ```ts
@@ -81,6 +112,21 @@ interface SampleSet {
  * const frame = compress(records[42], { dictionary });
  * console.log(frame.length < compress(records[42]).length); // true
  * console.log(decompress(frame, { dictionary }).length === records[42].length); // true
+ * ```
+ *
+ * @example Choose the ID and the level
+ * ```ts
+ * import { compress, trainDictionary, ZstdDictionary } from "@x/zstd";
+ * const samples = Array.from(
+ *   { length: 50 },
+ *   (_, i) => new TextEncoder().encode(`level=info service=api request=${i} took=${i % 9}ms`),
+ * );
+ * const bytes = trainDictionary(samples, { maxSize: 1024, level: 9, id: 7 });
+ * const dictionary = new ZstdDictionary(bytes);
+ * console.log(dictionary.id); // 7
+ * console.log(bytes.length <= 1024); // true
+ * const frame = compress(samples[0], { dictionary, level: 9 }); // names dictionary 7
+ * console.log(frame.length < samples[0].length); // true
  * ```
  */
 export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): Uint8Array {

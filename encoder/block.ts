@@ -82,6 +82,7 @@ let pool: {
 
 /** A finished stream's block buffers, for the next stream of the same block size. */
 interface StreamBuffers {
+  blockSize: number;
   seqs: SeqStore;
   chunk: SeqStore;
   out: Uint8Array;
@@ -186,10 +187,9 @@ export class BlockEncoder {
       this.#prev.reset(dict);
       this.#next.reset(dict);
     } else {
-      const spare = spareStreamBuffers.findIndex((b) =>
-        b.seqs.literals.length === this.blockSize + 64
-      );
+      const spare = spareStreamBuffers.findIndex((b) => b.blockSize === this.blockSize);
       const buffers = spare >= 0 ? spareStreamBuffers.splice(spare, 1)[0] : {
+        blockSize: this.blockSize,
         seqs: new SeqStore(this.blockSize),
         chunk: new SeqStore(this.blockSize),
         out: new Uint8Array(OUT_CAPACITY_FACTOR * this.blockSize + 4096),
@@ -222,7 +222,12 @@ export class BlockEncoder {
    */
   release(): void {
     if (this.seqs !== pool?.seqs && spareStreamBuffers.length < SPARE_STREAM_BUFFERS) {
-      spareStreamBuffers.push({ seqs: this.seqs, chunk: this.#chunk, out: this.out });
+      spareStreamBuffers.push({
+        blockSize: this.blockSize,
+        seqs: this.seqs,
+        chunk: this.#chunk,
+        out: this.out,
+      });
     }
     this.ms.release();
   }

@@ -128,6 +128,9 @@ const RLE_MAX_LENGTH = 25;
 const MIN_SEQUENCES_BLOCK_SPLITTING = 300;
 const MAX_BLOCK_SPLITS = 196;
 
+// Start of each sequence's literals, for the block splitter (see #deriveSplits).
+let litStartsScratch = new Int32Array(0);
+
 /** Compresses the blocks of one frame. */
 export class BlockEncoder {
   readonly params: CompressionParameters;
@@ -149,7 +152,7 @@ export class BlockEncoder {
   #chunk: SeqStore;
   #partitions: Int32Array = new Int32Array(MAX_BLOCK_SPLITS + 1);
   /** Where each sequence's literals start (see literalStarts). */
-  #litStarts: Int32Array;
+  #litStarts: Int32Array = litStartsScratch;
   #splitCount = 0;
   #dRep: Int32Array = new Int32Array(3);
   #cRep: Int32Array = new Int32Array(3);
@@ -202,7 +205,6 @@ export class BlockEncoder {
       this.#prev.reset(dict);
       this.#next.reset(dict);
     }
-    this.#litStarts = new Int32Array(this.seqs.litLength.length + 1);
     if (params.strategy >= Strategy.BtOpt) {
       this.ms.opt = newOptState(pooled, dict, params.minMatch, params.windowLog);
     }
@@ -376,6 +378,12 @@ export class BlockEncoder {
    * `#partitions` with the end of each part but the last; returns their number.
    */
   #deriveSplits(seqs: SeqStore): number {
+    // Scratch shared by all encoders (it is used within one encodeNext call), grown on demand:
+    // a fresh array per compression costs small inputs more than their compression.
+    if (litStartsScratch.length <= seqs.count) {
+      litStartsScratch = new Int32Array(this.seqs.litLength.length + 1);
+    }
+    this.#litStarts = litStartsScratch;
     literalStarts(seqs, this.#litStarts);
     this.#splitCount = 0;
     this.#splitHelper(seqs, 0, seqs.count);

@@ -100,7 +100,9 @@ export function buildHuffmanTable(
       to[radixStarts[255 - ((counts[s] >>> shift) & 255)]++] = s;
     }
   }
-  if (to !== sortedSymbols) for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
+  if (to !== sortedSymbols) {
+    for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
+  }
 
   // Tree by the two-queue method: leaves 0..n-1 in increasing count, internal nodes after them
   // in creation order, which is also increasing count.

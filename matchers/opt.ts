@@ -42,6 +42,8 @@ const LITFREQ_ADD = 2;
 const PREDEF_THRESHOLD = 8;
 const BLOCK_SIZE_MAX = 128 * 1024;
 const OPT_SIZE = OPT_NUM + 3;
+// Added to every match-length price: the fifth of a bit, as fewer sequences decode faster.
+const ML_BONUS = (BITCOST / 5) | 0;
 
 const BASE_LL_FREQS = [
   4,
@@ -131,6 +133,14 @@ export class OptState {
   llSumPrice = 0;
   mlSumPrice = 0;
   ofSumPrice = 0;
+  // What each symbol adds to the price besides its statistics' sum price, kept up to date as
+  // the statistics change (see refreshCosts, updateStats): a literal's weight; a length or
+  // offset code's extra bits minus its weight (plus, for match lengths, the fifth of a bit).
+  // The parser prices every length of every match, so this spares a weight per price.
+  readonly litWeight: Int32Array = new Int32Array(256);
+  readonly llCost: Int32Array = new Int32Array(MAX_LL_CODE + 1);
+  readonly mlCost: Int32Array = new Int32Array(MAX_ML_CODE + 1);
+  readonly ofCost: Int32Array = new Int32Array(MAX_OF_CODE + 1);
   /** Fixed guesses instead of statistics (tiny first block). */
   predef = false;
   /** Dictionary whose entropy tables seed the first block's statistics. */
@@ -177,6 +187,20 @@ function weight(stat: number, frac: boolean): number {
   const s = stat + 1;
   const hb = 31 - Math.clz32(s);
   return frac ? hb * BITCOST + ((s << 8) >>> hb) : hb * BITCOST;
+}
+
+/** Recomputes every entry of the per-symbol cost tables from the statistics. */
+function refreshCosts(st: OptState, frac: boolean): void {
+  for (let b = 0; b < 256; b++) st.litWeight[b] = weight(st.litFreq[b], frac);
+  for (let c = 0; c <= MAX_LL_CODE; c++) {
+    st.llCost[c] = LL_EXTRA_BITS[c] * BITCOST - weight(st.llFreq[c], frac);
+  }
+  for (let c = 0; c <= MAX_ML_CODE; c++) {
+    st.mlCost[c] = ML_EXTRA_BITS[c] * BITCOST - weight(st.mlFreq[c], frac) + ML_BONUS;
+  }
+  for (let c = 0; c <= MAX_OF_CODE; c++) {
+    st.ofCost[c] = c * BITCOST - weight(st.ofFreq[c], frac);
+  }
 }
 
 function setBasePrices(st: OptState, frac: boolean): void {
@@ -262,13 +286,14 @@ function rescaleFreqs(
     st.ofSum = scale(st.ofFreq, 11);
   }
   setBasePrices(st, frac);
+  refreshCosts(st, frac);
 }
 
 /** Price of one literal byte. */
 function literalPrice(st: OptState, byte: number, frac: boolean): number {
   if (st.predef) return 6 * BITCOST;
   const max = st.litSumPrice - BITCOST;
-  const p = weight(st.litFreq[byte], frac);
+  const p = st.litWeight[byte];
   return st.litSumPrice - (p > max ? max : p);
 }
 
@@ -277,15 +302,14 @@ function litLengthPrice(st: OptState, litLength: number, frac: boolean): number 
   if (st.predef) return weight(litLength, frac);
   // A whole block of literals cannot be coded; price it a bit above the largest that can.
   if (litLength === BLOCK_SIZE_MAX) return BITCOST + litLengthPrice(st, BLOCK_SIZE_MAX - 1, frac);
-  const code = llCodeOf(litLength);
-  return LL_EXTRA_BITS[code] * BITCOST + st.llSumPrice - weight(st.llFreq[code], frac);
+  return st.llCost[llCodeOf(litLength)] + st.llSumPrice;
 }
 
 /** Price of the offset part of a match with offset value `offBase`. */
 function offsetPrice(st: OptState, offBase: number, optLevel: number, frac: boolean): number {
   const ofCode = highbit(offBase);
   if (st.predef) return (16 + ofCode) * BITCOST;
-  let price = ofCode * BITCOST + st.ofSumPrice - weight(st.ofFreq[ofCode], frac);
+  let price = st.ofCost[ofCode] + st.ofSumPrice;
   // btopt favors nearer offsets, for decompression speed.
   if (optLevel < 2 && ofCode >= 20) price += (ofCode - 19) * 2 * BITCOST;
   return price;
@@ -295,10 +319,7 @@ function offsetPrice(st: OptState, offBase: number, optLevel: number, frac: bool
 function lengthPrice(st: OptState, length: number, frac: boolean): number {
   const mlBase = length - 3;
   if (st.predef) return weight(mlBase, frac);
-  const code = mlCodeOf(mlBase);
-  // The fifth of a bit: fewer sequences decode faster.
-  return ML_EXTRA_BITS[code] * BITCOST + st.mlSumPrice - weight(st.mlFreq[code], frac) +
-    ((BITCOST / 5) | 0);
+  return st.mlCost[mlCodeOf(mlBase)] + st.mlSumPrice;
 }
 
 function updateStats(
@@ -308,15 +329,24 @@ function updateStats(
   litLength: number,
   offBase: number,
   matchLength: number,
+  frac: boolean,
 ): void {
   const litFreq = st.litFreq;
-  for (let p = anchor; p < anchor + litLength; p++) litFreq[src[p]] += LITFREQ_ADD;
+  const litWeight = st.litWeight;
+  for (let p = anchor; p < anchor + litLength; p++) {
+    const b = src[p];
+    litFreq[b] += LITFREQ_ADD;
+    litWeight[b] = weight(litFreq[b], frac);
+  }
   st.litSum += litLength * LITFREQ_ADD;
-  st.llFreq[llCodeOf(litLength)]++;
+  const ll = llCodeOf(litLength);
+  st.llCost[ll] = LL_EXTRA_BITS[ll] * BITCOST - weight(++st.llFreq[ll], frac);
   st.llSum++;
-  st.ofFreq[highbit(offBase)]++;
+  const of = highbit(offBase);
+  st.ofCost[of] = of * BITCOST - weight(++st.ofFreq[of], frac);
   st.ofSum++;
-  st.mlFreq[mlCodeOf(matchLength - 3)]++;
+  const ml = mlCodeOf(matchLength - 3);
+  st.mlCost[ml] = ML_EXTRA_BITS[ml] * BITCOST - weight(++st.mlFreq[ml], frac) + ML_BONUS;
   st.mlSum++;
 }
 
@@ -596,7 +626,7 @@ function compressBlockOptGeneric(
       const ll = litlen[s];
       const ml = mlen[s];
       const offBase = off[s];
-      updateStats(st, src, anchor, ll, offBase, ml);
+      updateStats(st, src, anchor, ll, offBase, ml, frac);
       storeSequence(seqs, src, anchor, ll, offBase, ml);
       anchor += ll + ml;
     }

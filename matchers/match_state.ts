@@ -70,16 +70,26 @@ const pooledChain = /* @__PURE__ */ new TablePool();
 const pooledTags = /* @__PURE__ */ new TablePool();
 let pooledNext = 1;
 
-// Tables a finished stream gave back (at most KEEP_ENTRIES entries each), for the next stream:
-// under JavaScriptCore a fresh multi-megabyte typed array costs milliseconds, a fill far less.
+// Tables a finished stream gave back, for the next stream: a fresh multi-megabyte typed array
+// costs milliseconds (page faults; under JavaScriptCore, more), a fill far less. Tables up to
+// KEEP_ENTRIES entries are kept; larger ones weakly, as TablePool does.
 const SPARE_LIMIT = 6;
 const spareTables: Int32Array[] = [];
+const weakSpares: WeakRef<Int32Array>[] = [];
 
 /** A zeroed table of `size` entries, reusing a spare one of that size when there is one. */
 function streamTable(size: number): Int32Array {
   for (let i = 0; i < spareTables.length; i++) {
     if (spareTables[i].length === size) {
       const table = spareTables.splice(i, 1)[0];
+      table.fill(0);
+      return table;
+    }
+  }
+  for (let i = weakSpares.length - 1; i >= 0; i--) {
+    const table = weakSpares[i].deref();
+    if (table === undefined || table.length === size) weakSpares.splice(i, 1);
+    if (table !== undefined && table.length === size) {
       table.fill(0);
       return table;
     }
@@ -165,8 +175,11 @@ export class MatchState {
     if (!this.#ownsTables) return;
     this.#ownsTables = false;
     for (const table of [this.hashTable, this.chainTable, this.tagWords]) {
-      if (table.length > 0 && table.length <= KEEP_ENTRIES && spareTables.length < SPARE_LIMIT) {
-        spareTables.push(table);
+      if (table.length === 0) continue;
+      if (table.length <= KEEP_ENTRIES) {
+        if (spareTables.length < SPARE_LIMIT) spareTables.push(table);
+      } else if (weakSpares.length < SPARE_LIMIT) {
+        weakSpares.push(new WeakRef(table));
       }
     }
   }

@@ -333,10 +333,16 @@ function updateStats(
 ): void {
   const litFreq = st.litFreq;
   const litWeight = st.litWeight;
-  for (let p = anchor; p < anchor + litLength; p++) {
-    const b = src[p];
-    litFreq[b] += LITFREQ_ADD;
-    litWeight[b] = weight(litFreq[b], frac);
+  if (litLength < 256) {
+    for (let p = anchor; p < anchor + litLength; p++) {
+      const b = src[p];
+      litFreq[b] += LITFREQ_ADD;
+      litWeight[b] = weight(litFreq[b], frac);
+    }
+  } else {
+    // A long run (incompressible input): count, then weigh each byte value once.
+    for (let p = anchor; p < anchor + litLength; p++) litFreq[src[p]] += LITFREQ_ADD;
+    for (let b = 0; b < 256; b++) litWeight[b] = weight(litFreq[b], frac);
   }
   st.litSum += litLength * LITFREQ_ADD;
   const ll = llCodeOf(litLength);

@@ -290,7 +290,7 @@ function rescaleFreqs(
 }
 
 /** Price of one literal byte. */
-function literalPrice(st: OptState, byte: number, frac: boolean): number {
+function literalPrice(st: OptState, byte: number): number {
   if (st.predef) return 6 * BITCOST;
   const max = st.litSumPrice - BITCOST;
   const p = st.litWeight[byte];
@@ -306,7 +306,7 @@ function litLengthPrice(st: OptState, litLength: number, frac: boolean): number 
 }
 
 /** Price of the offset part of a match with offset value `offBase`. */
-function offsetPrice(st: OptState, offBase: number, optLevel: number, frac: boolean): number {
+function offsetPrice(st: OptState, offBase: number, optLevel: number): number {
   const ofCode = highbit(offBase);
   if (st.predef) return (16 + ofCode) * BITCOST;
   let price = st.ofCost[ofCode] + st.ofSumPrice;
@@ -476,7 +476,7 @@ function compressBlockOptGeneric(
       for (let m = 0; m < count; m++) {
         const offBase = offs[m];
         const length = lens[m];
-        const basePrice = price[0] + offsetPrice(st, offBase, optLevel, frac) + ll0Price;
+        const basePrice = price[0] + offsetPrice(st, offBase, optLevel) + ll0Price;
         for (; pos <= length; pos++) {
           mlen[pos] = pos;
           off[pos] = offBase;
@@ -492,7 +492,7 @@ function compressBlockOptGeneric(
         const inr = ip + cur;
         // One more literal after the path to cur − 1, if cheaper.
         const ll = litlen[cur - 1] + 1;
-        const withLiteral = price[cur - 1] + literalPrice(st, src[inr - 1], frac) +
+        const withLiteral = price[cur - 1] + literalPrice(st, src[inr - 1]) +
           litLengthPrice(st, ll, frac) - litLengthPrice(st, ll - 1, frac);
         if (withLiteral <= price[cur]) {
           const prevPrice = price[cur];
@@ -507,7 +507,7 @@ function compressBlockOptGeneric(
             litLengthPrice(st, 1, frac) - litLengthPrice(st, 0, frac) < 0 && inr < end
           ) {
             // The match replaced here may still be best followed by one literal.
-            const lit = literalPrice(st, src[inr], frac);
+            const lit = literalPrice(st, src[inr]);
             const with1 = prevPrice + lit + litLengthPrice(st, 1, frac) -
               litLengthPrice(st, 0, frac);
             const withMore = withLiteral + lit + litLengthPrice(st, ll + 1, frac) -
@@ -561,7 +561,7 @@ function compressBlockOptGeneric(
           const offBase = offs[m];
           const longestHere = lens[m];
           const shortest = m > 0 ? lens[m - 1] + 1 : minMatch;
-          const matchBase = basePrice + offsetPrice(st, offBase, optLevel, frac);
+          const matchBase = basePrice + offsetPrice(st, offBase, optLevel);
           for (let length = longestHere; length >= shortest; length--) {
             const p = cur + length;
             const candidate = matchBase + lengthPrice(st, length, frac);

@@ -155,6 +155,21 @@ describe("compressStream", () => {
     // The same input gives the same frame whatever ran before.
     assert.ok(sameBytes(c, aFrame));
     assert.ok(sameBytes(await streamCompress(text, { level: 3 }, () => 65536), b));
+
+    // Level 13's tables (4M entries) pass from stream to stream through weak references: the
+    // second and third streams, one overlapping a fourth, give the first's frame.
+    const input = corpus.subarray(0, 300_000);
+    const first = await streamCompress(input, { level: 13 }, () => 65536);
+    assert.ok(sameBytes(nativeDecompress(first), input));
+    const e = compressStream({ level: 13 });
+    const eOut = collect(e);
+    const eWriter = e.writable.getWriter();
+    await eWriter.write(input.subarray(0, 100_000));
+    assert.ok(sameBytes(await streamCompress(input, { level: 13 }, () => 65536), first));
+    await eWriter.write(input.subarray(100_000));
+    await eWriter.close();
+    assert.ok(sameBytes(await eOut, first), "stream written across another");
+    assert.ok(sameBytes(await streamCompress(input, { level: 13 }, () => 65536), first));
   });
 
   it("source errors and cancellation propagate", async () => {

@@ -151,8 +151,6 @@ export class BlockEncoder {
   #splitBlocks: boolean;
   #chunk: SeqStore;
   #partitions: Int32Array = new Int32Array(MAX_BLOCK_SPLITS + 1);
-  /** Where each sequence's literals start (see literalStarts). */
-  #litStarts: Int32Array = litStartsScratch;
   #splitCount = 0;
   #dRep: Int32Array = new Int32Array(3);
   #cRep: Int32Array = new Int32Array(3);
@@ -383,8 +381,7 @@ export class BlockEncoder {
     if (litStartsScratch.length <= seqs.count) {
       litStartsScratch = new Int32Array(this.seqs.litLength.length + 1);
     }
-    this.#litStarts = litStartsScratch;
-    literalStarts(seqs, this.#litStarts);
+    literalStarts(seqs, litStartsScratch);
     this.#splitCount = 0;
     this.#splitHelper(seqs, 0, seqs.count);
     return this.#splitCount;
@@ -394,7 +391,7 @@ export class BlockEncoder {
     if (to - from < MIN_SEQUENCES_BLOCK_SPLITTING || this.#splitCount >= MAX_BLOCK_SPLITS) return;
     const mid = (from + to) >>> 1;
     const chunk = this.#chunk;
-    const litStarts = this.#litStarts;
+    const litStarts = litStartsScratch;
     copySequences(chunk, seqs, litStarts, from, to);
     const whole = this.#estimate(chunk);
     copySequences(chunk, seqs, litStarts, from, mid);
@@ -433,10 +430,10 @@ export class BlockEncoder {
     for (let i = 0; i <= splits; i++) {
       const lastPart = i === splits;
       const to = lastPart ? seqs.count : this.#partitions[i];
-      copySequences(chunk, seqs, this.#litStarts, from, to);
+      copySequences(chunk, seqs, litStartsScratch, from, to);
       let size = end - pos;
       if (!lastPart) {
-        size = this.#litStarts[to] - this.#litStarts[from];
+        size = litStartsScratch[to] - litStartsScratch[from];
         for (let k = from; k < to; k++) size += seqs.matchLength[k];
       }
       const d0 = dRep[0];

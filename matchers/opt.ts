@@ -189,18 +189,23 @@ function weight(stat: number, frac: boolean): number {
   return frac ? hb * BITCOST + ((s << 8) >>> hb) : hb * BITCOST;
 }
 
+// The cost-table entry of one code, from its frequency (see OptState.llCost).
+function refreshLl(st: OptState, code: number, frac: boolean): void {
+  st.llCost[code] = LL_EXTRA_BITS[code] * BITCOST - weight(st.llFreq[code], frac);
+}
+function refreshMl(st: OptState, code: number, frac: boolean): void {
+  st.mlCost[code] = ML_EXTRA_BITS[code] * BITCOST - weight(st.mlFreq[code], frac) + ML_BONUS;
+}
+function refreshOf(st: OptState, code: number, frac: boolean): void {
+  st.ofCost[code] = code * BITCOST - weight(st.ofFreq[code], frac);
+}
+
 /** Recomputes every entry of the per-symbol cost tables from the statistics. */
 function refreshCosts(st: OptState, frac: boolean): void {
   for (let b = 0; b < 256; b++) st.litWeight[b] = weight(st.litFreq[b], frac);
-  for (let c = 0; c <= MAX_LL_CODE; c++) {
-    st.llCost[c] = LL_EXTRA_BITS[c] * BITCOST - weight(st.llFreq[c], frac);
-  }
-  for (let c = 0; c <= MAX_ML_CODE; c++) {
-    st.mlCost[c] = ML_EXTRA_BITS[c] * BITCOST - weight(st.mlFreq[c], frac) + ML_BONUS;
-  }
-  for (let c = 0; c <= MAX_OF_CODE; c++) {
-    st.ofCost[c] = c * BITCOST - weight(st.ofFreq[c], frac);
-  }
+  for (let c = 0; c <= MAX_LL_CODE; c++) refreshLl(st, c, frac);
+  for (let c = 0; c <= MAX_ML_CODE; c++) refreshMl(st, c, frac);
+  for (let c = 0; c <= MAX_OF_CODE; c++) refreshOf(st, c, frac);
 }
 
 function setBasePrices(st: OptState, frac: boolean): void {
@@ -346,14 +351,17 @@ function updateStats(
   }
   st.litSum += litLength * LITFREQ_ADD;
   const ll = llCodeOf(litLength);
-  st.llCost[ll] = LL_EXTRA_BITS[ll] * BITCOST - weight(++st.llFreq[ll], frac);
+  st.llFreq[ll]++;
   st.llSum++;
+  refreshLl(st, ll, frac);
   const of = highbit(offBase);
-  st.ofCost[of] = of * BITCOST - weight(++st.ofFreq[of], frac);
+  st.ofFreq[of]++;
   st.ofSum++;
+  refreshOf(st, of, frac);
   const ml = mlCodeOf(matchLength - 3);
-  st.mlCost[ml] = ML_EXTRA_BITS[ml] * BITCOST - weight(++st.mlFreq[ml], frac) + ML_BONUS;
+  st.mlFreq[ml]++;
   st.mlSum++;
+  refreshMl(st, ml, frac);
 }
 
 /**

@@ -101,16 +101,20 @@ function countBytes(lits: Uint8Array, count: number): void {
     histogramView = new DataView(lits.buffer, lits.byteOffset, lits.byteLength);
   }
   const view = histogramView;
+  const c0 = counts;
+  const c1 = counts1;
+  const c2 = counts2;
+  const c3 = counts3;
   const end4 = count & ~3;
   for (let i = 0; i < end4; i += 4) {
     const w = view.getInt32(i, true);
-    counts[w & 255]++;
-    counts1[(w >>> 8) & 255]++;
-    counts2[(w >>> 16) & 255]++;
-    counts3[w >>> 24]++;
+    c0[w & 255]++;
+    c1[(w >>> 8) & 255]++;
+    c2[(w >>> 16) & 255]++;
+    c3[w >>> 24]++;
   }
-  for (let i = end4; i < count; i++) counts[lits[i]]++;
-  for (let s = 0; s < 256; s++) counts[s] += counts1[s] + counts2[s] + counts3[s];
+  for (let i = end4; i < count; i++) c0[lits[i]]++;
+  for (let s = 0; s < 256; s++) c0[s] += c1[s] + c2[s] + c3[s];
 }
 const fresh = /* @__PURE__ */ new HuffmanEncodeTable();
 

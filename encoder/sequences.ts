@@ -121,8 +121,9 @@ const scratch = new Uint8Array(512);
 
 /** Histogram of `codes[0, n)` into `counts`; returns the largest code present. */
 function histogram(codes: Uint8Array, n: number, maxCode: number): number {
-  counts.fill(0, 0, maxCode + 1);
-  for (let i = 0; i < n; i++) counts[codes[i]]++;
+  const c = counts;
+  c.fill(0, 0, maxCode + 1);
+  for (let i = 0; i < n; i++) c[codes[i]]++;
   let max = maxCode;
   while (max > 0 && counts[max] === 0) max--;
   return max;
@@ -452,6 +453,10 @@ function encodeSequenceStream(
   const ofStates = ofTable.stateTable;
   const ofDeltaNb = ofTable.deltaNbBits;
   const ofDeltaFind = ofTable.deltaFindState;
+  // Module bindings as locals: a binding is loaded and checked at every use in the loop.
+  const llExtraBits = LL_EXTRA_BITS;
+  const mlExtraBits = ML_EXTRA_BITS;
+  const minMatch = MIN_MATCH;
 
   let bits = 0;
   let count = 0;
@@ -464,17 +469,17 @@ function encodeSequenceStream(
   let llState = fseInitState(llTable, llc);
 
   // The last sequence's extra bits: literal length, match length, offset.
-  let nb = LL_EXTRA_BITS[llc];
+  let nb = llExtraBits[llc];
   bits |= (litLength[i] & ((1 << nb) - 1)) << count;
   count += nb;
-  nb = ML_EXTRA_BITS[mlc];
+  nb = mlExtraBits[mlc];
   if (count + nb > 31) {
     view.setInt32(pos, bits, true);
     pos += count >>> 3;
     bits = (bits >>> (count & ~7)) | 0;
     count &= 7;
   }
-  bits |= ((matchLength[i] - MIN_MATCH) & ((1 << nb) - 1)) << count;
+  bits |= ((matchLength[i] - minMatch) & ((1 << nb) - 1)) << count;
   count += nb;
   view.setInt32(pos, bits, true);
   pos += count >>> 3;
@@ -523,8 +528,8 @@ function encodeSequenceStream(
     llState = llStates[(llState >> nb) + llDeltaFind[llc]];
 
     // Extra bits: literal length, match length (together ≤ 15 bits but for huge lengths).
-    const llBits = LL_EXTRA_BITS[llc];
-    const mlBits = ML_EXTRA_BITS[mlc];
+    const llBits = llExtraBits[llc];
+    const mlBits = mlExtraBits[mlc];
     if (llBits + mlBits > 15) {
       view.setInt32(pos, bits, true);
       pos += count >>> 3;
@@ -540,7 +545,7 @@ function encodeSequenceStream(
       bits |= (litLength[i] & ((1 << llBits) - 1)) << count;
       count += llBits;
     }
-    bits |= ((matchLength[i] - MIN_MATCH) & ((1 << mlBits) - 1)) << count;
+    bits |= ((matchLength[i] - minMatch) & ((1 << mlBits) - 1)) << count;
     count += mlBits;
     view.setInt32(pos, bits, true);
     pos += count >>> 3;

@@ -26,12 +26,10 @@ export const OPT_NUM = 1 << 12;
 /** Largest hash log of the 3-byte table (libzstd's ZSTD_HASHLOG3_MAX). */
 export const HASH_LOG3_MAX = 17;
 
-// libzstd's 3-byte hash multiplier.
-const PRIME3 = 506832829 | 0;
-
 /** Hash of the 3 bytes at `p` to `hashLog` bits (reads 4). */
 export function hash3(view: DataView, p: number, hashLog: number): number {
-  return Math.imul(view.getInt32(p, true) << 8, PRIME3) >>> (32 - hashLog);
+  // libzstd's 3-byte multiplier, as a literal (see PRIME_LOW).
+  return Math.imul(view.getInt32(p, true) << 8, 506832829) >>> (32 - hashLog);
 }
 
 /** Hash of the `mls` bytes at `p` (3 to 8) to `hashLog` bits. */

@@ -46,6 +46,8 @@ export function compressBlockDoubleFast(
   // The short hash covers `mls` bytes: the first word, and the next mls − 4 bytes shifted up.
   const shortIsWord = mls === 4;
   const shortShift = (8 - mls) << 3;
+  const primeLow = PRIME_LOW | 0;
+  const primeHigh = PRIME_HIGH | 0;
 
   let anchor = start;
   let ip = start;
@@ -64,7 +66,7 @@ export function compressBlockDoubleFast(
     // The 8 bytes at ip as two words, reused by the hashes and the match tests.
     let lo0 = view.getInt32(ip, true);
     let hi0 = view.getInt32(ip + 4, true);
-    let hashL0 = (Math.imul(lo0, PRIME_LOW) ^ Math.imul(hi0, PRIME_HIGH)) >>> shiftL;
+    let hashL0 = (Math.imul(lo0, primeLow) ^ Math.imul(hi0, primeHigh)) >>> shiftL;
     let indexL0 = longTable[hashL0];
     let current = ip;
     let length = 0;
@@ -73,10 +75,10 @@ export function compressBlockDoubleFast(
 
     search: {
       do {
-        const mixedLow = Math.imul(lo0, PRIME_LOW);
+        const mixedLow = Math.imul(lo0, primeLow);
         const hashS0 = shortIsWord
           ? mixedLow >>> shiftS
-          : (mixedLow ^ Math.imul(hi0 << shortShift, PRIME_HIGH)) >>> shiftS;
+          : (mixedLow ^ Math.imul(hi0 << shortShift, primeHigh)) >>> shiftS;
         const indexS0 = shortTable[hashS0];
         current = ip;
         longTable[hashL0] = shortTable[hashS0] = ip + base;
@@ -91,7 +93,7 @@ export function compressBlockDoubleFast(
 
         const lo1 = view.getInt32(ip1, true);
         const hi1 = view.getInt32(ip1 + 4, true);
-        hashL1 = (Math.imul(lo1, PRIME_LOW) ^ Math.imul(hi1, PRIME_HIGH)) >>> shiftL;
+        hashL1 = (Math.imul(lo1, primeLow) ^ Math.imul(hi1, primeHigh)) >>> shiftL;
         // Long match at ip.
         let matchL = indexL0 - base;
         if (
@@ -166,26 +168,22 @@ export function compressBlockDoubleFast(
       const p = current + 2;
       let lo = view.getInt32(p, true);
       let hi = view.getInt32(p + 4, true);
-      let mixed = Math.imul(lo, PRIME_LOW);
-      longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = p + base;
+      let mixed = Math.imul(lo, primeLow);
+      longTable[(mixed ^ Math.imul(hi, primeHigh)) >>> shiftL] = p + base;
       shortTable[
-        shortIsWord
-          ? mixed >>> shiftS
-          : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+        shortIsWord ? mixed >>> shiftS : (mixed ^ Math.imul(hi << shortShift, primeHigh)) >>> shiftS
       ] = p + base;
       const q = ip - 2;
       lo = view.getInt32(q, true);
       hi = view.getInt32(q + 4, true);
-      mixed = Math.imul(lo, PRIME_LOW);
-      longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = q + base;
+      mixed = Math.imul(lo, primeLow);
+      longTable[(mixed ^ Math.imul(hi, primeHigh)) >>> shiftL] = q + base;
       // ip − 1 for the short table: its words are those at q shifted by one byte.
       lo = (lo >>> 8) | (hi << 24);
       hi = (hi >>> 8) | (src[ip + 6] << 24);
-      mixed = Math.imul(lo, PRIME_LOW);
+      mixed = Math.imul(lo, primeLow);
       shortTable[
-        shortIsWord
-          ? mixed >>> shiftS
-          : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+        shortIsWord ? mixed >>> shiftS : (mixed ^ Math.imul(hi << shortShift, primeHigh)) >>> shiftS
       ] = q + 1 + base;
       while (ip <= ilimit && rep2 > 0) {
         lo = view.getInt32(ip, true);
@@ -195,13 +193,13 @@ export function compressBlockDoubleFast(
         rep2 = rep1;
         rep1 = t;
         hi = view.getInt32(ip + 4, true);
-        mixed = Math.imul(lo, PRIME_LOW);
+        mixed = Math.imul(lo, primeLow);
         shortTable[
           shortIsWord
             ? mixed >>> shiftS
-            : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS
+            : (mixed ^ Math.imul(hi << shortShift, primeHigh)) >>> shiftS
         ] = ip + base;
-        longTable[(mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL] = ip + base;
+        longTable[(mixed ^ Math.imul(hi, primeHigh)) >>> shiftL] = ip + base;
         storeSequence(seqs, src, anchor, 0, 1, repLength);
         ip += repLength;
         anchor = ip;

@@ -52,6 +52,8 @@ export function compressBlockFast(
   const shift = 32 - hashLog;
   const shortIsWord = mls === 4;
   const highShift = (8 - mls) << 3;
+  const primeLow = PRIME_LOW | 0;
+  const primeHigh = PRIME_HIGH | 0;
 
   let anchor = start;
   let ip0 = start;
@@ -70,13 +72,13 @@ export function compressBlockFast(
     let ip3 = ip2 + 1;
     if (ip3 >= ilimit) break;
     let hash0 = shortIsWord
-      ? Math.imul(view.getInt32(ip0, true), PRIME_LOW) >>> shift
-      : (Math.imul(view.getInt32(ip0, true), PRIME_LOW) ^
-        Math.imul(view.getInt32(ip0 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
+      ? Math.imul(view.getInt32(ip0, true), primeLow) >>> shift
+      : (Math.imul(view.getInt32(ip0, true), primeLow) ^
+        Math.imul(view.getInt32(ip0 + 4, true) << highShift, primeHigh)) >>> shift;
     let hash1 = shortIsWord
-      ? Math.imul(view.getInt32(ip1, true), PRIME_LOW) >>> shift
-      : (Math.imul(view.getInt32(ip1, true), PRIME_LOW) ^
-        Math.imul(view.getInt32(ip1 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
+      ? Math.imul(view.getInt32(ip1, true), primeLow) >>> shift
+      : (Math.imul(view.getInt32(ip1, true), primeLow) ^
+        Math.imul(view.getInt32(ip1 + 4, true) << highShift, primeHigh)) >>> shift;
     let matchIndex = table[hash0];
     let current0 = ip0;
     let found = NO_MATCH;
@@ -100,9 +102,9 @@ export function compressBlockFast(
       matchIndex = table[hash1];
       hash0 = hash1;
       hash1 = shortIsWord
-        ? Math.imul(view.getInt32(ip2, true), PRIME_LOW) >>> shift
-        : (Math.imul(view.getInt32(ip2, true), PRIME_LOW) ^
-          Math.imul(view.getInt32(ip2 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
+        ? Math.imul(view.getInt32(ip2, true), primeLow) >>> shift
+        : (Math.imul(view.getInt32(ip2, true), primeLow) ^
+          Math.imul(view.getInt32(ip2 + 4, true) << highShift, primeHigh)) >>> shift;
       ip0 = ip1;
       ip1 = ip2;
       ip2 = ip3;
@@ -119,9 +121,9 @@ export function compressBlockFast(
       matchIndex = table[hash1];
       hash0 = hash1;
       hash1 = shortIsWord
-        ? Math.imul(view.getInt32(ip2, true), PRIME_LOW) >>> shift
-        : (Math.imul(view.getInt32(ip2, true), PRIME_LOW) ^
-          Math.imul(view.getInt32(ip2 + 4, true) << highShift, PRIME_HIGH)) >>> shift;
+        ? Math.imul(view.getInt32(ip2, true), primeLow) >>> shift
+        : (Math.imul(view.getInt32(ip2, true), primeLow) ^
+          Math.imul(view.getInt32(ip2 + 4, true) << highShift, primeHigh)) >>> shift;
       ip0 = ip1;
       ip1 = ip2;
       ip2 = ip0 + step;
@@ -163,16 +165,16 @@ export function compressBlockFast(
       const p = current0 + 2;
       table[
         shortIsWord
-          ? Math.imul(view.getInt32(p, true), PRIME_LOW) >>> shift
-          : (Math.imul(view.getInt32(p, true), PRIME_LOW) ^
-            Math.imul(view.getInt32(p + 4, true) << highShift, PRIME_HIGH)) >>> shift
+          ? Math.imul(view.getInt32(p, true), primeLow) >>> shift
+          : (Math.imul(view.getInt32(p, true), primeLow) ^
+            Math.imul(view.getInt32(p + 4, true) << highShift, primeHigh)) >>> shift
       ] = p + base;
       const q = ip0 - 2;
       table[
         shortIsWord
-          ? Math.imul(view.getInt32(q, true), PRIME_LOW) >>> shift
-          : (Math.imul(view.getInt32(q, true), PRIME_LOW) ^
-            Math.imul(view.getInt32(q + 4, true) << highShift, PRIME_HIGH)) >>> shift
+          ? Math.imul(view.getInt32(q, true), primeLow) >>> shift
+          : (Math.imul(view.getInt32(q, true), primeLow) ^
+            Math.imul(view.getInt32(q + 4, true) << highShift, primeHigh)) >>> shift
       ] = q + base;
       if (rep2 > 0) {
         while (ip0 <= ilimit && view.getInt32(ip0, true) === view.getInt32(ip0 - rep2, true)) {
@@ -182,9 +184,9 @@ export function compressBlockFast(
           rep1 = t;
           table[
             shortIsWord
-              ? Math.imul(view.getInt32(ip0, true), PRIME_LOW) >>> shift
-              : (Math.imul(view.getInt32(ip0, true), PRIME_LOW) ^
-                Math.imul(view.getInt32(ip0 + 4, true) << highShift, PRIME_HIGH)) >>> shift
+              ? Math.imul(view.getInt32(ip0, true), primeLow) >>> shift
+              : (Math.imul(view.getInt32(ip0, true), primeLow) ^
+                Math.imul(view.getInt32(ip0 + 4, true) << highShift, primeHigh)) >>> shift
           ] = ip0 +
             base;
           ip0 += repLength;

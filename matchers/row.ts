@@ -11,7 +11,7 @@
  * @module
  */
 
-import { countMatch, type MatchState, PRIME_HIGH, PRIME_LOW } from "./match_state.ts";
+import { countMatch, type MatchState } from "./match_state.ts";
 import type { ChainSearch } from "./hash_chain.ts";
 
 // Bits of the hash kept as the tag.
@@ -39,10 +39,10 @@ export function rowLogOf(searchLog: number): number {
   return searchLog < 4 ? 4 : searchLog > 6 ? 6 : searchLog;
 }
 
-/** Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. */
+/** Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. PRIME_LOW and PRIME_HIGH as literals. */
 function rowHash(view: DataView, p: number, shift: number, mls: number): number {
-  let hash = Math.imul(view.getInt32(p, true), PRIME_LOW);
-  if (mls !== 4) hash ^= Math.imul(view.getInt32(p + 4, true) << ((8 - mls) << 3), PRIME_HIGH);
+  let hash = Math.imul(view.getInt32(p, true), -1640531535);
+  if (mls !== 4) hash ^= Math.imul(view.getInt32(p + 4, true) << ((8 - mls) << 3), -2048144777);
   return hash >>> shift;
 }
 

@@ -39,7 +39,10 @@ export function rowLogOf(searchLog: number): number {
   return searchLog < 4 ? 4 : searchLog > 6 ? 6 : searchLog;
 }
 
-/** Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. PRIME_LOW and PRIME_HIGH as literals. */
+/**
+ * Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. The multipliers
+ * are PRIME_LOW and PRIME_HIGH, as literals.
+ */
 function rowHash(view: DataView, p: number, shift: number, mls: number): number {
   let hash = Math.imul(view.getInt32(p, true), -1640531535);
   if (mls !== 4) hash ^= Math.imul(view.getInt32(p + 4, true) << ((8 - mls) << 3), -2048144777);

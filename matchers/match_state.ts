@@ -69,6 +69,9 @@ const pooledHash = /* @__PURE__ */ new TablePool();
 const pooledChain = /* @__PURE__ */ new TablePool();
 const pooledTags = /* @__PURE__ */ new TablePool();
 let pooledNext = 1;
+// Row finder hash cache: two batches of 8 positions (row.ts).
+const HASH_CACHE_SIZE = 16;
+const pooledHashCache = new Int32Array(HASH_CACHE_SIZE);
 
 // Tables a finished stream gave back, for the next stream: a fresh multi-megabyte typed array
 // costs milliseconds (page faults; under JavaScriptCore, more), a fill far less. Tables up to
@@ -118,7 +121,7 @@ export class MatchState {
   /** First position not yet inserted in the tables (lazy strategies). */
   nextToUpdate = 0;
   /** Row finder: hashes of the positions from nextToUpdate to cacheEnd (see row.ts). */
-  hashCache: Int32Array = new Int32Array(16);
+  hashCache: Int32Array;
   /** Row finder: first position not in the hash cache. */
   cacheEnd = 0;
   /** Row finder: last position the hash cache may hash (8 bytes readable). */
@@ -144,6 +147,8 @@ export class MatchState {
     const chainSize = params.strategy === 1 || row ? 0 : 1 << params.chainLog;
     const tagWords = row ? hashSize >> 2 : 0;
     this.#ownsTables = !pooled;
+    // One-shot compressions share one cache (a fresh typed array costs microseconds in Deno).
+    this.hashCache = pooled ? pooledHashCache : new Int32Array(HASH_CACHE_SIZE);
     if (!pooled) {
       this.base = 1;
       this.hashTable = streamTable(hashSize);

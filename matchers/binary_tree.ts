@@ -192,7 +192,11 @@ export function getAllMatches(
     // (A table shared with earlier compressions may hold indices above curr after a dictionary
     // moved the base back: they are not positions of this input.)
     if (index3 >= lowIndex && index3 < curr && curr - index3 < 1 << 18) {
-      const length = countMatch(view, src, ip, index3 - base, end);
+      // Three bytes compared in the word already read: most candidates end there.
+      const match3 = index3 - base;
+      const length = ((view.getInt32(match3, true) ^ word) << 8) === 0
+        ? countMatch(view, src, ip + 3, match3 + 3, end) + 3
+        : 0;
       if (length >= 3) {
         bestLength = length;
         offs[0] = curr - index3 + 3;

@@ -19,7 +19,14 @@
  * @module
  */
 
-import { countMatch, hash4, hashLong, type MatchState, windowLow } from "./match_state.ts";
+import {
+  countMatch,
+  equalLowBytes,
+  hash4,
+  hashLong,
+  type MatchState,
+  windowLow,
+} from "./match_state.ts";
 
 /** Longest match the parsers consider in one step (libzstd's ZSTD_OPT_NUM). */
 export const OPT_NUM = 1 << 12;
@@ -227,7 +234,14 @@ export function getAllMatches(
     const next = 2 * (matchIndex & btMask);
     const match = matchIndex - base;
     let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    length += countMatch(view, src, ip + length, match + length, end);
+    // The first word here: JavaScriptCore calls countMatch rather than inlining it, and most
+    // candidates differ within four bytes.
+    const diff = ip + length + 4 <= end
+      ? view.getInt32(ip + length, true) ^ view.getInt32(match + length, true)
+      : 0;
+    length += diff !== 0
+      ? equalLowBytes(diff)
+      : countMatch(view, src, ip + length, match + length, end);
     if (length > bestLength) {
       if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
       bestLength = length;

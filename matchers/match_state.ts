@@ -254,6 +254,16 @@ export function windowLow(windowLog: number, end: number): number {
 }
 
 /**
+ * Number of equal bytes at the start of two little-endian words whose XOR is `diff` (not 0).
+ * (Not via diff & -diff: negating −2^31 leaves int32, and the engines then deoptimize the whole
+ * caller.)
+ */
+export function equalLowBytes(diff: number): number {
+  const low = diff & 0xffff;
+  return low !== 0 ? ((low & 0xff) === 0 ? 1 : 0) : (diff & 0xff0000) === 0 ? 3 : 2;
+}
+
+/**
  * Length of the common prefix of `src[a..]` and `src[b..]` (b < a), not reading at or past
  * `end`. Compares four bytes at a time.
  */
@@ -268,13 +278,7 @@ export function countMatch(
   const end4 = end - 3;
   while (a < end4) {
     const diff = view.getInt32(a, true) ^ view.getInt32(b, true);
-    if (diff !== 0) {
-      // Index of the lowest differing byte. (Not via diff & -diff: negating −2^31 leaves int32,
-      // and the engines then deoptimize the whole caller.)
-      const low = diff & 0xffff;
-      return a - start +
-        (low !== 0 ? ((low & 0xff) === 0 ? 1 : 0) : (diff & 0xff0000) === 0 ? 3 : 2);
-    }
+    if (diff !== 0) return a - start + equalLowBytes(diff);
     a += 4;
     b += 4;
   }

@@ -158,7 +158,7 @@ export function getAllMatches(
   sufficientLength: number,
 ): number {
   if (ip < ms.nextToUpdate) return 0; // inside a repetition already skipped
-  updateTree(ms, ip, end, mls);
+  if (ms.nextToUpdate < ip) updateTree(ms, ip, end, mls);
   const params = ms.params;
   const view = ms.view;
   const src = ms.src;

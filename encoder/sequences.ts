@@ -125,7 +125,7 @@ function histogram(codes: Uint8Array, n: number, maxCode: number): number {
   c.fill(0, 0, maxCode + 1);
   for (let i = 0; i < n; i++) c[codes[i]]++;
   let max = maxCode;
-  while (max > 0 && counts[max] === 0) max--;
+  while (max > 0 && c[max] === 0) max--;
   return max;
 }
 

@@ -236,12 +236,14 @@ export function getAllMatches(
     let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
     // The first word here: JavaScriptCore calls countMatch rather than inlining it, and most
     // candidates differ within four bytes.
-    const diff = ip + length + 4 <= end
-      ? view.getInt32(ip + length, true) ^ view.getInt32(match + length, true)
-      : 0;
-    length += diff !== 0
-      ? equalLowBytes(diff)
-      : countMatch(view, src, ip + length, match + length, end);
+    if (ip + length + 4 <= end) {
+      const diff = view.getInt32(ip + length, true) ^ view.getInt32(match + length, true);
+      length += diff !== 0
+        ? equalLowBytes(diff)
+        : 4 + countMatch(view, src, ip + length + 4, match + length + 4, end);
+    } else {
+      length += countMatch(view, src, ip + length, match + length, end);
+    }
     if (length > bestLength) {
       if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
       bestLength = length;

@@ -37,7 +37,7 @@ export function compressBlockDoubleFast(
   const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
   const longTable = ms.hashTable;
   const shortTable = ms.chainTable;
-  const base = ms.base;
+  const base = ms.base | 0;
   const view = ms.view;
   const low = windowLow(params.windowLog, end);
   const ilimit = end - 8;
@@ -49,8 +49,10 @@ export function compressBlockDoubleFast(
   const primeLow = PRIME_LOW | 0;
   const primeHigh = PRIME_HIGH | 0;
 
-  let anchor = start;
-  let ip = start;
+  let touched = 0;
+  // `| 0`: typed as int32 from here on, so that the loops keep positions untagged.
+  let anchor = start | 0;
+  let ip = anchor;
   if (ip === low) ip++;
   repeatsAtStart(rep, ip - windowLow(params.windowLog, ip));
   let rep1 = REPEATS[0];
@@ -58,7 +60,7 @@ export function compressBlockDoubleFast(
   const saved1 = REPEATS[2];
   const saved2 = REPEATS[3];
 
-  outer: for (;;) {
+  for (;;) {
     let step = 1;
     let nextStep = ip + STEP_INCREASE_EVERY;
     let ip1 = ip + step;
@@ -68,88 +70,97 @@ export function compressBlockDoubleFast(
     let hi0 = view.getInt32(ip + 4, true);
     let hashL0 = (Math.imul(lo0, primeLow) ^ Math.imul(hi0, primeHigh)) >>> shiftL;
     let indexL0 = longTable[hashL0];
-    let current = ip;
+    // Touched before the inner loop, so that its checks are made once (V8 keeps them out of the
+    // loop only for arrays already accessed before it).
+    touched ^= shortTable[0];
+    let hashL1 = 0;
+    let indexS0 = 0;
+    // What ended the search: 1 a repeat match at ip + 1, 2 a long match at ip, 3 a short one.
+    // The loop only finds it; the matches are measured after it, which keeps the loop small.
+    let found = 0;
+    do {
+      const mixedLow = Math.imul(lo0, primeLow);
+      const hashS0 = shortIsWord
+        ? mixedLow >>> shiftS
+        : (mixedLow ^ Math.imul(hi0 << shortShift, primeHigh)) >>> shiftS;
+      indexS0 = shortTable[hashS0];
+      longTable[hashL0] = shortTable[hashS0] = ip + base;
+      if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo0 >>> 8) | (hi0 << 24))) {
+        found = 1;
+        break;
+      }
+      const lo1 = view.getInt32(ip1, true);
+      const hi1 = view.getInt32(ip1 + 4, true);
+      hashL1 = (Math.imul(lo1, primeLow) ^ Math.imul(hi1, primeHigh)) >>> shiftL;
+      const matchL = indexL0 - base;
+      if (
+        matchL >= low && view.getInt32(matchL, true) === lo0 &&
+        view.getInt32(matchL + 4, true) === hi0
+      ) {
+        found = 2;
+        break;
+      }
+      const indexL1 = longTable[hashL1];
+      const matchS = indexS0 - base;
+      if (matchS >= low && view.getInt32(matchS, true) === lo0) {
+        found = 3;
+        break;
+      }
+      if (ip1 >= nextStep) {
+        step++;
+        nextStep += STEP_INCREASE_EVERY;
+      }
+      ip = ip1;
+      ip1 += step;
+      lo0 = lo1;
+      hi0 = hi1;
+      hashL0 = hashL1;
+      indexL0 = indexL1;
+    } while (ip1 <= ilimit);
+    // No match until the end of the block.
+    if (found === 0) break;
+
+    const current = ip;
     let length = 0;
     let offset = 0;
-    let hashL1 = 0;
-
-    search: {
-      do {
-        const mixedLow = Math.imul(lo0, primeLow);
-        const hashS0 = shortIsWord
-          ? mixedLow >>> shiftS
-          : (mixedLow ^ Math.imul(hi0 << shortShift, primeHigh)) >>> shiftS;
-        const indexS0 = shortTable[hashS0];
-        current = ip;
-        longTable[hashL0] = shortTable[hashS0] = ip + base;
-
-        // Repeat offset at ip + 1.
-        if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo0 >>> 8) | (hi0 << 24))) {
-          length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
-          ip++;
-          storeSequence(seqs, src, anchor, ip - anchor, 1, length);
-          break search;
+    if (found === 1) {
+      // Repeat offset at ip + 1.
+      length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
+      ip++;
+      storeSequence(seqs, src, anchor, ip - anchor, 1, length);
+    } else if (found === 2) {
+      // Long match at ip.
+      let matchL = indexL0 - base;
+      length = countMatch(view, src, ip + 8, matchL + 8, end) + 8;
+      offset = ip - matchL;
+      while (ip > anchor && matchL > low && src[ip - 1] === src[matchL - 1]) {
+        ip--;
+        matchL--;
+        length++;
+      }
+    } else {
+      // Short match at ip: look for a long one at ip + 1 before settling.
+      let matchS = indexS0 - base;
+      length = countMatch(view, src, ip + 4, matchS + 4, end) + 4;
+      offset = ip - matchS;
+      const matchL1 = longTable[hashL1] - base;
+      if (
+        matchL1 > low && view.getInt32(matchL1, true) === view.getInt32(ip1, true) &&
+        view.getInt32(matchL1 + 4, true) === view.getInt32(ip1 + 4, true)
+      ) {
+        const length1 = countMatch(view, src, ip1 + 8, matchL1 + 8, end) + 8;
+        if (length1 > length) {
+          ip = ip1;
+          length = length1;
+          offset = ip - matchL1;
+          matchS = matchL1;
         }
-
-        const lo1 = view.getInt32(ip1, true);
-        const hi1 = view.getInt32(ip1 + 4, true);
-        hashL1 = (Math.imul(lo1, primeLow) ^ Math.imul(hi1, primeHigh)) >>> shiftL;
-        // Long match at ip.
-        let matchL = indexL0 - base;
-        if (
-          matchL >= low && view.getInt32(matchL, true) === lo0 &&
-          view.getInt32(matchL + 4, true) === hi0
-        ) {
-          length = countMatch(view, src, ip + 8, matchL + 8, end) + 8;
-          offset = ip - matchL;
-          while (ip > anchor && matchL > low && src[ip - 1] === src[matchL - 1]) {
-            ip--;
-            matchL--;
-            length++;
-          }
-          break search;
-        }
-
-        const indexL1 = longTable[hashL1];
-        // Short match at ip: look for a long one at ip + 1 before settling.
-        let matchS = indexS0 - base;
-        if (matchS >= low && view.getInt32(matchS, true) === lo0) {
-          length = countMatch(view, src, ip + 4, matchS + 4, end) + 4;
-          offset = ip - matchS;
-          const matchL1 = indexL1 - base;
-          if (
-            matchL1 > low && view.getInt32(matchL1, true) === lo1 &&
-            view.getInt32(matchL1 + 4, true) === hi1
-          ) {
-            const length1 = countMatch(view, src, ip1 + 8, matchL1 + 8, end) + 8;
-            if (length1 > length) {
-              ip = ip1;
-              length = length1;
-              offset = ip - matchL1;
-              matchS = matchL1;
-            }
-          }
-          while (ip > anchor && matchS > low && src[ip - 1] === src[matchS - 1]) {
-            ip--;
-            matchS--;
-            length++;
-          }
-          break search;
-        }
-
-        if (ip1 >= nextStep) {
-          step++;
-          nextStep += STEP_INCREASE_EVERY;
-        }
-        ip = ip1;
-        ip1 += step;
-        lo0 = lo1;
-        hi0 = hi1;
-        hashL0 = hashL1;
-        indexL0 = indexL1;
-      } while (ip1 <= ilimit);
-      // No match until the end of the block.
-      break outer;
+      }
+      while (ip > anchor && matchS > low && src[ip - 1] === src[matchS - 1]) {
+        ip--;
+        matchS--;
+        length++;
+      }
     }
 
     if (offset !== 0) {
@@ -208,5 +219,6 @@ export function compressBlockDoubleFast(
   }
 
   repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
+  ms.touched = touched;
   return end - anchor;
 }

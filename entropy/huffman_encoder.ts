@@ -49,7 +49,9 @@ export class HuffmanEncodeTable {
 // Scratch of buildHuffmanTable (2·256 tree nodes).
 const sortedSymbols = new Uint8Array(256);
 const radixScratch = new Uint8Array(256);
-const radixStarts = new Int32Array(256);
+// Counts below this are sorted in one pass, a bucket per count.
+const COUNT_BUCKETS = 1024;
+const countStarts = new Int32Array(COUNT_BUCKETS);
 const nodeCount = new Float64Array(512);
 const nodeParent = new Int32Array(512);
 const nodeDepth = new Uint8Array(512);
@@ -68,40 +70,62 @@ export function buildHuffmanTable(
   maxSymbol: number,
   maxLength: number,
 ): void {
-  // Symbols present, by decreasing count (ties: lower symbol first): a stable radix sort on the
-  // count, a byte at a time from the lowest, of the symbols in increasing order. No allocation,
-  // and no builtin sort (JavaScriptCore's costs several microseconds a call).
+  // Symbols present, by decreasing count (ties: lower symbol first): a stable counting sort of
+  // the symbols in increasing order, in one pass when the counts are small (as in most blocks),
+  // else a byte of the count at a time from the lowest. No allocation, and no builtin sort
+  // (JavaScriptCore's costs several microseconds a call).
   let n = 0;
-  let all = 0;
+  let largest = 0;
   let from = sortedSymbols;
   let to = radixScratch;
   for (let s = 0; s <= maxSymbol; s++) {
     const c = counts[s];
     if (c !== 0) {
       to[n++] = s;
-      all |= c;
+      if (c > largest) largest = c;
     }
   }
-  for (let shift = 0; shift < 32 && all >>> shift !== 0; shift += 8) {
-    const swap = from;
-    from = to;
-    to = swap;
-    radixStarts.fill(0);
-    // Bucket 255 − digit: larger digits first.
-    for (let i = 0; i < n; i++) radixStarts[255 - ((counts[from[i]] >>> shift) & 255)]++;
+  if (largest < COUNT_BUCKETS) {
+    // Bucket `largest − count`: larger counts first.
+    countStarts.fill(0, 0, largest + 1);
+    for (let i = 0; i < n; i++) countStarts[largest - counts[to[i]]]++;
     let sum = 0;
-    for (let d = 0; d < 256; d++) {
-      const k = radixStarts[d];
-      radixStarts[d] = sum;
+    for (let d = 0; d <= largest; d++) {
+      const k = countStarts[d];
+      countStarts[d] = sum;
       sum += k;
     }
     for (let i = 0; i < n; i++) {
-      const s = from[i];
-      to[radixStarts[255 - ((counts[s] >>> shift) & 255)]++] = s;
+      const s = to[i];
+      sortedSymbols[countStarts[largest - counts[s]]++] = s;
     }
-  }
-  if (to !== sortedSymbols) {
-    for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
+  } else {
+    // Digits as narrow as the passes allow: two passes of 6 bits for counts below 4096.
+    const bits = 32 - Math.clz32(largest);
+    const passes = (bits + 7) >>> 3;
+    const width = ((bits + passes - 1) / passes) | 0;
+    const mask = (1 << width) - 1;
+    for (let shift = 0; shift < bits; shift += width) {
+      const swap = from;
+      from = to;
+      to = swap;
+      countStarts.fill(0, 0, mask + 1);
+      // Bucket mask − digit: larger digits first.
+      for (let i = 0; i < n; i++) countStarts[mask - ((counts[from[i]] >>> shift) & mask)]++;
+      let sum = 0;
+      for (let d = 0; d <= mask; d++) {
+        const k = countStarts[d];
+        countStarts[d] = sum;
+        sum += k;
+      }
+      for (let i = 0; i < n; i++) {
+        const s = from[i];
+        to[countStarts[mask - ((counts[s] >>> shift) & mask)]++] = s;
+      }
+    }
+    if (to !== sortedSymbols) {
+      for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
+    }
   }
 
   // Tree by the two-queue method: leaves 0..n-1 in increasing count, internal nodes after them

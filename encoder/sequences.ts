@@ -98,7 +98,15 @@ function highbit(x: number): number {
   return 31 - Math.clz32(x);
 }
 
-/** Fills the literal-length, match-length and offset codes of every sequence. */
+// Histograms of the three code streams, made by computeCodes as it computes them.
+const llCounts = new Uint32Array(64);
+const ofCounts = new Uint32Array(64);
+const mlCounts = new Uint32Array(64);
+
+/**
+ * Fills the literal-length, match-length and offset codes of every sequence, and their
+ * histograms (read by {@linkcode compressSequences}).
+ */
 export function computeCodes(seqs: SeqStore): void {
   const n = seqs.count;
   const litLength = seqs.litLength;
@@ -107,17 +115,37 @@ export function computeCodes(seqs: SeqStore): void {
   const llCode = seqs.llCode;
   const mlCode = seqs.mlCode;
   const ofCode = seqs.ofCode;
+  const llc = llCounts;
+  const ofc = ofCounts;
+  const mlc = mlCounts;
+  llc.fill(0);
+  ofc.fill(0);
+  mlc.fill(0);
   for (let i = 0; i < n; i++) {
-    const ll = litLength[i];
-    llCode[i] = llCodeOf(ll);
-    mlCode[i] = mlCodeOf(matchLength[i] - MIN_MATCH);
-    ofCode[i] = highbit(offBase[i]);
+    const ll = llCodeOf(litLength[i]);
+    const ml = mlCodeOf(matchLength[i] - MIN_MATCH);
+    const of = highbit(offBase[i]);
+    llCode[i] = ll;
+    mlCode[i] = ml;
+    ofCode[i] = of;
+    llc[ll]++;
+    mlc[ml]++;
+    ofc[of]++;
   }
 }
 
 const counts = new Uint32Array(64);
 const norm = new Int16Array(64);
 const scratch = new Uint8Array(512);
+
+/** Copies a histogram of computeCodes into `counts`; returns the largest code present. */
+function codeCounts(from: Uint32Array, maxCode: number): number {
+  let max = maxCode;
+  while (max > 0 && from[max] === 0) max--;
+  const c = counts;
+  for (let s = 0; s <= max; s++) c[s] = from[s];
+  return max;
+}
 
 /** Histogram of `codes[0, n)` into `counts`; returns the largest code present. */
 function histogram(codes: Uint8Array, n: number, maxCode: number): number {
@@ -307,7 +335,7 @@ export function compressSequences(
   const modesPos = pos++;
   let lastTableSize = 0;
 
-  let max = histogram(seqs.llCode, n, MAX_LL_CODE);
+  let max = codeCounts(llCounts, MAX_LL_CODE);
   const llMode = selectMode(
     prev.llRepeat,
     max,
@@ -336,7 +364,7 @@ export function compressSequences(
   if (llMode === Mode.Compressed) lastTableSize = end - pos;
   pos = end;
 
-  max = histogram(seqs.ofCode, n, MAX_OF_CODE);
+  max = codeCounts(ofCounts, MAX_OF_CODE);
   const ofMode = selectMode(
     prev.ofRepeat,
     max,
@@ -365,7 +393,7 @@ export function compressSequences(
   if (ofMode === Mode.Compressed) lastTableSize = end - pos;
   pos = end;
 
-  max = histogram(seqs.mlCode, n, MAX_ML_CODE);
+  max = codeCounts(mlCounts, MAX_ML_CODE);
   const mlMode = selectMode(
     prev.mlRepeat,
     max,

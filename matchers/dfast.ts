@@ -121,57 +121,51 @@ export function compressBlockDoubleFast(
     if (found === 0) break;
 
     const current = ip;
-    let length = 0;
-    let offset = 0;
+    // The match: at ip + 1 with the repeat offset, or at ip from a table, `known` bytes checked.
+    // (One countMatch and one storeSequence for the three kinds: V8 inlines them only in a few
+    // places of a function this large.)
+    let at = ip;
+    let match = indexS0 - base;
+    let known = 4;
     if (found === 1) {
-      // Repeat offset at ip + 1.
-      length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
-      ip++;
-      storeSequence(seqs, src, anchor, ip - anchor, 1, length);
+      at = ip + 1;
+      match = at - rep1;
     } else if (found === 2) {
-      // Long match at ip.
-      let matchL = indexL0 - base;
-      length = countMatch(view, src, ip + 8, matchL + 8, end) + 8;
-      offset = ip - matchL;
-      while (ip > anchor && matchL > low && src[ip - 1] === src[matchL - 1]) {
-        ip--;
-        matchL--;
-        length++;
-      }
-    } else {
-      // Short match at ip: look for a long one at ip + 1 before settling.
-      let matchS = indexS0 - base;
-      length = countMatch(view, src, ip + 4, matchS + 4, end) + 4;
-      offset = ip - matchS;
-      const matchL1 = longTable[hashL1] - base;
-      if (
-        matchL1 > low && view.getInt32(matchL1, true) === view.getInt32(ip1, true) &&
-        view.getInt32(matchL1 + 4, true) === view.getInt32(ip1 + 4, true)
-      ) {
-        const length1 = countMatch(view, src, ip1 + 8, matchL1 + 8, end) + 8;
-        if (length1 > length) {
-          ip = ip1;
-          length = length1;
-          offset = ip - matchL1;
-          matchS = matchL1;
+      match = indexL0 - base;
+      known = 8;
+    }
+    let length = countMatch(view, src, at + known, match + known, end) + known;
+    let offBase = 1;
+    if (found !== 1) {
+      if (found === 3) {
+        // A short match: a long one at ip + 1 wins if it is longer.
+        const matchL1 = longTable[hashL1] - base;
+        if (
+          matchL1 > low && view.getInt32(matchL1, true) === view.getInt32(ip1, true) &&
+          view.getInt32(matchL1 + 4, true) === view.getInt32(ip1 + 4, true)
+        ) {
+          const length1 = countMatch(view, src, ip1 + 8, matchL1 + 8, end) + 8;
+          if (length1 > length) {
+            at = ip1;
+            length = length1;
+            match = matchL1;
+          }
         }
       }
-      while (ip > anchor && matchS > low && src[ip - 1] === src[matchS - 1]) {
-        ip--;
-        matchS--;
+      while (at > anchor && match > low && src[at - 1] === src[match - 1]) {
+        at--;
+        match--;
         length++;
       }
-    }
-
-    if (offset !== 0) {
-      // A new offset (the repeat path stored its sequence already and leaves offset at 0).
+      // A new offset.
       rep2 = rep1;
-      rep1 = offset;
+      rep1 = at - match;
+      offBase = rep1 + 3;
       // Safe to record ip1 only if the search resumes after it (a match is at least 4 bytes).
       if (step < 4) longTable[hashL1] = ip1 + base;
-      storeSequence(seqs, src, anchor, ip - anchor, offset + 3, length);
     }
-    ip += length;
+    storeSequence(seqs, src, anchor, at - anchor, offBase, length);
+    ip = at + length;
     anchor = ip;
 
     if (ip <= ilimit) {

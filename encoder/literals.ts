@@ -99,14 +99,18 @@ function countBytes(lits: Uint8Array, count: number): void {
   const c1 = counts1;
   const c2 = counts2;
   const c3 = counts3;
-  const end4 = count & ~3;
-  for (let i = 0; i < end4; i += 4) {
+  const end8 = count & ~7;
+  for (let i = 0; i < end8; i += 8) {
     c0[lits[i]]++;
     c1[lits[i + 1]]++;
     c2[lits[i + 2]]++;
     c3[lits[i + 3]]++;
+    c0[lits[i + 4]]++;
+    c1[lits[i + 5]]++;
+    c2[lits[i + 6]]++;
+    c3[lits[i + 7]]++;
   }
-  for (let i = end4; i < count; i++) c0[lits[i]]++;
+  for (let i = end8; i < count; i++) c0[lits[i]]++;
   const c = counts;
   for (let s = 0; s < 256; s++) c[s] = c0[s] + c1[s] + c2[s] + c3[s];
 }

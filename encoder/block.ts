@@ -144,8 +144,12 @@ export class BlockEncoder {
   readonly seqs: SeqStore;
   /** Largest block: 128 KiB or the window, whichever is smaller. */
   readonly blockSize: number;
-  /** Output of the last {@linkcode encode}: block header and body. */
+  /** Output of {@linkcode encodeNext}: block header and body. */
   readonly out: Uint8Array;
+  /** Bytes written by the last {@linkcode encodeNextInto}. */
+  written = 0;
+  /** Room a block needs in the output of {@linkcode encodeNextInto}. */
+  readonly blockRoom: number;
   #prev: EntropyState;
   #next: EntropyState;
   #compressor: BlockCompressor;
@@ -175,6 +179,7 @@ export class BlockEncoder {
     // `1 <<`, not `2 **`: a power is a double, and a double-valued block size turns every
     // position derived from it into a double (see windowLow).
     this.blockSize = params.windowLog < 17 ? 1 << params.windowLog : BLOCK_SIZE_MAX;
+    this.blockRoom = OUT_CAPACITY_FACTOR * this.blockSize + 4096;
     if (pooled) {
       pool ??= {
         seqs: new SeqStore(BLOCK_SIZE_MAX),
@@ -248,11 +253,28 @@ export class BlockEncoder {
     final: boolean,
     emit: (bytes: Uint8Array, length: number) => void,
   ): number {
+    const size = this.encodeNextInto(src, start, remaining, final, this.out, 0);
+    emit(this.out, this.written);
+    return size;
+  }
+
+  /**
+   * As {@linkcode encodeNext}, but writes the block into `out` at `at`, which needs
+   * {@linkcode blockRoom} bytes of room; {@linkcode written} says how many it took.
+   */
+  encodeNextInto(
+    src: Uint8Array,
+    start: number,
+    remaining: number,
+    final: boolean,
+    out: Uint8Array,
+    at: number,
+  ): number {
     const strategy = this.params.strategy;
     const size = optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
-    const written = this.encode(src, start, start + size, final && size === remaining);
+    const written = this.encode(src, start, start + size, final && size === remaining, out, at);
     this.#savings += size - written;
-    emit(this.out, written);
+    this.written = written;
     return size;
   }
 
@@ -271,21 +293,29 @@ export class BlockEncoder {
   }
 
   /**
-   * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) into `out`, as one block or,
-   * for the optimal parsers, as several when that pays; returns the number of bytes written.
+   * Encodes `src[start, end)` (at most {@linkcode blockSize} bytes) into `out` at `at`, as one
+   * block or, for the optimal parsers, as several when that pays; returns the number of bytes
+   * written.
    */
-  encode(src: Uint8Array, start: number, end: number, last: boolean): number {
+  encode(
+    src: Uint8Array,
+    start: number,
+    end: number,
+    last: boolean,
+    out: Uint8Array,
+    at: number,
+  ): number {
     if (end - start < MIN_COMPRESSIBLE_BLOCK) {
       this.#firstBlock = false;
       this.#afterBlock();
-      return writeRawBlock(this.out, 0, src, start, end, last);
+      return writeRawBlock(out, at, src, start, end, last);
     }
     const seqs = this.findSequences(src, start, end);
     if (this.#splitBlocks && seqs.count > 4) {
       const splits = this.#deriveSplits(seqs);
-      if (splits > 0) return this.#encodePartitions(src, start, end, last, splits);
+      if (splits > 0) return this.#encodePartitions(src, start, end, last, splits, out, at);
     }
-    const written = this.#encodeSequences(seqs, src, start, end, last, 0);
+    const written = this.#encodeSequences(seqs, src, start, end, last, out, at);
     this.#firstBlock = false;
     return written;
   }
@@ -301,10 +331,10 @@ export class BlockEncoder {
     start: number,
     end: number,
     last: boolean,
+    out: Uint8Array,
     at: number,
   ): number {
     const size = end - start;
-    const out = this.out;
     const prev = this.#prev;
     const next = this.#next;
     const strategy = this.params.strategy;
@@ -420,6 +450,8 @@ export class BlockEncoder {
     end: number,
     last: boolean,
     splits: number,
+    out: Uint8Array,
+    at0: number,
   ): number {
     const seqs = this.seqs;
     const chunk = this.#chunk;
@@ -427,7 +459,7 @@ export class BlockEncoder {
     const cRep = coderRep;
     dRep.set(this.#prev.rep);
     cRep.set(this.#prev.rep);
-    let at = 0;
+    let at = at0;
     let pos = start;
     let from = 0;
     for (let i = 0; i <= splits; i++) {
@@ -443,7 +475,7 @@ export class BlockEncoder {
       const d1 = dRep[1];
       const d2 = dRep[2];
       resolveRepeats(dRep, cRep, chunk);
-      at += this.#encodeSequences(chunk, src, pos, pos + size, lastPart && last, at);
+      at += this.#encodeSequences(chunk, src, pos, pos + size, lastPart && last, out, at);
       if (!this.#compressed) {
         dRep[0] = d0;
         dRep[1] = d1;
@@ -454,7 +486,7 @@ export class BlockEncoder {
     }
     this.#firstBlock = false;
     this.#prev.rep.set(dRep);
-    return at;
+    return at - at0;
   }
 }
 

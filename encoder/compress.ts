@@ -40,8 +40,8 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
   const end = first + n;
   const params = options.params;
   const encoder = new BlockEncoder(params, src, true, dict);
-  // Blocks gather in a buffer kept between calls (grown by half when a block does not fit);
-  // the result is one exact-size copy.
+  // Blocks are written straight into a buffer kept between calls (grown by half when the next
+  // block might not fit); the result is one exact-size copy.
   let out = pooledOutput;
   let pos = writeFrameHeader(
     out,
@@ -51,18 +51,18 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
     options.checksum,
     options.dictionaryId,
   );
-  const emit = (bytes: Uint8Array, length: number) => {
-    if (pos + length + 4 > out.length) {
-      const grown = new Uint8Array(Math.max(pos + length + 4, out.length + (out.length >>> 1)));
+  const room = encoder.blockRoom;
+  let start = first;
+  do {
+    if (pos + room > out.length) {
+      const grown = new Uint8Array(Math.max(pos + room, out.length + (out.length >>> 1)));
       grown.set(out.subarray(0, pos));
       out = grown;
       if (out.length <= KEEP_OUTPUT) pooledOutput = out;
     }
-    out.set(bytes.subarray(0, length), pos);
-    pos += length;
-  };
-  let start = first;
-  do start += encoder.encodeNext(src, start, end - start, true, emit); while (start < end);
+    start += encoder.encodeNextInto(src, start, end - start, true, out, pos);
+    pos += encoder.written;
+  } while (start < end);
   if (options.checksum) {
     const digest = xxh64Low32(input, 0, n);
     out[pos++] = digest;

@@ -339,6 +339,10 @@ export class BlockEncoder {
     const next = this.#next;
     const strategy = this.params.strategy;
     const suspect = seqs.count === 0 || seqs.litCount / seqs.count >= 20;
+    // Raw literals this many make a raw block (the body outgrows size − minGain): no need to copy
+    // them first (incompressible input spends its time copying).
+    const gain = minGain(size, strategy);
+    const rawIsHopeless = seqs.litCount + 2 >= size - gain;
     let pos = compressLiterals(
       seqs.literals,
       seqs.litCount,
@@ -349,10 +353,12 @@ export class BlockEncoder {
       suspect,
       out,
       at + 3,
+      false,
+      !rawIsHopeless,
     );
     pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
     let bodySize = pos - at - 3; // 0: raw, 1: RLE, else compressed
-    if (sequencesNeedRawBlock || bodySize >= size - minGain(size, strategy)) bodySize = 0;
+    if (sequencesNeedRawBlock || bodySize >= size - gain) bodySize = 0;
     if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
     this.#compressed = bodySize > 1;
     if (bodySize > 1) {

@@ -43,15 +43,16 @@ export function minGain(size: number, strategy: Strategy): number {
   return (size >>> minLog) + 2;
 }
 
-/** Writes raw literals; returns the new position. */
+/** Writes raw literals (only their header unless `copy`); returns the new position. */
 export function writeRawLiterals(
   lits: Uint8Array,
   count: number,
   out: Uint8Array,
   pos: number,
+  copy: boolean = true,
 ): number {
   pos = writeLiteralsHeaderRawOrRle(0, count, out, pos);
-  out.set(lits.subarray(0, count), pos);
+  if (copy) out.set(lits.subarray(0, count), pos);
   return pos + count;
 }
 
@@ -122,6 +123,8 @@ const fresh = /* @__PURE__ */ new HuffmanEncodeTable();
  * this block is emitted compressed. `out` needs `count + 200` bytes of room. `estimate`: make
  * the same choices but, for Huffman-coded literals, return the position the section would end
  * at (from the symbol counts) without coding them, nor falling back to raw literals.
+ * `copyRaw` false: raw literals would make the block go out raw, so their bytes are not copied
+ * (the section's size is still returned).
  */
 export function compressLiterals(
   lits: Uint8Array,
@@ -134,13 +137,14 @@ export function compressLiterals(
   out: Uint8Array,
   pos: number,
   estimate: boolean = false,
+  copyRaw: boolean = true,
 ): number {
   next.copyFrom(prev);
-  if (disableCompression) return writeRawLiterals(lits, count, out, pos);
+  if (disableCompression) return writeRawLiterals(lits, count, out, pos, copyRaw);
   // Too few literals to pay for a table (tighter as the strategy gets stronger).
   const shift = Math.min(9 - strategy, 3);
   const minToCompress = prev.repeat === Repeat.Valid ? 6 : 8 << shift;
-  if (count < minToCompress) return writeRawLiterals(lits, count, out, pos);
+  if (count < minToCompress) return writeRawLiterals(lits, count, out, pos, copyRaw);
 
   const headerSize = 3 + (count >= 1024 ? 1 : 0) + (count >= 16384 ? 1 : 0);
   let singleStream = count < 256;
@@ -204,7 +208,7 @@ export function compressLiterals(
     }
   }
   if (isRle) return writeRleLiterals(lits[0], count, out, pos);
-  if (table === null) return writeRawLiterals(lits, count, out, pos);
+  if (table === null) return writeRawLiterals(lits, count, out, pos, copyRaw);
   if (usedRepeat) end = start;
   if (estimate) {
     if (maxSymbol < 0) {
@@ -218,7 +222,7 @@ export function compressLiterals(
     : encodeHuffman4Streams(table, lits, 0, count, out, end);
   const compressedSize = end - start;
   if (compressedSize >= count - minGain(count, strategy)) {
-    return writeRawLiterals(lits, count, out, pos);
+    return writeRawLiterals(lits, count, out, pos, copyRaw);
   }
   if (!usedRepeat) {
     next.table.copyFrom(fresh);

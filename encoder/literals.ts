@@ -252,14 +252,14 @@ export function compressLiterals(
   return end;
 }
 
-const sampleCounts = new Uint32Array(256);
+const sampleCounts = new Int32Array(256);
 
+/** Largest count of one byte value in `lits[from, to)`. */
 function sampleLargest(lits: Uint8Array, from: number, to: number): number {
-  sampleCounts.fill(0);
+  const c = sampleCounts;
+  c.fill(0);
+  for (let i = from; i < to; i++) c[lits[i]]++;
   let largest = 0;
-  for (let i = from; i < to; i++) {
-    const c = ++sampleCounts[lits[i]];
-    if (c > largest) largest = c;
-  }
+  for (let s = 0; s < 256; s++) if (c[s] > largest) largest = c[s];
   return largest;
 }

@@ -78,7 +78,6 @@ function huffmanFromDictionary(
   const maxBits = decoding.maxBits;
   const cells = decoding.cells;
   table.lengths.fill(0);
-  table.codes.fill(0);
   table.packed.fill(0);
   let maxSymbol = 0;
   let present = 0;
@@ -88,7 +87,6 @@ function huffmanFromDictionary(
     const length = cells[i] & 15;
     const code = i >>> (maxBits - length);
     table.lengths[symbol] = length;
-    table.codes[symbol] = code;
     table.packed[symbol] = (code << 4) | length;
     if (symbol > maxSymbol) maxSymbol = symbol;
     present++;

@@ -25,8 +25,6 @@ export const HUFFMAN_MAX_LENGTH = 11;
 
 /** A Huffman encoding table for byte symbols, reused across blocks. */
 export class HuffmanEncodeTable {
-  /** Code of each symbol (valid where `lengths[s] > 0`). */
-  readonly codes: Uint16Array = new Uint16Array(256);
   /** Code length of each symbol; 0 = absent. */
   readonly lengths: Uint8Array = new Uint8Array(256);
   /** `code << 4 | length` per symbol: one load per symbol in the encoding loop. */
@@ -38,7 +36,6 @@ export class HuffmanEncodeTable {
 
   /** Copies another table. */
   copyFrom(other: HuffmanEncodeTable): void {
-    this.codes.set(other.codes);
     this.lengths.set(other.lengths);
     this.packed.set(other.packed);
     this.maxSymbol = other.maxSymbol;
@@ -52,7 +49,10 @@ const radixScratch = new Uint8Array(256);
 // Counts below this are sorted in one pass, a bucket per count.
 const COUNT_BUCKETS = 1024;
 const countStarts = new Int32Array(COUNT_BUCKETS);
-const nodeCount = new Float64Array(512);
+const leafCount = new Int32Array(257);
+const innerCount = new Int32Array(256);
+// Head of an empty queue: above any count (at most a block, 2^17).
+const EMPTY_QUEUE = 1 << 30;
 const nodeParent = new Int32Array(512);
 const nodeDepth = new Uint8Array(512);
 const sortedLength = new Uint8Array(256);
@@ -128,20 +128,38 @@ export function buildHuffmanTable(
     }
   }
 
-  // Tree by the two-queue method: leaves 0..n-1 in increasing count, internal nodes after them
-  // in creation order, which is also increasing count.
-  for (let i = 0; i < n; i++) nodeCount[i] = counts[sortedSymbols[n - 1 - i]];
+  // Tree by the two-queue method: leaves in increasing count, internal nodes in creation order,
+  // which is also increasing count; each step takes the smaller head, the leaf on a tie. An
+  // empty queue's head reads as a count above any real one. Node ids: leaves 0..n-1, the k-th
+  // internal node n + k.
+  for (let i = 0; i < n; i++) leafCount[i] = counts[sortedSymbols[n - 1 - i]];
+  leafCount[n] = EMPTY_QUEUE;
+  innerCount.fill(EMPTY_QUEUE, 0, n);
   let leaf = 0;
-  let inner = n;
-  for (let next = n; next < 2 * n - 1; next++) {
-    let a: number, b: number;
-    if (leaf < n && (inner >= next || nodeCount[leaf] <= nodeCount[inner])) a = leaf++;
-    else a = inner++;
-    if (leaf < n && (inner >= next || nodeCount[leaf] <= nodeCount[inner])) b = leaf++;
-    else b = inner++;
-    nodeCount[next] = nodeCount[a] + nodeCount[b];
-    nodeParent[a] = next;
-    nodeParent[b] = next;
+  let inner = 0;
+  for (let k = 0; k < n - 1; k++) {
+    let a: number, b: number, sum: number;
+    let lc = leafCount[leaf];
+    let ic = innerCount[inner];
+    if (lc <= ic) {
+      sum = lc;
+      a = leaf++;
+      lc = leafCount[leaf];
+    } else {
+      sum = ic;
+      a = n + inner++;
+      ic = innerCount[inner];
+    }
+    if (lc <= ic) {
+      sum += lc;
+      b = leaf++;
+    } else {
+      sum += ic;
+      b = n + inner++;
+    }
+    innerCount[k] = sum;
+    nodeParent[a] = n + k;
+    nodeParent[b] = n + k;
   }
   const root = 2 * n - 2;
   nodeDepth[root] = 0;
@@ -157,10 +175,12 @@ export function buildHuffmanTable(
 
   const lengths = table.lengths;
   lengths.fill(0);
+  perLength.fill(0);
   let tableLog = 0;
   for (let i = 0; i < n; i++) {
     const len = sortedLength[i];
     lengths[sortedSymbols[i]] = len;
+    perLength[len]++;
     if (len > tableLog) tableLog = len;
   }
   assignCanonicalCodes(table, maxSymbol, tableLog);
@@ -214,25 +234,22 @@ function limitLengths(n: number, counts: Uint32Array, maxLength: number): void {
   }
 }
 
+/**
+ * Codes from the lengths (and `perLength`, their counts). `packed` is left stale for absent
+ * symbols: nothing codes them (a table is only used for symbols it has lengths for).
+ */
 function assignCanonicalCodes(table: HuffmanEncodeTable, maxSymbol: number, tableLog: number) {
   const lengths = table.lengths;
-  perLength.fill(0);
-  for (let s = 0; s <= maxSymbol; s++) perLength[lengths[s]]++;
   let min = 0;
   for (let len = tableLog; len > 0; len--) {
     nextCode[len] = min;
     min = (min + perLength[len]) >>> 1;
   }
-  const codes = table.codes;
   const packed = table.packed;
-  packed.fill(0);
+  const next = nextCode;
   for (let s = 0; s <= maxSymbol; s++) {
     const len = lengths[s];
-    if (len !== 0) {
-      const code = nextCode[len]++;
-      codes[s] = code;
-      packed[s] = (code << 4) | len;
-    }
+    if (len !== 0) packed[s] = (next[len]++ << 4) | len;
   }
   table.maxSymbol = maxSymbol;
   table.tableLog = tableLog;

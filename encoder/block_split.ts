@@ -29,9 +29,10 @@ const SPLIT_LEVELS = [0, 0, 1, 2, 2, 3, 3, 4, 4, 4];
 const SAMPLING_RATES = [0, 43, 11, 5, 1];
 const HASH_LOGS = [0, 8, 9, 10, 10];
 
-const past = new Float64Array(1024);
-const next = new Float64Array(1024);
-const middle = new Float64Array(1024);
+// Event counts: at most 16 chunks of 8 KiB, so every product below fits an int32.
+const past = new Int32Array(1024);
+const next = new Int32Array(1024);
+const middle = new Int32Array(1024);
 
 /**
  * Size of the next block of a frame: `remaining` bytes are left from `start`, blocks are at
@@ -54,16 +55,16 @@ export function optimalBlockSize(
 }
 
 /** Σ |a[n]·countB − b[n]·countA| over the `size` buckets. */
-function distance(a: Float64Array, countA: number, b: Float64Array, countB: number, size: number) {
+function distance(a: Int32Array, countA: number, b: Int32Array, countB: number, size: number) {
   let d = 0;
-  for (let n = 0; n < size; n++) d += Math.abs(a[n] * countB - b[n] * countA);
+  for (let n = 0; n < size; n++) d += Math.abs(Math.imul(a[n], countB) - Math.imul(b[n], countA));
   return d;
 }
 
 function tooDifferent(
-  ref: Float64Array,
+  ref: Int32Array,
   refCount: number,
-  fresh: Float64Array,
+  fresh: Int32Array,
   freshCount: number,
   penalty: number,
   size: number,
@@ -74,7 +75,7 @@ function tooDifferent(
   return distance(ref, refCount, fresh, freshCount, size) >= threshold;
 }
 
-function byteHistogram(h: Float64Array, src: Uint8Array, from: number, count: number): void {
+function byteHistogram(h: Int32Array, src: Uint8Array, from: number, count: number): void {
   h.fill(0, 0, 256);
   for (let i = from; i < from + count; i++) h[src[i]]++;
 }
@@ -97,7 +98,7 @@ function splitFromBorders(src: Uint8Array, start: number): number {
 
 /** Fingerprint of one chunk into `h`; returns its event count. */
 function fingerprint(
-  h: Float64Array,
+  h: Int32Array,
   src: Uint8Array,
   from: number,
   rate: number,

@@ -46,9 +46,9 @@ export class HuffmanEncodeTable {
 // Scratch of buildHuffmanTable (2·256 tree nodes).
 const sortedSymbols = new Uint8Array(256);
 const radixScratch = new Uint8Array(256);
-// Counts below this are sorted in one pass, a bucket per count.
-const COUNT_BUCKETS = 1024;
-const countStarts = new Int32Array(COUNT_BUCKETS);
+// Widest digit of the sort: counts below 2^10 are sorted in one pass.
+const COUNT_BITS = 10;
+const countStarts = new Int32Array(1 << COUNT_BITS);
 const leafCount = new Int32Array(257);
 const innerCount = new Int32Array(256);
 // Head of an empty queue: above any count (at most a block, 2^17).
@@ -70,10 +70,9 @@ export function buildHuffmanTable(
   maxSymbol: number,
   maxLength: number,
 ): void {
-  // Symbols present, by decreasing count (ties: lower symbol first): a stable counting sort of
-  // the symbols in increasing order, in one pass when the counts are small (as in most blocks),
-  // else a byte of the count at a time from the lowest. No allocation, and no builtin sort
-  // (JavaScriptCore's costs several microseconds a call).
+  // Symbols present, by decreasing count (ties: lower symbol first): a stable radix sort of the
+  // symbols in increasing order, from the lowest digit of the count. No allocation, and no
+  // builtin sort (JavaScriptCore's costs several microseconds a call).
   let n = 0;
   let largest = 0;
   let from = sortedSymbols;
@@ -85,47 +84,32 @@ export function buildHuffmanTable(
       if (c > largest) largest = c;
     }
   }
-  if (largest < COUNT_BUCKETS) {
-    // Bucket `largest − count`: larger counts first.
-    countStarts.fill(0, 0, largest + 1);
-    for (let i = 0; i < n; i++) countStarts[largest - counts[to[i]]]++;
+  // Digits as wide as the buckets allow: one pass for counts below 1024 (most blocks of the
+  // pre-split levels), two of at most 8 bits up to 65535.
+  const bits = 32 - Math.clz32(largest);
+  const passes = bits <= COUNT_BITS ? 1 : (bits + 7) >>> 3;
+  const width = ((bits + passes - 1) / passes) | 0;
+  const mask = (1 << width) - 1;
+  for (let shift = 0; shift < bits; shift += width) {
+    const swap = from;
+    from = to;
+    to = swap;
+    countStarts.fill(0, 0, mask + 1);
+    // Bucket mask − digit: larger digits first.
+    for (let i = 0; i < n; i++) countStarts[mask - ((counts[from[i]] >>> shift) & mask)]++;
     let sum = 0;
-    for (let d = 0; d <= largest; d++) {
+    for (let d = 0; d <= mask; d++) {
       const k = countStarts[d];
       countStarts[d] = sum;
       sum += k;
     }
     for (let i = 0; i < n; i++) {
-      const s = to[i];
-      sortedSymbols[countStarts[largest - counts[s]]++] = s;
+      const s = from[i];
+      to[countStarts[mask - ((counts[s] >>> shift) & mask)]++] = s;
     }
-  } else {
-    // Digits as narrow as the passes allow: two passes of 6 bits for counts below 4096.
-    const bits = 32 - Math.clz32(largest);
-    const passes = (bits + 7) >>> 3;
-    const width = ((bits + passes - 1) / passes) | 0;
-    const mask = (1 << width) - 1;
-    for (let shift = 0; shift < bits; shift += width) {
-      const swap = from;
-      from = to;
-      to = swap;
-      countStarts.fill(0, 0, mask + 1);
-      // Bucket mask − digit: larger digits first.
-      for (let i = 0; i < n; i++) countStarts[mask - ((counts[from[i]] >>> shift) & mask)]++;
-      let sum = 0;
-      for (let d = 0; d <= mask; d++) {
-        const k = countStarts[d];
-        countStarts[d] = sum;
-        sum += k;
-      }
-      for (let i = 0; i < n; i++) {
-        const s = from[i];
-        to[countStarts[mask - ((counts[s] >>> shift) & mask)]++] = s;
-      }
-    }
-    if (to !== sortedSymbols) {
-      for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
-    }
+  }
+  if (to !== sortedSymbols) {
+    for (let i = 0; i < n; i++) sortedSymbols[i] = to[i];
   }
 
   // Tree by the two-queue method: leaves in increasing count, internal nodes in creation order,

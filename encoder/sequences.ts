@@ -147,16 +147,6 @@ function codeCounts(from: Uint32Array, maxCode: number): number {
   return max;
 }
 
-/** Histogram of `codes[0, n)` into `counts`; returns the largest code present. */
-function histogram(codes: Uint8Array, n: number, maxCode: number): number {
-  const c = counts;
-  c.fill(0, 0, maxCode + 1);
-  for (let i = 0; i < n; i++) c[codes[i]]++;
-  let max = maxCode;
-  while (max > 0 && c[max] === 0) max--;
-  return max;
-}
-
 function largestCount(max: number): number {
   let largest = 0;
   for (let s = 0; s <= max; s++) if (counts[s] > largest) largest = counts[s];
@@ -432,23 +422,34 @@ export function compressSequences(
   return pos;
 }
 
-/** Bits of the sequence stream of `seqs` coded with the tables of `state`. */
+/**
+ * Bits of the sequence stream of `seqs` coded with the tables of `state`, from the histograms
+ * computeCodes made of its codes.
+ */
 function streamCost(seqs: SeqStore, state: SequencesState): number {
   const n = seqs.count;
-  let bits = 0;
-  for (let i = 0; i < n; i++) {
-    bits += LL_EXTRA_BITS[seqs.llCode[i]] + ML_EXTRA_BITS[seqs.mlCode[i]] + seqs.ofCode[i];
-  }
-  return bits + codesCost(state.ll, seqs.llCode, n, MAX_LL_CODE) +
-    codesCost(state.of, seqs.ofCode, n, MAX_OF_CODE) +
-    codesCost(state.ml, seqs.mlCode, n, MAX_ML_CODE);
+  return codesCost(state.ll, llCounts, MAX_LL_CODE, LL_EXTRA_BITS, n) +
+    codesCost(state.of, ofCounts, MAX_OF_CODE, null, n) +
+    codesCost(state.ml, mlCounts, MAX_ML_CODE, ML_EXTRA_BITS, n);
 }
 
-/** Bits of `codes[0, n)` coded with `table` (none for an RLE table). */
-function codesCost(table: FseEncodeTable, codes: Uint8Array, n: number, maxCode: number): number {
-  if (table.tableLog === 0) return 0;
-  const cost = fseTableCost(table, counts, histogram(codes, n, maxCode));
-  return cost < 0 ? n * 80 : cost;
+/**
+ * Bits of `n` codes of histogram `from` coded with `table` (none for an RLE table), with their
+ * extra bits (`extraBits` per code; null: as many as the code, as offsets have).
+ */
+function codesCost(
+  table: FseEncodeTable,
+  from: Uint32Array,
+  maxCode: number,
+  extraBits: Uint8Array | null,
+  n: number,
+): number {
+  const max = codeCounts(from, maxCode);
+  let bits = 0;
+  for (let s = 0; s <= max; s++) bits += counts[s] * (extraBits === null ? s : extraBits[s]);
+  if (table.tableLog === 0) return bits;
+  const cost = fseTableCost(table, counts, max);
+  return bits + (cost < 0 ? n * 80 : cost);
 }
 
 /**

@@ -254,13 +254,13 @@ export function windowLow(windowLog: number, end: number): number {
 }
 
 /**
- * Number of equal bytes at the start of two little-endian words whose XOR is `diff` (not 0).
- * (Not via diff & -diff: negating −2^31 leaves int32, and the engines then deoptimize the whole
- * caller.)
+ * Number of equal bytes at the start of two little-endian words whose XOR is `diff` (not 0):
+ * the lowest set bit's byte, without branches (the mismatch byte is unpredictable). The lowest
+ * bit is `diff & (~diff + 1)`, not `diff & -diff`: negating −2^31 leaves int32, and the engines
+ * then deoptimize the whole caller; `| 0` lets them add without an overflow check.
  */
 export function equalLowBytes(diff: number): number {
-  const low = diff & 0xffff;
-  return low !== 0 ? ((low & 0xff) === 0 ? 1 : 0) : (diff & 0xff0000) === 0 ? 3 : 2;
+  return (31 - Math.clz32(diff & ((~diff + 1) | 0))) >>> 3;
 }
 
 /**

@@ -21,6 +21,7 @@
 
 import {
   countMatch,
+  countMatchLong,
   equalLowBytes,
   hash4,
   hashLong,
@@ -78,7 +79,7 @@ function insertBt1(ms: MatchState, ip: number, end: number, lowIndex: number, ml
     const next = 2 * (matchIndex & btMask);
     const match = matchIndex - base;
     let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    length += countMatch(view, src, ip + length, match + length, end);
+    length += countMatchLong(view, src, ip + length, match + length, end);
     if (length > bestLength) {
       bestLength = length;
       if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;

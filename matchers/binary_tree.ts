@@ -176,14 +176,29 @@ export function getAllMatches(
   let bestLength = lengthToBeat - 1;
 
   const word = view.getInt32(ip, true);
-  for (let repCode = ll0; repCode < 3 + ll0; repCode++) {
-    const repOffset = repCode === 3 ? r0 - 1 : repCode === 0 ? r0 : repCode === 1 ? r1 : r2;
-    if (repOffset < 1 || repOffset > ip - low) continue;
-    if (((view.getInt32(ip - repOffset, true) ^ word) << shift) !== 0) continue;
+  // The three repeat offsets in code order, first checked on minMatch bytes without a loop:
+  // most positions match none of them.
+  const span = ip - low;
+  const repA = ll0 === 0 ? r0 : r1;
+  const repB = ll0 === 0 ? r1 : r2;
+  const repC = ll0 === 0 ? r2 : r0 - 1;
+  let hits = 0;
+  if (repA >= 1 && repA <= span && ((view.getInt32(ip - repA, true) ^ word) << shift) === 0) {
+    hits = 1;
+  }
+  if (repB >= 1 && repB <= span && ((view.getInt32(ip - repB, true) ^ word) << shift) === 0) {
+    hits |= 2;
+  }
+  if (repC >= 1 && repC <= span && ((view.getInt32(ip - repC, true) ^ word) << shift) === 0) {
+    hits |= 4;
+  }
+  for (let k = 0; hits !== 0; k++, hits >>>= 1) {
+    if ((hits & 1) === 0) continue;
+    const repOffset = k === 0 ? repA : k === 1 ? repB : repC;
     const length = countMatch(view, src, ip + minMatch, ip + minMatch - repOffset, end) + minMatch;
     if (length > bestLength) {
       bestLength = length;
-      offs[count] = repCode - ll0 + 1;
+      offs[count] = k + 1;
       lens[count] = length;
       count++;
       if (length > sufficientLength || ip + length === end) return count;

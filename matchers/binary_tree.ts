@@ -129,6 +129,8 @@ export class MatchList {
   hash3: Int32Array = new Int32Array(0);
   hashLog3 = 0;
   nextToUpdate3 = 0;
+  /** The position of the matches listed (the scan of getAllMatches may move past its start). */
+  position = 0;
 
   /** Sizes the 3-byte table for `windowLog` (none unless minMatch is 3). */
   prepare(minMatch: number, windowLog: number): void {
@@ -143,7 +145,12 @@ export class MatchList {
  * before and at least `lengthToBeat` long: the repeat offsets `r0..r2` (shifted when `ll0`, no
  * literals precede), the 3-byte table, then the tree, into which `ip` is inserted. Matches are
  * counted up to `end`; the search stops at a match longer than `sufficientLength` (repeats) or
- * {@linkcode OPT_NUM} (tree). Returns the number of matches.
+ * {@linkcode OPT_NUM} (tree). Returns the number of matches; `list.position` says where.
+ *
+ * With `scanEnd`, a position without matches moves the search to the next one (with `ll0` 0,
+ * as literals now precede), up to `scanEnd - 1`: the optimal parser's search for its first match.
+ * On input with few matches, the call per position had cost as much as the search (+40% on
+ * random input at level 16).
  */
 export function getAllMatches(
   ms: MatchState,
@@ -157,141 +164,157 @@ export function getAllMatches(
   lengthToBeat: number,
   mls: number,
   sufficientLength: number,
+  scanEnd: number = 0,
 ): number {
-  if (ip < ms.nextToUpdate) return 0; // inside a repetition already skipped
-  if (ms.nextToUpdate < ip) updateTree(ms, ip, end, mls);
   const params = ms.params;
   const view = ms.view;
   const src = ms.src;
   const base = ms.base;
-  const curr = ip + base;
   const minMatch = mls === 3 ? 3 : 4;
   // Bytes compared to accept a repeat: the first minMatch (3: the low three of the word).
   const shift = minMatch === 3 ? 8 : 0;
-  const low = windowLow(params.windowLog, ip);
-  const lowIndex = low + base;
   const offs = list.offBase;
   const lens = list.length;
-  let count = 0;
-  let bestLength = lengthToBeat - 1;
-
-  const word = view.getInt32(ip, true);
-  // The three repeat offsets in code order, first checked on minMatch bytes without a loop:
-  // most positions match none of them.
-  const span = ip - low;
-  const repA = ll0 === 0 ? r0 : r1;
-  const repB = ll0 === 0 ? r1 : r2;
-  const repC = ll0 === 0 ? r2 : r0 - 1;
-  let hits = 0;
-  if (repA >= 1 && repA <= span && ((view.getInt32(ip - repA, true) ^ word) << shift) === 0) {
-    hits = 1;
-  }
-  if (repB >= 1 && repB <= span && ((view.getInt32(ip - repB, true) ^ word) << shift) === 0) {
-    hits |= 2;
-  }
-  if (repC >= 1 && repC <= span && ((view.getInt32(ip - repC, true) ^ word) << shift) === 0) {
-    hits |= 4;
-  }
-  for (let k = 0; hits !== 0; k++, hits >>>= 1) {
-    if ((hits & 1) === 0) continue;
-    const repOffset = k === 0 ? repA : k === 1 ? repB : repC;
-    const length = countMatch(view, src, ip + minMatch, ip + minMatch - repOffset, end) + minMatch;
-    if (length > bestLength) {
-      bestLength = length;
-      offs[count] = k + 1;
-      lens[count] = length;
-      count++;
-      if (length > sufficientLength || ip + length === end) return count;
+  // Positions with no match, in scan mode, go round this loop rather than back to the caller.
+  for (;; ip++, ll0 = 0) {
+    if (ip < ms.nextToUpdate) {
+      // Inside a repetition already skipped.
+      if (ip + 1 < scanEnd) continue;
+      list.position = ip;
+      return 0;
     }
-  }
+    if (ms.nextToUpdate < ip) updateTree(ms, ip, end, mls);
+    const curr = ip + base;
+    const low = windowLow(params.windowLog, ip);
+    const lowIndex = low + base;
+    let count = 0;
+    let bestLength = lengthToBeat - 1;
 
-  if (mls === 3 && bestLength < 3) {
-    // Short matches from the 3-byte table, within 256 KiB.
-    const hash3Table = list.hash3;
-    const hashLog3 = list.hashLog3;
-    for (let p = list.nextToUpdate3; p < ip; p++) hash3Table[hash3(view, p, hashLog3)] = p + base;
-    list.nextToUpdate3 = ip;
-    const index3 = hash3Table[hash3(view, ip, hashLog3)];
-    // (A table shared with earlier compressions may hold indices above curr after a dictionary
-    // moved the base back: they are not positions of this input.)
-    if (index3 >= lowIndex && index3 < curr && curr - index3 < 1 << 18) {
-      // Three bytes compared in the word already read: most candidates end there.
-      const match3 = index3 - base;
-      const length = ((view.getInt32(match3, true) ^ word) << 8) === 0
-        ? countMatch(view, src, ip + 3, match3 + 3, end) + 3
-        : 0;
-      if (length >= 3) {
+    const word = view.getInt32(ip, true);
+    // The three repeat offsets in code order, first checked on minMatch bytes without a loop:
+    // most positions match none of them.
+    const span = ip - low;
+    const repA = ll0 === 0 ? r0 : r1;
+    const repB = ll0 === 0 ? r1 : r2;
+    const repC = ll0 === 0 ? r2 : r0 - 1;
+    let hits = 0;
+    if (repA >= 1 && repA <= span && ((view.getInt32(ip - repA, true) ^ word) << shift) === 0) {
+      hits = 1;
+    }
+    if (repB >= 1 && repB <= span && ((view.getInt32(ip - repB, true) ^ word) << shift) === 0) {
+      hits |= 2;
+    }
+    if (repC >= 1 && repC <= span && ((view.getInt32(ip - repC, true) ^ word) << shift) === 0) {
+      hits |= 4;
+    }
+    for (let k = 0; hits !== 0; k++, hits >>>= 1) {
+      if ((hits & 1) === 0) continue;
+      const repOffset = k === 0 ? repA : k === 1 ? repB : repC;
+      const length = countMatch(view, src, ip + minMatch, ip + minMatch - repOffset, end) +
+        minMatch;
+      if (length > bestLength) {
         bestLength = length;
-        offs[0] = curr - index3 + 3;
-        lens[0] = length;
-        count = 1;
+        offs[count] = k + 1;
+        lens[count] = length;
+        count++;
         if (length > sufficientLength || ip + length === end) {
-          ms.nextToUpdate = ip + 1;
-          return 1;
+          list.position = ip;
+          return count;
         }
       }
     }
-  }
 
-  const hashTable = ms.hashTable;
-  const bt = ms.chainTable;
-  const btMask = (1 << (params.chainLog - 1)) - 1;
-  const btLow = btMask >= curr ? 0 : curr - btMask;
-  const h = hashBt(view, ip, params.hashLog, mls);
-  let matchIndex = hashTable[h];
-  hashTable[h] = curr;
-  let smallerSlot = 2 * (curr & btMask);
-  let largerSlot = smallerSlot + 1;
-  let commonSmaller = 0;
-  let commonLarger = 0;
-  let matchEnd = curr + 9;
-  let compares = 1 << params.searchLog;
-  for (; compares > 0 && matchIndex >= lowIndex; compares--) {
-    const next = 2 * (matchIndex & btMask);
-    const match = matchIndex - base;
-    let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    // The first word here: JavaScriptCore calls countMatch rather than inlining it, and most
-    // candidates differ within four bytes.
-    if (ip + length + 4 <= end) {
-      const diff = view.getInt32(ip + length, true) ^ view.getInt32(match + length, true);
-      length += diff !== 0
-        ? equalLowBytes(diff)
-        : 4 + countMatch(view, src, ip + length + 4, match + length + 4, end);
-    } else {
-      length += countMatch(view, src, ip + length, match + length, end);
-    }
-    if (length > bestLength) {
-      if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
-      bestLength = length;
-      offs[count] = curr - matchIndex + 3;
-      lens[count] = length;
-      count++;
-      // Beyond what a step can use, or equal to the end (order unknown): stop.
-      if (length > OPT_NUM || ip + length === end) break;
-    }
-    if (src[match + length] < src[ip + length]) {
-      bt[smallerSlot] = matchIndex;
-      commonSmaller = length;
-      if (matchIndex <= btLow) {
-        smallerSlot = -1;
-        break;
+    if (mls === 3 && bestLength < 3) {
+      // Short matches from the 3-byte table, within 256 KiB.
+      const hash3Table = list.hash3;
+      const hashLog3 = list.hashLog3;
+      for (let p = list.nextToUpdate3; p < ip; p++) hash3Table[hash3(view, p, hashLog3)] = p + base;
+      list.nextToUpdate3 = ip;
+      const index3 = hash3Table[hash3(view, ip, hashLog3)];
+      // (A table shared with earlier compressions may hold indices above curr after a dictionary
+      // moved the base back: they are not positions of this input.)
+      if (index3 >= lowIndex && index3 < curr && curr - index3 < 1 << 18) {
+        // Three bytes compared in the word already read: most candidates end there.
+        const match3 = index3 - base;
+        const length = ((view.getInt32(match3, true) ^ word) << 8) === 0
+          ? countMatch(view, src, ip + 3, match3 + 3, end) + 3
+          : 0;
+        if (length >= 3) {
+          bestLength = length;
+          offs[0] = curr - index3 + 3;
+          lens[0] = length;
+          count = 1;
+          if (length > sufficientLength || ip + length === end) {
+            ms.nextToUpdate = ip + 1;
+            list.position = ip;
+            return 1;
+          }
+        }
       }
-      smallerSlot = next + 1;
-      matchIndex = bt[next + 1];
-    } else {
-      bt[largerSlot] = matchIndex;
-      commonLarger = length;
-      if (matchIndex <= btLow) {
-        largerSlot = -1;
-        break;
-      }
-      largerSlot = next;
-      matchIndex = bt[next];
     }
+
+    const hashTable = ms.hashTable;
+    const bt = ms.chainTable;
+    const btMask = (1 << (params.chainLog - 1)) - 1;
+    const btLow = btMask >= curr ? 0 : curr - btMask;
+    const h = hashBt(view, ip, params.hashLog, mls);
+    let matchIndex = hashTable[h];
+    hashTable[h] = curr;
+    let smallerSlot = 2 * (curr & btMask);
+    let largerSlot = smallerSlot + 1;
+    let commonSmaller = 0;
+    let commonLarger = 0;
+    let matchEnd = curr + 9;
+    let compares = 1 << params.searchLog;
+    for (; compares > 0 && matchIndex >= lowIndex; compares--) {
+      const next = 2 * (matchIndex & btMask);
+      const match = matchIndex - base;
+      let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
+      // The first word here: JavaScriptCore calls countMatch rather than inlining it, and most
+      // candidates differ within four bytes.
+      if (ip + length + 4 <= end) {
+        const diff = view.getInt32(ip + length, true) ^ view.getInt32(match + length, true);
+        length += diff !== 0
+          ? equalLowBytes(diff)
+          : 4 + countMatch(view, src, ip + length + 4, match + length + 4, end);
+      } else {
+        length += countMatch(view, src, ip + length, match + length, end);
+      }
+      if (length > bestLength) {
+        if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
+        bestLength = length;
+        offs[count] = curr - matchIndex + 3;
+        lens[count] = length;
+        count++;
+        // Beyond what a step can use, or equal to the end (order unknown): stop.
+        if (length > OPT_NUM || ip + length === end) break;
+      }
+      if (src[match + length] < src[ip + length]) {
+        bt[smallerSlot] = matchIndex;
+        commonSmaller = length;
+        if (matchIndex <= btLow) {
+          smallerSlot = -1;
+          break;
+        }
+        smallerSlot = next + 1;
+        matchIndex = bt[next + 1];
+      } else {
+        bt[largerSlot] = matchIndex;
+        commonLarger = length;
+        if (matchIndex <= btLow) {
+          largerSlot = -1;
+          break;
+        }
+        largerSlot = next;
+        matchIndex = bt[next];
+      }
+    }
+    if (smallerSlot >= 0) bt[smallerSlot] = 0;
+    if (largerSlot >= 0) bt[largerSlot] = 0;
+    // Skip the positions of a long repetition.
+    ms.nextToUpdate = matchEnd - 8 - base;
+    if (count === 0 && ip + 1 < scanEnd) continue;
+    list.position = ip;
+    return count;
   }
-  if (smallerSlot >= 0) bt[smallerSlot] = 0;
-  if (largerSlot >= 0) bt[largerSlot] = 0;
-  // Skip the positions of a long repetition.
-  ms.nextToUpdate = matchEnd - 8 - base;
-  return count;
 }

@@ -441,7 +441,7 @@ function compressBlockOptGeneric(
     let lastRep1 = 0;
     let lastRep2 = 0;
 
-    const litLength0 = ip - anchor;
+    // The first position with a match (positions without one are literals, whatever follows).
     let count = getAllMatches(
       ms,
       list,
@@ -450,15 +450,18 @@ function compressBlockOptGeneric(
       rep[0],
       rep[1],
       rep[2],
-      litLength0 === 0 ? 1 : 0,
+      ip === anchor ? 1 : 0,
       minMatch,
       mls,
       sufficientLength,
+      ilimit,
     );
+    ip = list.position;
     if (count === 0) {
       ip++;
       continue;
     }
+    const litLength0 = ip - anchor;
     // Entry 0: only the literals so far (their own price is the same on every path).
     mlen[0] = 0;
     litlen[0] = litLength0;

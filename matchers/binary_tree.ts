@@ -50,11 +50,13 @@ export function hashBt(view: DataView, p: number, hashLog: number, mls: number):
 }
 
 /**
- * Inserts position `ip` into its tree, searching at most `1 << searchLog` nodes at or above
- * `lowIndex`, with matches counted up to `end`. Returns how many positions may be skipped
- * after it: past a long repetition, the positions inside it add nothing to the tree.
+ * Inserts every position from `ms.nextToUpdate` up to `ip` into the trees (libzstd's
+ * `ZSTD_updateTree`), with matches counted up to `end`. Each insertion searches at most
+ * `1 << searchLog` nodes inside the window, and may skip the positions after it: past a long
+ * repetition, the positions inside it add nothing to the tree. (One loop over the positions
+ * rather than a call per position: on repetitive input most positions are inserted here.)
  */
-function insertBt1(ms: MatchState, ip: number, end: number, lowIndex: number, mls: number): number {
+export function updateTree(ms: MatchState, ip: number, end: number, mls: number): void {
   const params = ms.params;
   const hashTable = ms.hashTable;
   const bt = ms.chainTable;
@@ -62,62 +64,60 @@ function insertBt1(ms: MatchState, ip: number, end: number, lowIndex: number, ml
   const base = ms.base;
   const view = ms.view;
   const src = ms.src;
-  const h = hashBt(view, ip, params.hashLog, mls);
-  const curr = ip + base;
-  const btLow = btMask >= curr ? 0 : curr - btMask;
-  let matchIndex = hashTable[h];
-  hashTable[h] = curr;
-  // Slots still to be written with the smaller and larger subtrees of the new root.
-  let smallerSlot = 2 * (curr & btMask);
-  let largerSlot = smallerSlot + 1;
-  let commonSmaller = 0;
-  let commonLarger = 0;
-  let matchEnd = curr + 9;
-  let bestLength = 8;
-  let compares = 1 << params.searchLog;
-  for (; compares > 0 && matchIndex >= lowIndex; compares--) {
-    const next = 2 * (matchIndex & btMask);
-    const match = matchIndex - base;
-    let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    length += countMatchLong(view, src, ip + length, match + length, end);
-    if (length > bestLength) {
-      bestLength = length;
-      if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
-    }
-    // Equal up to the end: its order is unknown, so stop rather than corrupt the tree.
-    if (ip + length === end) break;
-    if (src[match + length] < src[ip + length]) {
-      bt[smallerSlot] = matchIndex;
-      commonSmaller = length;
-      if (matchIndex <= btLow) {
-        smallerSlot = -1;
-        break;
-      }
-      smallerSlot = next + 1;
-      matchIndex = bt[next + 1];
-    } else {
-      bt[largerSlot] = matchIndex;
-      commonLarger = length;
-      if (matchIndex <= btLow) {
-        largerSlot = -1;
-        break;
-      }
-      largerSlot = next;
-      matchIndex = bt[next];
-    }
-  }
-  if (smallerSlot >= 0) bt[smallerSlot] = 0;
-  if (largerSlot >= 0) bt[largerSlot] = 0;
-  const skip = bestLength > 384 ? Math.min(192, bestLength - 384) : 0;
-  const reach = matchEnd - (curr + 8);
-  return skip > reach ? skip : reach;
-}
-
-/** Inserts every position from `ms.nextToUpdate` up to `ip` into the trees. */
-export function updateTree(ms: MatchState, ip: number, end: number, mls: number): void {
-  const lowIndex = windowLow(ms.params.windowLog, ip) + ms.base;
+  const hashLog = params.hashLog;
+  const searchCompares = 1 << params.searchLog;
+  const lowIndex = windowLow(params.windowLog, ip) + base;
   let p = ms.nextToUpdate;
-  while (p < ip) p += insertBt1(ms, p, end, lowIndex, mls);
+  while (p < ip) {
+    const h = hashBt(view, p, hashLog, mls);
+    const curr = p + base;
+    const btLow = btMask >= curr ? 0 : curr - btMask;
+    let matchIndex = hashTable[h];
+    hashTable[h] = curr;
+    // Slots still to be written with the smaller and larger subtrees of the new root.
+    let smallerSlot = 2 * (curr & btMask);
+    let largerSlot = smallerSlot + 1;
+    let commonSmaller = 0;
+    let commonLarger = 0;
+    let matchEnd = curr + 9;
+    let bestLength = 8;
+    for (let compares = searchCompares; compares > 0 && matchIndex >= lowIndex; compares--) {
+      const next = 2 * (matchIndex & btMask);
+      const match = matchIndex - base;
+      let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
+      length += countMatchLong(view, src, p + length, match + length, end);
+      if (length > bestLength) {
+        bestLength = length;
+        if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
+      }
+      // Equal up to the end: its order is unknown, so stop rather than corrupt the tree.
+      if (p + length === end) break;
+      if (src[match + length] < src[p + length]) {
+        bt[smallerSlot] = matchIndex;
+        commonSmaller = length;
+        if (matchIndex <= btLow) {
+          smallerSlot = -1;
+          break;
+        }
+        smallerSlot = next + 1;
+        matchIndex = bt[next + 1];
+      } else {
+        bt[largerSlot] = matchIndex;
+        commonLarger = length;
+        if (matchIndex <= btLow) {
+          largerSlot = -1;
+          break;
+        }
+        largerSlot = next;
+        matchIndex = bt[next];
+      }
+    }
+    if (smallerSlot >= 0) bt[smallerSlot] = 0;
+    if (largerSlot >= 0) bt[largerSlot] = 0;
+    const skip = bestLength > 384 ? Math.min(192, bestLength - 384) : 0;
+    const reach = matchEnd - (curr + 8);
+    p += skip > reach ? skip : reach;
+  }
   ms.nextToUpdate = ip;
 }
 

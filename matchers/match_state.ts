@@ -290,10 +290,10 @@ export function countMatch(
 }
 
 /**
- * As {@linkcode countMatch}, eight bytes an iteration: for the binary tree's insertions, which on
- * repetitive input compare hundreds of bytes a candidate (V8 +30% on such input at level 16).
- * Not countMatch itself: the larger loop slows the short matches of the other finders, and the
- * tree's searches, under JavaScriptCore (−3 to −7%).
+ * As {@linkcode countMatch}, eight bytes an iteration: for the binary trees' insertions (and
+ * btlazy2's walks), which on repetitive input compare hundreds of bytes a candidate (V8 +30% on
+ * such input at level 16). Not countMatch itself: the larger loop slows the short matches of the
+ * other finders, and the optimal parsers' searches, under JavaScriptCore (−3 to −7%).
  */
 export function countMatchLong(
   view: DataView,

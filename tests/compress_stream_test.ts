@@ -172,6 +172,45 @@ describe("compressStream", () => {
     assert.ok(sameBytes(await streamCompress(input, { level: 13 }, () => 65536), first));
   });
 
+  it("optimal-parser streams interleaved with others on repetitive input", async () => {
+    // The binary-tree insertions carry match lengths from one position to the next in a table
+    // shared by every compression: a stream's chunks interleaved with other streams and one-shot
+    // calls must give the frame it gives alone.
+    const r = rng(7);
+    const patterns = [64, 101, 138, 175].map((n, i) => textLike(n, 40 + i));
+    const input = new Uint8Array(600_000);
+    for (let p = 0; p < input.length;) {
+      const pattern = patterns[Math.floor(r() * patterns.length)];
+      const n = Math.min(pattern.length, input.length - p);
+      input.set(pattern.subarray(0, n), p);
+      if (r() < 0.3) input[p + Math.floor(r() * n)] = Math.floor(r() * 256);
+      p += n;
+    }
+    const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
+      new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
+    for (const level of [16, 19]) {
+      const alone = await streamCompress(input, { level }, () => 50_000);
+      assert.ok(sameBytes(nativeDecompress(alone), input), `libzstd: level ${level}`);
+      const a = compressStream({ level });
+      const b = compressStream({ level });
+      const aOut = collect(a);
+      const bOut = collect(b);
+      const aWriter = a.writable.getWriter();
+      const bWriter = b.writable.getWriter();
+      for (let p = 0; p < input.length; p += 50_000) {
+        await aWriter.write(input.subarray(p, p + 50_000));
+        await bWriter.write(input.subarray(p + 25_000, p + 75_000));
+        const oneShot = input.subarray(p, p + 20_000);
+        assert.ok(sameBytes(nativeDecompress(compress(oneShot, { level })), oneShot));
+      }
+      await aWriter.close();
+      await bWriter.close();
+      assert.ok(sameBytes(await aOut, alone), `interleaved stream, level ${level}`);
+      const shifted = input.subarray(25_000);
+      assert.ok(sameBytes(nativeDecompress(await bOut), shifted), `second stream, level ${level}`);
+    }
+  });
+
   it("source errors and cancellation propagate", async () => {
     // An erroring source errors the output.
     const failing = new ReadableStream<Uint8Array>({

@@ -85,7 +85,9 @@ export function compressBlockDoubleFast(
         : (mixedLow ^ Math.imul(hi0 << shortShift, primeHigh)) >>> shiftS;
       indexS0 = shortTable[hashS0];
       longTable[hashL0] = shortTable[hashS0] = ip + base;
-      if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo0 >>> 8) | (hi0 << 24))) {
+      // Data first, then the condition (rep1 is 0 only before the first match, and the read is
+      // then of ip + 1 itself), as libzstd.
+      if (view.getInt32(ip + 1 - rep1, true) === ((lo0 >>> 8) | (hi0 << 24)) && rep1 > 0) {
         found = 1;
         break;
       }
@@ -102,7 +104,11 @@ export function compressBlockDoubleFast(
       }
       const indexL1 = longTable[hashL1];
       const matchS = indexS0 - base;
-      if (matchS >= low && view.getInt32(matchS, true) === lo0) {
+      // Read unconditionally, from position 0 when outside the window (libzstd's selectAddr):
+      // JavaScriptCore then keeps the view's fields in registers (Bun L3 +6%, L4 +5%; Deno even).
+      // Not for the long candidate: both runtimes were slower.
+      const safeS = matchS >= low ? matchS : 0;
+      if (view.getInt32(safeS, true) === lo0 && matchS >= low) {
         found = 3;
         break;
       }

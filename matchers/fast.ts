@@ -14,8 +14,6 @@ import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import {
   countMatch,
   type MatchState,
-  PRIME_HIGH,
-  PRIME_LOW,
   REPEATS,
   repeatsAtEnd,
   repeatsAtStart,
@@ -52,8 +50,9 @@ export function compressBlockFast(
   const shift = 32 - hashLog;
   const shortIsWord = mls === 4;
   const highShift = (8 - mls) << 3;
-  const primeLow = PRIME_LOW | 0;
-  const primeHigh = PRIME_HIGH | 0;
+  // PRIME_LOW and PRIME_HIGH as literals (see dfast.ts).
+  const primeLow = -1640531535;
+  const primeHigh = -2048144777;
 
   let anchor = start;
   let ip0 = start;

@@ -14,12 +14,15 @@ export const BLOCK_SIZE_MAX = 128 * 1024;
 export class SeqStore {
   /** Literal bytes of all sequences and the trailing literals. */
   readonly literals: Uint8Array;
-  /** Literal count of each sequence. */
-  readonly litLength: Uint32Array;
+  /**
+   * Literal count of each sequence. (These three are int32 arrays: their values are far below
+   * 2^31, and the engines check uint32 elements for the int32 range at every load.)
+   */
+  readonly litLength: Int32Array;
   /** Match length of each sequence (not minus 3). */
-  readonly matchLength: Uint32Array;
+  readonly matchLength: Int32Array;
   /** Offset value of each sequence: repeat code 1..3, or offset + 3. */
-  readonly offBase: Uint32Array;
+  readonly offBase: Int32Array;
   /** Codes of each sequence, filled by the entropy stage. */
   readonly llCode: Uint8Array;
   readonly mlCode: Uint8Array;
@@ -38,9 +41,9 @@ export class SeqStore {
     const maxSeq = ((blockSizeMax / 3) | 0) + 1;
     this.literals = new Uint8Array(blockSizeMax + 64);
     this.litView = new DataView(this.literals.buffer);
-    this.litLength = new Uint32Array(maxSeq);
-    this.matchLength = new Uint32Array(maxSeq);
-    this.offBase = new Uint32Array(maxSeq);
+    this.litLength = new Int32Array(maxSeq);
+    this.matchLength = new Int32Array(maxSeq);
+    this.offBase = new Int32Array(maxSeq);
     this.llCode = new Uint8Array(maxSeq);
     this.mlCode = new Uint8Array(maxSeq);
     this.ofCode = new Uint8Array(maxSeq);

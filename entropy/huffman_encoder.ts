@@ -58,6 +58,7 @@ const nodeDepth = new Uint8Array(512);
 const sortedLength = new Uint8Array(256);
 const rankLast = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
 const perLength = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+const runEnd = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
 const nextCode = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
 
 /**
@@ -159,13 +160,25 @@ export function buildHuffmanTable(
 
   const lengths = table.lengths;
   lengths.fill(0);
-  perLength.fill(0);
-  let tableLog = 0;
+  // The lengths are non-decreasing in i: each length's count is where its run ends minus where
+  // the previous one ended (stores only, rather than an increment per symbol).
+  runEnd.fill(0);
   for (let i = 0; i < n; i++) {
     const len = sortedLength[i];
     lengths[sortedSymbols[i]] = len;
-    perLength[len]++;
-    if (len > tableLog) tableLog = len;
+    runEnd[len] = i + 1;
+  }
+  let tableLog = 0;
+  let previousEnd = 0;
+  for (let len = 1; len <= HUFFMAN_MAX_LENGTH; len++) {
+    const end = runEnd[len];
+    if (end === 0) {
+      perLength[len] = 0;
+    } else {
+      perLength[len] = end - previousEnd;
+      previousEnd = end;
+      tableLog = len;
+    }
   }
   assignCanonicalCodes(table, maxSymbol, tableLog);
 }

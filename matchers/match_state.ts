@@ -30,7 +30,17 @@ export type BlockCompressor = (
 ) => number;
 
 // Largest index before the tables are cleared: keeps `index + window` inside int32.
-const INDEX_LIMIT = 1 << 30;
+let indexLimit = 1 << 30;
+
+/**
+ * Sets the index limit, returning the previous one. For tests only: a small limit makes short
+ * streams go through the correction of {@linkcode MatchState.moveSource}.
+ */
+export function setIndexLimit(limit: number): number {
+  const previous = indexLimit;
+  indexLimit = limit;
+  return previous;
+}
 // Tables up to this many entries are kept between compressions; larger ones only weakly.
 const KEEP_ENTRIES = 1 << 20;
 
@@ -157,7 +167,7 @@ export class MatchState {
       this.tagTable = new Uint8Array(this.tagWords.buffer);
       return;
     }
-    if (pooledNext + src.length + 1 >= INDEX_LIMIT) {
+    if (pooledNext + src.length + 1 >= indexLimit) {
       pooledHash.clear();
       pooledChain.clear();
       pooledNext = 1;
@@ -217,23 +227,50 @@ export class MatchState {
   /**
    * A stream moved or regrew its buffer: `src` is the new buffer, and the byte formerly at
    * position `p` is now at `p - shift`. Table indices stay valid by moving `base` up; when it
-   * nears the int32 limit every entry is lowered by the same amount (entries that fall below
-   * zero were outside the window anyway).
+   * nears the int32 limit, every index is lowered (`#lowerIndices`).
    */
   moveSource(src: Uint8Array, shift: number): void {
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.base += shift;
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
-    if (this.base + src.length >= INDEX_LIMIT) {
-      const correction = this.base;
-      const tables = [this.hashTable, this.chainTable];
-      if (this.opt !== null) tables.push(this.opt.matches.hash3);
-      for (const table of tables) {
-        for (let i = 0; i < table.length; i++) table[i] -= correction;
-      }
-      this.base = 0;
+    if (this.base + src.length >= indexLimit) this.#lowerIndices();
+  }
+
+  /**
+   * Lowers `base` and every index in the tables by the same amount, as libzstd's overflow
+   * correction: the search sees the same candidates. Hash chains and binary trees place an
+   * index at `index mod their size`, so the amount is a multiple of that size. Indices that
+   * fall below 1 were outside the window: they become 0, an empty entry (which keeps them off
+   * btlazy2's −1 mark, and the mark stays). When no multiple keeps the indices in int32 (a chain
+   * table of 2^30 entries), the tables are emptied instead.
+   */
+  #lowerIndices(): void {
+    const params = this.params;
+    const strategy = params.strategy;
+    const byIndex = strategy >= 3 && !usesRowFinder(params);
+    // `1 <<`, not `2 **`: a double here would make `base` one, and JavaScriptCore's optimized
+    // code exits on doubles at every use of a position.
+    const cycle = byIndex ? 1 << params.chainLog : 1;
+    let base = this.base & (cycle - 1);
+    if (base < 1) base += cycle;
+    const tables = [this.hashTable, this.chainTable];
+    if (this.opt !== null) tables.push(this.opt.matches.hash3);
+    if (base + this.src.length > 0x7fffffff) {
+      for (const table of tables) table.fill(0);
+      this.base = 1;
+      return;
     }
+    const correction = this.base - base;
+    const keepMarks = strategy === 6;
+    for (const table of tables) {
+      for (let i = 0; i < table.length; i++) {
+        const index = table[i];
+        if (keepMarks && index === -1) continue;
+        table[i] = index - correction >= 1 ? index - correction : 0;
+      }
+    }
+    this.base = base;
   }
 }
 

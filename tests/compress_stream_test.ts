@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compress, compressStream, decompress, decompressStream, ZstdError } from "../mod.ts";
+import { setIndexLimit } from "../matchers/match_state.ts";
 import {
   concat,
   DECODECORPUS_DIR,
@@ -69,6 +70,40 @@ describe("compressStream", () => {
         assert.ok(sameBytes(frame, compress(data, { level, checksum: true })), `level ${level}`);
       }
     }
+  });
+
+  it("lowering every table index (a stream past 1 GiB) leaves the frame unchanged", async () => {
+    // With a 256 KiB index limit, the stream passes it at every move of its window. Each move
+    // lowers every table index by a multiple of the chain or tree size, and btlazy2's marks
+    // stay. The frame must be the frame of the same stream under the ordinary limit, and the
+    // one-shot frame when blocks are full.
+    const data = concat([text, corpus.subarray(0, 500_000)]);
+    // A stream left open holds the spare buffer of earlier tests' streams, which may be larger
+    // than all of `data`: the streams below then start small and must move their window.
+    const holder = compressStream({ level: 1 });
+    const cases = [1, 2, 3, 4, 6, 12, 13, 16, 19].map((level) => [level, 18, 0]);
+    // Hash chains rather than rows (windows up to 16 KiB), with blocks cut short at each chunk
+    // so that the next one matches into the window.
+    cases.push([5, 14, 1], [8, 14, 1]);
+    for (const [level, windowLog, flush] of cases) {
+      const options = { level, windowLog, checksum: true, pledgedSize: data.length };
+      const what = `level ${level}, windowLog ${windowLog}`;
+      const stream = () => {
+        const r = rng(level);
+        const flushEachChunk = flush === 1;
+        return streamCompress(data, { ...options, flushEachChunk }, () => Math.floor(r() * 50_000));
+      };
+      const expected = await stream();
+      if (flush === 0) assert.ok(sameBytes(expected, compress(data, options)), what);
+      const previous = setIndexLimit(1 << 18);
+      try {
+        assert.ok(sameBytes(await stream(), expected), what);
+      } finally {
+        setIndexLimit(previous);
+      }
+    }
+    await Promise.all([holder.writable.close(), new Response(holder.readable).arrayBuffer()]);
+    assert.ok(sameBytes(nativeDecompress(compress(data, { level: 3, windowLog: 18 })), data));
   });
 
   it("a pledged size that the stream does not match errors the stream", async () => {

@@ -95,8 +95,14 @@ export function compressBlockDoubleFast(
       const hi1 = view.getInt32(ip1 + 4, true);
       hashL1 = (Math.imul(lo1, primeLow) ^ Math.imul(hi1, primeHigh)) >>> shiftL;
       const matchL = indexL0 - base;
+      // The candidate is read before the window test, at position 0 when it lies outside
+      // (libzstd's selectAddr). The address comes from a mask made of the sign of matchL − low
+      // (both int32, the difference above −2^31), not from a ternary, which compiled to a
+      // branch and, in V8, a stack slot for the result. With the masks, L3's match search is
+      // 11% faster in Deno and 15% in Bun, and whole L4 compressions 17% and 22%.
+      const safeL = matchL & ~((matchL - low) >> 31);
       if (
-        matchL >= low && view.getInt32(matchL, true) === lo0 &&
+        view.getInt32(safeL, true) === lo0 && matchL >= low &&
         view.getInt32(matchL + 4, true) === hi0
       ) {
         found = 2;
@@ -104,10 +110,8 @@ export function compressBlockDoubleFast(
       }
       const indexL1 = longTable[hashL1];
       const matchS = indexS0 - base;
-      // Read unconditionally, from position 0 when outside the window (libzstd's selectAddr):
-      // JavaScriptCore then keeps the view's fields in registers (Bun L3 +6%, L4 +5%; Deno even).
-      // Not for the long candidate: both runtimes were slower.
-      const safeS = matchS >= low ? matchS : 0;
+      // As the long candidate.
+      const safeS = matchS & ~((matchS - low) >> 31);
       if (view.getInt32(safeS, true) === lo0 && matchS >= low) {
         found = 3;
         break;

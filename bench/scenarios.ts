@@ -3,7 +3,7 @@
  * from a seeded PRNG (never Math.random) so every run, runtime and machine sees the same bytes.
  */
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 
 /** A named input. */
 export interface Scenario {
@@ -99,6 +99,124 @@ const makers: Record<string, () => Uint8Array> = {
 
 /** Names of every scenario, in benchmark order. */
 export const SCENARIO_NAMES: readonly string[] = Object.keys(makers);
+
+/**
+ * The seed issue's "large-log-stream": 16 MiB of four fixed log lines repeated in order (libzstd
+ * compresses it about 9,600:1 at every level from 1 to 15). Not the realistic logs above.
+ */
+function logRepeat(size: number): Uint8Array {
+  const lines = "2024-01-15T10:30:00.000Z INFO  [main] Server started on port 8080\n" +
+    "2024-01-15T10:30:01.000Z DEBUG [http] GET /api/health 200 1ms\n" +
+    "2024-01-15T10:30:02.000Z WARN  [db] Slow query detected: SELECT * FROM users (250ms)\n" +
+    "2024-01-15T10:30:03.000Z ERROR [auth] Invalid token for user_id=12345\n";
+  const unit = new TextEncoder().encode(lines);
+  const out = new Uint8Array(size);
+  for (let p = 0; p < size; p += unit.length) out.set(unit.subarray(0, size - p), p);
+  return out;
+}
+
+// Real files, from the dev dependencies `npm ci` installs (pinned by package-lock.json), so every
+// clone measures the same bytes.
+const modules = new URL("../node_modules/", import.meta.url);
+
+function filesUnder(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = `${dir}/${name}`;
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+function concat(parts: Uint8Array[], limit: number): Uint8Array {
+  const total = Math.min(limit, parts.reduce((n, part) => n + part.length, 0));
+  const out = new Uint8Array(total);
+  let p = 0;
+  for (const part of parts) {
+    if (p === total) break;
+    const n = Math.min(part.length, total - p);
+    out.set(part.subarray(0, n), p);
+    p += n;
+  }
+  return out;
+}
+
+/** @types/node's declarations, concatenated in path order (TypeScript with doc comments). */
+function declarationFiles(): Uint8Array[] {
+  return filesUnder(new URL("@types/node", modules).pathname, ".d.ts").map((f) =>
+    new Uint8Array(readFileSync(f))
+  );
+}
+
+/** English prose: the doc comments of @types/node, their ` * ` markers removed. */
+function prose(): Uint8Array {
+  const dec = new TextDecoder();
+  const lines: string[] = [];
+  for (const file of declarationFiles()) {
+    for (const line of dec.decode(file).split("\n")) {
+      const m = /^\s*\* ?(.*)$/.exec(line);
+      if (m !== null && !m[1].startsWith("@") && !m[1].startsWith("```")) lines.push(m[1]);
+    }
+  }
+  return new TextEncoder().encode(lines.join("\n"));
+}
+
+/** JSON records (compact, one array) describing each line of @types/node: an API's output. */
+function jsonRecords(size: number): Uint8Array {
+  const dec = new TextDecoder();
+  const records: unknown[] = [];
+  let bytes = 0;
+  let id = 1000;
+  for (const path of filesUnder(new URL("@types/node", modules).pathname, ".d.ts")) {
+    const file = path.slice(path.indexOf("@types/node"));
+    const lines = dec.decode(readFileSync(path)).split("\n");
+    for (let i = 0; i < lines.length && bytes < size; i++) {
+      const text = lines[i].trim();
+      if (text === "") continue;
+      const kind = text.startsWith("*") || text.startsWith("/*")
+        ? "comment"
+        : /^(export |declare |interface |function |class |type )/.test(text)
+        ? "declaration"
+        : "code";
+      const record = { id: id++, file, line: i + 1, kind, length: text.length, text };
+      records.push(record);
+      bytes += JSON.stringify(record).length + 1;
+    }
+  }
+  return new TextEncoder().encode(JSON.stringify(records)).subarray(0, size);
+}
+
+/** A bundled, minified-in-part JavaScript file (playwright-core's core bundle). */
+function jsBundle(): Uint8Array {
+  return new Uint8Array(readFileSync(new URL("playwright-core/lib/coreBundle.js", modules)));
+}
+
+/** The first `size` bytes of an x86-64 executable (esbuild's). */
+function binary(size: number): Uint8Array {
+  const file = readFileSync(new URL("@esbuild/linux-x64/bin/esbuild", modules));
+  return new Uint8Array(file.buffer, file.byteOffset, Math.min(size, file.length)).slice();
+}
+
+// Not in the default matrix: the inputs of the lazy band's matrix (issue 21). The realistic
+// logs at 4 MiB, the seed's repetitive logs, and real files.
+makers["log-repeat-16m"] = () => logRepeat(16 << 20);
+makers["real-ts-declarations"] = () => concat(declarationFiles(), 4 << 20);
+makers["real-prose"] = prose;
+makers["real-json"] = () => jsonRecords(4 << 20);
+makers["real-js-bundle"] = jsBundle;
+makers["real-x86-binary"] = () => binary(4 << 20);
+
+/** The lazy band's inputs: the seven scenarios, the seed's repetitive logs and real files. */
+export const LAZY_SCENARIOS: readonly string[] = [
+  ...SCENARIO_NAMES,
+  "log-repeat-16m",
+  "real-ts-declarations",
+  "real-prose",
+  "real-json",
+  "real-js-bundle",
+  "real-x86-binary",
+];
 
 // Not in the default matrix: the large scenario shortened to 4 MiB, for levels 16 to 22, where
 // 16 MiB takes minutes a round (the same generator and seed: its first 4 MiB).

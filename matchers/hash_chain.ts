@@ -9,7 +9,7 @@
  * @module
  */
 
-import { countMatch, hash4, hashLong, type MatchState } from "./match_state.ts";
+import { countRun, hash4, hashLong, type MatchState } from "./match_state.ts";
 
 /** Search results besides the length: the offset value (offset + 3) of the best match. */
 export class ChainSearch {
@@ -74,7 +74,7 @@ export function searchChain(
     const match = index - base;
     // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
     if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
-      const length = countMatch(view, src, ip, match, end);
+      const length = countRun(ms, view, src, ip, ip - match, end);
       if (length > best) {
         best = length;
         result.offBase = ip - match + 3;

@@ -18,7 +18,7 @@ import { ChainSearch, searchChain } from "./hash_chain.ts";
 import { fillHashCache, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
-  countMatch,
+  countRun,
   type MatchState,
   REPEATS,
   repeatsAtEnd,
@@ -84,6 +84,8 @@ function compressBlockLazyGeneric(
     ms.nextToUpdate = start - Math.min(192, start - ms.nextToUpdate - 384);
   }
   if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
+  // A run known from an earlier block stays true unless this block is not after it.
+  if (ms.runLimit > end) ms.runOffset = 0;
   repeatsAtStart(rep, ip - windowLow(windowLog, ip));
   let rep1 = REPEATS[0];
   let rep2 = REPEATS[1];
@@ -98,7 +100,7 @@ function compressBlockLazyGeneric(
     let matchStart = ip + 1;
     // Repeat offset at ip + 1.
     if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === view.getInt32(ip + 1, true)) {
-      length = countMatch(view, src, ip + 5, ip + 5 - rep1, end) + 4;
+      length = countRun(ms, view, src, ip + 1, rep1, end);
     }
     if (depth > 0 || length === 0) {
       const l = search(ms, ip, end, mls, skipping, finder);
@@ -119,7 +121,7 @@ function compressBlockLazyGeneric(
         if (
           offBase !== 0 && rep1 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)
         ) {
-          const repLength = countMatch(view, src, ip + 4, ip + 4 - rep1, end) + 4;
+          const repLength = countRun(ms, view, src, ip, rep1, end);
           if (repLength * 3 > length * 3 - highbit(offBase) + 1) {
             length = repLength;
             offBase = 1;
@@ -138,7 +140,7 @@ function compressBlockLazyGeneric(
           if (
             offBase !== 0 && rep1 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)
           ) {
-            const repLength = countMatch(view, src, ip + 4, ip + 4 - rep1, end) + 4;
+            const repLength = countRun(ms, view, src, ip, rep1, end);
             if (repLength * 4 > length * 4 - highbit(offBase) + 1) {
               length = repLength;
               offBase = 1;
@@ -179,7 +181,7 @@ function compressBlockLazyGeneric(
 
     // Immediate repeat matches with the second offset.
     while (ip <= ilimit && rep2 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep2, true)) {
-      const repLength = countMatch(view, src, ip + 4, ip + 4 - rep2, end) + 4;
+      const repLength = countRun(ms, view, src, ip, rep2, end);
       const t = rep2;
       rep2 = rep1;
       rep1 = t;

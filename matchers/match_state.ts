@@ -138,6 +138,18 @@ export class MatchState {
   hashLimit = 0;
   /** Sink of the row finder's early reads (see row.ts); never read. */
   touched = 0;
+  /**
+   * The last long match counted (see {@linkcode countRun}): `src[p] === src[p − runOffset]` for
+   * every p in [runStart, runEnd), and runEnd is where that ends: a mismatch, or `runLimit`, the
+   * end of the block it was counted in. runOffset 0: nothing known.
+   */
+  runOffset = 0;
+  /** First position of the known run. */
+  runStart = 0;
+  /** End of the known run. */
+  runEnd = 0;
+  /** The `end` the run was counted against: when runEnd is that, the run may go on past it. */
+  runLimit = 0;
   /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
   opt: OptState | null = null;
   /** Whether the tables are this state's own (a stream's), not the one-shot pool's. */
@@ -221,6 +233,7 @@ export class MatchState {
    */
   forgetHistory(length: number): void {
     this.base += length;
+    this.runOffset = 0;
     if (pooledNext < this.base + this.src.length + 1) pooledNext = this.base + this.src.length + 1;
   }
 
@@ -234,6 +247,7 @@ export class MatchState {
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.base += shift;
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
+    this.runOffset = 0;
     if (this.base + src.length >= indexLimit) this.#lowerIndices();
   }
 
@@ -324,6 +338,65 @@ export function countMatch(
     b++;
   }
   return a - start;
+}
+
+// Matches at least this long are remembered by countRun.
+const RUN_MIN = 32;
+
+/**
+ * Length of the match at `p` with offset `offset` (`src[p..]` against `src[p − offset..]`), not
+ * reading at or past `end`, which must be the same for every call in a block: as countMatch, but
+ * a match inside the last long one counted, with the same offset or a multiple of it, is known
+ * without comparing again. The lazy strategies look for matches at ip, ip + 1 and ip + 2 and check the repeat offset
+ * at each, so in repetitive input the same run was counted up to six times, to the block's end.
+ */
+export function countRun(
+  ms: MatchState,
+  view: DataView,
+  src: Uint8Array,
+  p: number,
+  offset: number,
+  end: number,
+): number {
+  const period = ms.runOffset;
+  if (period !== 0) {
+    const start = ms.runStart;
+    let runEnd = ms.runEnd;
+    const open = runEnd === ms.runLimit;
+    // Inside a run of period P, every multiple kP of it matches too from (k − 1)P past its
+    // start: src[x] = src[x − P] = … = src[x − kP] while each step stays in the run.
+    if (
+      (p <= runEnd || (open && p >= start)) &&
+      (offset === period || (p - offset + period >= start && offset % period === 0))
+    ) {
+      if (open && runEnd < end) {
+        // The run reached an earlier block's end: carry it on to this one's.
+        runEnd += countMatchLong(view, src, runEnd, runEnd - period, end);
+        ms.runEnd = runEnd;
+        ms.runLimit = end;
+      }
+      if (p <= runEnd) {
+        if (offset !== period) {
+          return runEnd === end
+            ? end - p
+            : runEnd - p + countMatchLong(view, src, runEnd, runEnd - offset, end);
+        }
+        if (p >= start) return runEnd - p;
+        const n = countMatch(view, src, p, p - offset, start);
+        if (n < start - p) return n;
+        ms.runStart = p;
+        return runEnd - p;
+      }
+    }
+  }
+  const length = countMatchLong(view, src, p, p - offset, end);
+  if (length >= RUN_MIN) {
+    ms.runOffset = offset;
+    ms.runStart = p;
+    ms.runEnd = p + length;
+    ms.runLimit = end;
+  }
+  return length;
 }
 
 /**

@@ -120,6 +120,11 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
 // of at most 7 bytes of bit stream each: under 3.4 bytes per input byte.
 const OUT_CAPACITY_FACTOR = 4;
 
+// After a block that compressed more than this many times, the next one is not pre-split: its
+// fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated log
+// lines at level 8), and cutting such a block saves next to nothing. libzstd pre-splits every
+// full block.
+const REPETITIVE_RATIO = 64;
 // Blocks this small are not worth compressing (libzstd's limit).
 const MIN_COMPRESSIBLE_BLOCK = 7;
 // A compressed block this small or smaller may be replaced by an RLE block (libzstd's bound).
@@ -163,6 +168,8 @@ export class BlockEncoder {
   #splitCount = 0;
   /** Input consumed minus output produced so far, for the block splitter. */
   #savings = 0;
+  /** Whether the last block compressed more than REPETITIVE_RATIO to 1 (see encodeNextInto). */
+  #repetitive = false;
 
   /**
    * `pooled`: use the shared working memory of one-shot compression. `dict`: the frame is
@@ -271,9 +278,12 @@ export class BlockEncoder {
     at: number,
   ): number {
     const strategy = this.params.strategy;
-    const size = optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
+    const size = this.#repetitive
+      ? (remaining < this.blockSize ? remaining : this.blockSize)
+      : optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
     const written = this.encode(src, start, start + size, final && size === remaining, out, at);
     this.#savings += size - written;
+    this.#repetitive = written * REPETITIVE_RATIO < size;
     this.written = written;
     return size;
   }

@@ -1,5 +1,5 @@
 /**
- * Small records with a dictionary: the 207 files of the dictionary corpus (140 B to 5 KiB, unit
+ * Small records with a dictionary: the 207 files of the dictionary corpus (115 B to 2 KiB, unit
  * files), each compressed on its own with the corpus dictionary, ours against native libzstd in
  * the same process, interleaved, best round. Native with a dictionary needs Bun (its node:zlib
  * takes `dictionary`; Deno's ignores it), so under Deno only our numbers are printed.
@@ -9,6 +9,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import zlib from "node:zlib";
+import { DICT_DIR as dir } from "../tests/corpus.ts";
 import { compress, ZstdDictionary } from "../mod.ts";
 
 const args = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
@@ -17,7 +18,6 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 const levels = (option("levels") ?? "1,3,9").split(",").map(Number);
 const rounds = Number(option("rounds") ?? 15);
 
-const dir = new URL("../../shared/corpus/dict_tests/", import.meta.url).pathname;
 const dictBytes = new Uint8Array(readFileSync(dir + "dictionary"));
 const dictionary = new ZstdDictionary(dictBytes);
 const records = readdirSync(dir + "files").filter((n) => !n.endsWith(".zst")).sort()

@@ -4,6 +4,7 @@
  */
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { decodecorpusDir } from "../tests/corpus.ts";
 
 /** A named input. */
 export interface Scenario {
@@ -85,13 +86,11 @@ function lowEntropy(size: number, seed: number): Uint8Array {
   return out;
 }
 
-const corpusPath = new URL("../../shared/corpus/decodecorpus/z000033", import.meta.url);
-
 const makers: Record<string, () => Uint8Array> = {
   "small-1k-random": () => randomBytes(1024, 1),
   "small-10k-random": () => randomBytes(10 * 1024, 2),
   "small-4k-log-lines": () => logLines(4096, 3),
-  "decodecorpus-z000033": () => new Uint8Array(readFileSync(corpusPath)),
+  "decodecorpus-z000033": () => new Uint8Array(readFileSync(decodecorpusDir() + "z000033")),
   "high-entropy-1m": () => randomBytes(1 << 20, 4),
   "low-entropy-1m": () => lowEntropy(1 << 20, 5),
   "large-log-stream": () => logLines(16 << 20, 6),

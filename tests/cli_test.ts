@@ -20,11 +20,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { main } from "../cli.ts";
 import { compress } from "../mod.ts";
-import { concat, CORPUS_DIR, DECODECORPUS_DIR, readBytes, sameBytes, textLike } from "./helpers.ts";
+import { concat, DECODECORPUS_DIR, DICT_DIR, readBytes, sameBytes, textLike } from "./helpers.ts";
 
-const CLI = new URL("../cli.ts", import.meta.url).pathname;
+const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 const isDeno = "Deno" in globalThis;
 // Deno needs `run` and permissions; Bun runs a file given as its first argument.
 const RUNTIME_ARGS = isDeno ? ["run", "-A", CLI] : [CLI];
@@ -234,8 +235,8 @@ describe("cli: decompression", () => {
   it(
     "uses a dictionary with -D both ways",
     inTempDir((dir) => {
-      const dict = CORPUS_DIR + "dict_tests/dictionary";
-      const sample = CORPUS_DIR + "dict_tests/files/auditd.service";
+      const dict = DICT_DIR + "dictionary";
+      const sample = DICT_DIR + "files/auditd.service";
       const data = readBytes(sample);
       writeFileSync(join(dir, "s"), data);
       zstd(dir, ["-q", "-D", dict, "s", "-o", "theirs.zst"]);
@@ -350,7 +351,7 @@ describe("cli: list, train, bench, arguments", () => {
   it(
     "--train writes a dictionary that zstd -D accepts",
     inTempDir((dir) => {
-      const samplesDir = CORPUS_DIR + "dict_tests/files/";
+      const samplesDir = DICT_DIR + "files/";
       const names = readdirSync(samplesDir).filter((n) => !n.endsWith(".zst")).sort()
         .slice(0, 80);
       const r = cli(dir, [

@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { compress, decompress } from "../mod.ts";
 import {
   concat,
@@ -214,9 +215,9 @@ describe("compress: determinism", () => {
   });
 
   it("Deno and Bun give identical bytes", () => {
-    const script = new URL("../tools/compress_digests.ts", import.meta.url).pathname;
-    const deno = new URL("../node_modules/deno/deno", import.meta.url).pathname;
-    const bun = new URL("../node_modules/bun/bin/bun.exe", import.meta.url).pathname;
+    const script = fileURLToPath(new URL("../tools/compress_digests.ts", import.meta.url));
+    const deno = fileURLToPath(new URL("../node_modules/deno/deno", import.meta.url));
+    const bun = fileURLToPath(new URL("../node_modules/bun/bin/bun.exe", import.meta.url));
     const opts = { maxBuffer: 1 << 24, encoding: "utf8" as const };
     const fromDeno = execFileSync(deno, ["run", "-A", script], opts);
     const fromBun = execFileSync(bun, [script], opts);

@@ -21,7 +21,7 @@ import {
 } from "../mod.ts";
 import {
   concat,
-  CORPUS_DIR,
+  DICT_DIR,
   pipeChunks,
   readBytes,
   rng,
@@ -30,7 +30,6 @@ import {
   textLike,
 } from "./helpers.ts";
 
-const DICT_DIR = CORPUS_DIR + "dict_tests/";
 const DICT_PATH = DICT_DIR + "dictionary";
 const names = readdirSync(DICT_DIR + "files").filter((n) => !n.endsWith(".zst")).sort();
 const paths = names.map((n) => DICT_DIR + "files/" + n);

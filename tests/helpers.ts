@@ -1,23 +1,19 @@
 /**
- * Shared test helpers: paths to the shared corpus, libzstd in-process and through the CLI, and
+ * Shared test helpers: paths to the test data, libzstd in-process and through the CLI, and
  * stream plumbing. Tests prove against libzstd, never against ourselves.
  */
 
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import process from "node:process";
 import zlib from "node:zlib";
 import { decompressStream } from "../mod.ts";
+import { decodecorpusDir } from "./corpus.ts";
 
-/** The shared corpus next to the repository. */
-export const CORPUS_DIR = new URL("../../shared/corpus/", import.meta.url).pathname;
-/** decodecorpus frames and originals. */
-export const DECODECORPUS_DIR = CORPUS_DIR + "decodecorpus/";
+export { decodecorpusFrames, DICT_DIR } from "./corpus.ts";
 
-/** Names of the `.zst` files of the decodecorpus set. */
-export function decodecorpusFrames(): string[] {
-  return readdirSync(DECODECORPUS_DIR).filter((f) => f.endsWith(".zst")).sort();
-}
+/** decodecorpus frames and their originals (see tests/corpus.ts). */
+export const DECODECORPUS_DIR: string = decodecorpusDir();
 
 /** Reads a file as a plain Uint8Array. */
 export function readBytes(path: string): Uint8Array {

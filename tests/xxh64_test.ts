@@ -9,8 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
 import { Xxh64, xxh64Low32 } from "../entropy/xxh64.ts";
+import { decodecorpusDir } from "./corpus.ts";
 
-const CORPUS = "/work/shared/corpus/decodecorpus";
+const CORPUS = decodecorpusDir();
 /** The seed of xxHash's own sanity tests (PRIME32_1); above 2^31, so it exercises the sign. */
 const PRIME32 = 2654435761;
 

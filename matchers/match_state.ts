@@ -390,7 +390,8 @@ export function countRun(
     }
   }
   const length = countRunLength(view, src, p, p - offset, end);
-  if (length >= RUN_MIN) {
+  // A run of a shorter period that covers p answers more offsets than this one: keep it.
+  if (length >= RUN_MIN && (p > ms.runEnd || period === 0 || offset % period !== 0)) {
     ms.runOffset = offset;
     ms.runStart = p;
     ms.runEnd = p + length;

@@ -14,7 +14,7 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
-import { ChainSearch, searchChain } from "./hash_chain.ts";
+import { ChainSearch, HashChain } from "./hash_chain.ts";
 import { fillHashCache, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
@@ -53,9 +53,11 @@ function search(
 ): number {
   if (finder === TREE) return searchTree(ms, ip, end, mls, found);
   const low = windowLow(ms.params.windowLog, ip);
-  return finder === ROW
-    ? searchRow(ms, ip, end, low, mls, skipping, found)
-    : searchChain(ms, ip, end, low, mls, skipping, found);
+  if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, found);
+  const chain = ms.chain!;
+  const length = chain.search(ip, end, low, skipping);
+  found.offBase = chain.offBase;
+  return length;
 }
 
 function compressBlockLazyGeneric(
@@ -93,6 +95,7 @@ function compressBlockLazyGeneric(
   const saved2 = REPEATS[3];
   let skipping = false;
   if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
+  if (finder === CHAIN && ms.chain === null) ms.chain = new HashChain(ms, mls);
 
   while (ip < ilimit) {
     let length = 0;

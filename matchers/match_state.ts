@@ -13,6 +13,7 @@
 import type { CompressionParameters } from "../encoder/params.ts";
 import type { SeqStore } from "../encoder/seq_store.ts";
 import type { OptState } from "./opt.ts";
+import type { HashChain } from "./hash_chain.ts";
 
 /**
  * A block compressor: finds the sequences of `src[start, end)` into `seqs`, using and updating
@@ -150,6 +151,8 @@ export class MatchState {
   runEnd = 0;
   /** The `end` the run was counted against: when runEnd is that, the run may go on past it. */
   runLimit = 0;
+  /** The hash-chain finder over these tables (hash_chain.ts); null until a lazy strategy uses it. */
+  chain: HashChain | null = null;
   /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
   opt: OptState | null = null;
   /** Whether the tables are this state's own (a stream's), not the one-shot pool's. */
@@ -219,6 +222,7 @@ export class MatchState {
     this.hashTable.set(hashTable);
     this.chainTable.set(chainTable);
     this.tagWords.set(tagWords);
+    this.chain?.reset();
     // Every entry the search can reach was replaced, so the base may go back; later one-shot
     // compressions must still start above everything written here.
     if (this.base !== base && pooledNext < base + this.src.length + 1) {
@@ -234,6 +238,7 @@ export class MatchState {
   forgetHistory(length: number): void {
     this.base += length;
     this.runOffset = 0;
+    this.chain?.reset();
     if (pooledNext < this.base + this.src.length + 1) pooledNext = this.base + this.src.length + 1;
   }
 
@@ -248,6 +253,7 @@ export class MatchState {
     this.base += shift;
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
     this.runOffset = 0;
+    this.chain?.reset();
     if (this.base + src.length >= indexLimit) this.#lowerIndices();
   }
 

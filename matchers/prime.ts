@@ -7,7 +7,7 @@
  */
 
 import { updateTree } from "./binary_tree.ts";
-import { insertUpTo } from "./hash_chain.ts";
+import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
 import { fillRows } from "./row.ts";
 
@@ -84,5 +84,5 @@ function primeTables(ms: MatchState, end: number): void {
   }
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   if (usesRowFinder(params)) fillRows(ms, last + 1, mls);
-  else insertUpTo(ms, last + 1, mls, false);
+  else new HashChain(ms, mls).insertUpTo(last + 1, false);
 }

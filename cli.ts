@@ -15,11 +15,16 @@
  * list of options. Errors print as `zstd: FILE: message` on stderr and the exit code is 1, as
  * with `zstd`.
  *
+ * As with `zstd`, devices and (without `-f`) symbolic links are not read, `--rm` removes only a
+ * regular input whose output was written in full, and the partial output of a failed run is
+ * removed; run as a program, SIGINT and SIGTERM remove it too (exit 130 and 143).
+ *
  * Differences from `zstd`: levels go down to `--fast=7` only (faster levels are reduced to it);
  * `--long` sets the window but does not add long-distance matching; there is no recursion (`-r`),
  * no multithreading (`-T#` is accepted and ignored), no pass-through of unknown formats with
  * `-df`, no other formats (gzip, xz, lz4); an existing output is an error without `-f` instead of
- * a prompt.
+ * a prompt; `--rm` keeps the input when the output is not a regular file; decoding errors are
+ * described in this decoder's words.
  *
  * @example Run the command line in-process
  * ```ts
@@ -35,9 +40,12 @@ import {
   chmodSync,
   closeSync,
   fstatSync,
+  lstatSync,
   openSync,
+  read,
   readFileSync,
   readSync,
+  type Stats,
   statSync,
   unlinkSync,
   utimesSync,
@@ -86,6 +94,9 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
 const SKIPPABLE_MASK = 0xfffffff0;
 // Largest frame header: magic, descriptor, window byte, 4-byte dictionary ID, 8-byte size.
 const FRAME_HEADER_MAX = 18;
+
+// A file being compressed gives the event loop a turn this often, so a signal is handled.
+const EVENT_LOOP_TURN_MS = 50;
 
 const STDIN_NAME = "*stdin*";
 const STDOUT_NAME = "*stdout*";
@@ -464,6 +475,23 @@ function parseSize(text: string, option: string, min: number, max = 2 ** 53): nu
  * ```
  */
 export async function main(args: string[]): Promise<number> {
+  // A failed write to stdout is reported by its callback (and printed once); without a listener
+  // the stream's 'error' event would also end the process with a stack trace. Once stdout has
+  // failed the listener stays: the stream is broken and may still emit.
+  const ignore = (): void => {};
+  process.stdout.on("error", ignore);
+  try {
+    return await runMain(args);
+  } catch (e) {
+    if (!(e instanceof WriteError)) throw e;
+    if (e.code !== "EPIPE") process.stderr.write(`zstd: ${describeError(e)}\n`);
+    return 1;
+  } finally {
+    if (!stdoutFailed) process.stdout.off("error", ignore);
+  }
+}
+
+async function runMain(args: string[]): Promise<number> {
   let settings: Settings;
   try {
     settings = parseArgs(args);
@@ -549,11 +577,92 @@ class Run {
     }
   }
 
+  /**
+   * zstd's filter of the input names: symbolic links are skipped with a warning unless -f (the
+   * run goes on with the other names), except links to FIFOs (`/dev/stdin`, `<(command)`).
+   */
+  skipLinks(files: string[]): string[] {
+    if (this.settings.force) return files;
+    return files.filter((file) => {
+      if (file === "-" || !isLink(file) || isFifo(file)) return true;
+      this.warn(`${file} is a symbolic link, ignoring `);
+      return false;
+    });
+  }
+
+  /**
+   * Opens an input file as zstd does: a regular file, a FIFO, or with -f a block device; a
+   * directory, a character device (/dev/zero, a terminal) or a socket is refused. Null after
+   * the message.
+   */
+  openInput(input: string): Source | null {
+    let stat: Stats;
+    try {
+      stat = statSync(input);
+    } catch (e) {
+      this.error(`can't stat ${input} : ${describeError(e)} -- ignored `);
+      return null;
+    }
+    if (stat.isDirectory()) {
+      this.error(`${input} is a directory -- ignored `);
+      return null;
+    }
+    if (!stat.isFile() && !stat.isFIFO() && !(stat.isBlockDevice() && this.settings.force)) {
+      this.error(`${input} is not a regular file -- ignored `);
+      return null;
+    }
+    const source = fileSource(input);
+    if (source.dev !== stat.dev || source.ino !== stat.ino) {
+      source.close();
+      this.error(`${input}: replaced while being opened -- ignored`);
+      return null;
+    }
+    return source;
+  }
+
+  /**
+   * --rm after a complete output: removes `input` if it is still the regular file that was read
+   * (a FIFO or a device is never removed). False after printing why it could not be removed.
+   */
+  removeInput(input: string, source: Source): boolean {
+    let stat: Stats;
+    try {
+      stat = statSync(input);
+    } catch {
+      this.notice(`zstd: Failed to stat ${input} while trying to remove it`);
+      return true;
+    }
+    if (!stat.isFile()) {
+      this.notice(`zstd: Refusing to remove non-regular file ${input}`);
+      return true;
+    }
+    if (stat.ino !== source.ino || stat.dev !== source.dev) {
+      this.notice(`zstd: ${input} was replaced during the run; not removed`);
+      return true;
+    }
+    try {
+      unlinkSync(input);
+      return true;
+    } catch (e) {
+      this.error(`${input}: ${describeError(e)}`);
+      return false;
+    }
+  }
+
+  /** A message shown at the default display level, whatever the output. */
+  notice(message: string): void {
+    if (this.settings.displayLevel >= 2) process.stderr.write(message + "\n");
+  }
+
   /** Compression, decompression and -t: every input to its output, one at a time. */
   async transcode(): Promise<number> {
     const s = this.settings;
     const op = s.operation;
     if (op === "compress") s.level = this.level(s.level);
+    if (s.files.length > 0) {
+      s.files = this.skipLinks(s.files);
+      if (s.files.length === 0) return 1;
+    }
     const inputs = s.files.length === 0 ? ["-"] : s.files;
     if (inputs.filter((f) => f === "-").length > 1) {
       this.error("standard input can only be read once");
@@ -613,7 +722,14 @@ class Run {
         }
       }
     } finally {
-      shared?.close();
+      try {
+        shared?.close();
+      } catch (e) {
+        this.error(`${s.output}: ${describeError(e)}`);
+        failures++;
+      }
+      // Complete (or as complete as the inputs allowed): no longer removed on a signal.
+      if (shared instanceof FileSink) shared.keep();
     }
     if (inputs.length > 1 && failures < inputs.length) {
       const done = inputs.length - failures;
@@ -641,13 +757,14 @@ class Run {
     const s = this.settings;
     const op = s.operation;
     const name = input === "-" ? STDIN_NAME : input;
-    let source: Source;
+    let source: Source | null;
     try {
-      source = input === "-" ? stdinSource() : fileSource(input);
+      source = input === "-" ? stdinSource() : this.openInput(input);
     } catch (e) {
       this.error(`${name}: ${describeError(e)}`);
       return null;
     }
+    if (source === null) return null;
     // The output opened for this input alone (closed here), when there is no shared one.
     let own: Output | null = null;
     let done = false;
@@ -675,42 +792,43 @@ class Run {
       const progress = new Progress(this, name, source.size);
       const counts = await pump(source, transform, sink, progress);
       progress.clear();
+      // Closing flushes nothing (writes are unbuffered) but may still report a failed write.
       own?.sink.close();
-      const outPath = own?.path ?? null;
-      if (outPath !== null && source.mode >= 0) copyMetadata(input, outPath);
+      const file = own?.file ?? null;
+      file?.keep();
+      if (file !== null && file.created && source.regular) copyMetadata(input, file.path);
       done = true;
-      // Only a file written for this input replaces it: with -c (or -o for several inputs) the
-      // source is kept whatever --rm says, as zstd does.
-      if (s.removeSource && outPath !== null && input !== "-") {
-        source.close();
-        unlinkSync(input);
-      }
       const level = several ? 3 : 2;
       if (op === "compress") {
         const ratio = counts.read === 0 ? 0 : (counts.written / counts.read) * 100;
         this.info(
           `${name.padEnd(20)} :${ratio.toFixed(2).padStart(6)}%   ` +
             `(${formatSize(counts.read, s.displayLevel)} => ` +
-            `${formatSize(counts.written, s.displayLevel)}, ${outPath ?? STDOUT_NAME}) `,
+            `${formatSize(counts.written, s.displayLevel)}, ${own?.path ?? STDOUT_NAME}) `,
           level,
         );
       } else this.info(`${name.padEnd(20)}: ${counts.written} bytes `, level);
+      // Only a regular file created for this input replaces it: with -c, -t, -o for several
+      // inputs or -o onto a device or FIFO (/dev/null) the source is kept whatever --rm says.
+      if (s.removeSource && file !== null && file.created && input !== "-") {
+        source.close();
+        if (!this.removeInput(input, source)) return null;
+      }
       return counts;
     } catch (e) {
       // A closed pipe (`zstd -dc f.zst | head`) is how a reader says it has enough: zstd dies
       // of SIGPIPE without a word, so only the exit code tells.
-      if ((e as { code?: unknown } | null)?.code !== "EPIPE") {
-        this.error(`${name}: ${describeError(e)}`);
-      }
+      if (errorCode(e) !== "EPIPE") this.error(`${name}: ${describeError(e)}`);
       return null;
     } finally {
       source.close();
-      own?.sink.close();
-      if (!done && own?.path != null) {
+      // A partial output is removed (only a file this run created: never /dev/null or a FIFO).
+      if (!done && own?.file != null) own.file.discard();
+      else {
         try {
-          unlinkSync(own.path);
+          own?.sink.close();
         } catch {
-          // Already gone: nothing to clean up.
+          // Reported when it was first closed.
         }
       }
     }
@@ -723,10 +841,10 @@ class Run {
   openOutput(input: string): Output | null {
     const s = this.settings;
     const op = s.operation;
-    if (op === "test") return { sink: new DiscardSink(), path: null };
+    if (op === "test") return { sink: new DiscardSink(), path: null, file: null };
     let path: string | null;
     if (s.output !== null) path = s.output;
-    else if (input === "-") return { sink: new StdoutSink(), path: null };
+    else if (input === "-") return { sink: new StdoutSink(), path: null, file: null };
     else if (op === "compress") path = input + ".zst";
     else {
       path = decompressedName(input);
@@ -743,9 +861,10 @@ class Run {
       return null;
     }
     try {
-      return { sink: new FileSink(path, s.force), path };
+      const file = new FileSink(path, s.force);
+      return { sink: file, path, file };
     } catch (e) {
-      if ((e as { code?: unknown }).code === "EEXIST") {
+      if (errorCode(e) === "EEXIST") {
         this.error(`${path} already exists; not overwritten (use -f to overwrite)`);
       } else this.error(`${path}: ${describeError(e)}`);
       return null;
@@ -759,6 +878,8 @@ class Run {
       this.error("--list does not support reading from standard input");
       return 1;
     }
+    s.files = this.skipLinks(s.files);
+    if (s.files.length === 0) return 1;
     const verbose = s.displayLevel >= 3;
     const exact = s.displayLevel >= 4;
     let failures = 0;
@@ -890,11 +1011,15 @@ class Run {
 // ---------------------------------------------------------------------------------------------
 // Streams: files and the standard streams as sources and sinks.
 
-/** An input: a byte stream, its size (−1 when unknown) and its mode (−1 for stdin). */
+/** An input: a byte stream, its size (−1 when unknown) and what it is. */
 interface Source {
   stream: ReadableStream<Uint8Array>;
   size: number;
-  mode: number;
+  /** A regular file (not stdin, a FIFO or a device). */
+  regular: boolean;
+  /** Device and inode of the file read (0 for stdin): --rm removes only that file. */
+  dev: number;
+  ino: number;
   /** Bytes read so far. */
   read: number;
   close(): void;
@@ -911,22 +1036,48 @@ interface Sink {
 interface Output {
   sink: Sink;
   path: string | null;
+  /** The sink when it is a file. */
+  file: FileSink | null;
 }
 
-/** A file read in blocks as the consumer pulls, so memory stays bounded. */
+/**
+ * A file read in blocks as the consumer pulls, so memory stays bounded. A regular file is read
+ * synchronously, giving the event loop a turn every few tens of milliseconds (so a signal is
+ * handled mid-file); a FIFO or a device is read asynchronously, as its data may be long to come.
+ */
 function fileSource(path: string): Source {
-  const stat = statSync(path);
-  if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
   let fd = openSync(path, "r");
+  let stat: Stats;
+  try {
+    stat = fstatSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  const regular = stat.isFile();
+  let lastTurn = performance.now();
   const source: Source = {
-    size: fstatSync(fd).isFile() ? stat.size : -1,
-    mode: stat.mode,
+    size: regular ? stat.size : -1,
+    regular,
+    dev: stat.dev,
+    ino: stat.ino,
     read: 0,
     stream: new ReadableStream<Uint8Array>({
-      pull(controller) {
+      async pull(controller) {
         // A fresh buffer per chunk: the codec may keep a reference to what it was given.
         const buf = new Uint8Array(READ_SIZE);
-        const n = readSync(fd, buf, 0, READ_SIZE, null);
+        let n: number;
+        if (regular) {
+          if (performance.now() - lastTurn >= EVENT_LOOP_TURN_MS) {
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            lastTurn = performance.now();
+          }
+          n = readSync(fd, buf, 0, READ_SIZE, null);
+        } else {
+          n = await new Promise<number>((resolve, reject) => {
+            read(fd, buf, 0, READ_SIZE, null, (err, bytes) => err ? reject(err) : resolve(bytes));
+          });
+        }
         if (n === 0) controller.close();
         else {
           source.read += n;
@@ -950,7 +1101,9 @@ function stdinSource(): Source {
   const chunks = process.stdin[Symbol.asyncIterator]();
   const source: Source = {
     size: -1,
-    mode: -1,
+    regular: false,
+    dev: 0,
+    ino: 0,
     read: 0,
     stream: new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -971,30 +1124,99 @@ function stdinSource(): Source {
   return source;
 }
 
-/** A new output file; `force` overwrites an existing one, else EEXIST is thrown. */
+/**
+ * Output files this process created and has not finished: a signal that ends the process
+ * removes them first, as zstd removes its partial output on Ctrl-C.
+ */
+const unfinishedFiles = new Set<FileSink>();
+
+/**
+ * Makes SIGINT and SIGTERM remove the unfinished output files, then exit with 128 + the signal
+ * number (130, 143), as a shell reports a process killed by them.
+ */
+function removeUnfinishedOnSignals(): void {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    try {
+      process.on(signal, () => {
+        for (const file of unfinishedFiles) file.discard();
+        process.exit(code);
+      });
+    } catch {
+      // The runtime cannot listen to this signal here (SIGTERM on Windows).
+    }
+  }
+}
+
+/**
+ * An output file. A new regular file is created (`force` replaces an existing regular file,
+ * else EEXIST is thrown); a device or a FIFO (`/dev/null`, a named pipe) is written in place, as
+ * zstd does, and never removed; a directory throws EISDIR.
+ */
 class FileSink implements Sink {
+  readonly path: string;
+  /** True when this run created the file, which is then removed if the output fails. */
+  readonly created: boolean;
   #fd: number;
 
   constructor(path: string, force: boolean) {
+    this.path = path;
+    let existing: Stats | null = null;
+    try {
+      existing = statSync(path);
+    } catch {
+      // Nothing there (or a dangling link, which "wx" refuses).
+    }
+    if (existing?.isDirectory()) {
+      throw Object.assign(new Error("Is a directory"), { code: "EISDIR" });
+    }
+    if (existing !== null && !existing.isFile()) {
+      this.#fd = openSync(path, "w");
+      this.created = false;
+      return;
+    }
     // As zstd -f: replace an existing file rather than write into it, which also works when it
     // is read-only (outputs get their input's mode, often read-only).
     if (force) {
       try {
-        if (statSync(path).isFile()) unlinkSync(path);
+        if (lstatSync(path).isFile() || lstatSync(path).isSymbolicLink()) unlinkSync(path);
       } catch {
         // Nothing to replace.
       }
     }
     this.#fd = openSync(path, "wx");
+    this.created = true;
+    unfinishedFiles.add(this);
   }
 
   write(chunk: Uint8Array): void {
     for (let off = 0; off < chunk.length;) off += writeSync(this.#fd, chunk, off);
   }
 
+  /** Closes the file; a second call does nothing, also after a failed close. */
   close(): void {
-    if (this.#fd >= 0) closeSync(this.#fd);
+    const fd = this.#fd;
     this.#fd = -1;
+    if (fd >= 0) closeSync(fd);
+  }
+
+  /** The output is complete: it stays, whatever happens next. */
+  keep(): void {
+    unfinishedFiles.delete(this);
+  }
+
+  /** Closes the file and removes it if this run created it and it is not complete. */
+  discard(): void {
+    try {
+      this.close();
+    } catch {
+      // Removed anyway.
+    }
+    if (!unfinishedFiles.delete(this)) return;
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Already gone.
+    }
   }
 }
 
@@ -1003,21 +1225,11 @@ class FileSink implements Sink {
  * writing fd 1 directly fails with EAGAIN on a non-blocking pipe (Bun's).
  */
 class StdoutSink implements Sink {
-  // A failed write (EPIPE) is reported by its callback; without a listener the stream's 'error'
-  // event would also kill the process.
-  #onError = (): void => {};
-
-  constructor() {
-    process.stdout.on("error", this.#onError);
-  }
-
   write(chunk: Uint8Array): Promise<void> {
     return writeStdout(chunk);
   }
 
-  close(): void {
-    process.stdout.off("error", this.#onError);
-  }
+  close(): void {}
 }
 
 /** Output of -t: counted, then dropped. */
@@ -1026,10 +1238,35 @@ class DiscardSink implements Sink {
   close(): void {}
 }
 
+/** Set once a write to stdout failed: its stream is then broken for good. */
+let stdoutFailed = false;
+
+/**
+ * Writes to stdout; rejects with a {@linkcode WriteError} when the write fails, whether the
+ * runtime reports it through the callback (Bun, Node.js) or throws (Deno).
+ */
 function writeStdout(data: Uint8Array | string): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(data, (err) => err ? reject(err) : resolve());
+    const fail = (e: unknown) => {
+      stdoutFailed = true;
+      reject(new WriteError(e));
+    };
+    try {
+      process.stdout.write(data, (err) => err ? fail(err) : resolve());
+    } catch (e) {
+      fail(e);
+    }
   });
+}
+
+/** A failed write of the output (a full disk, a closed pipe); `code` is the cause's. */
+class WriteError extends Error {
+  readonly code: string | undefined;
+
+  constructor(cause: unknown) {
+    super(describeError(cause), { cause });
+    this.code = errorCode(cause);
+  }
 }
 
 /** Runs `source` through `transform` into `sink`; returns the bytes read and written. */
@@ -1045,7 +1282,11 @@ async function pump(
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      await sink.write(value);
+      try {
+        await sink.write(value);
+      } catch (e) {
+        throw e instanceof WriteError ? e : new WriteError(e);
+      }
       written += value.length;
       progress.update(source.read, written);
     }
@@ -1109,6 +1350,24 @@ function decompressedName(path: string): string | null {
   return null;
 }
 
+/** True when `path` is a symbolic link (dangling or not). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/** True when `path` is, or leads to, a FIFO (a pipe: `/dev/stdin`, bash's `<(command)`). */
+function isFifo(path: string): boolean {
+  try {
+    return statSync(path).isFIFO();
+  } catch {
+    return false;
+  }
+}
+
 function sameFile(a: string, b: string): boolean {
   if (resolve(a) === resolve(b)) return true;
   try {
@@ -1131,27 +1390,55 @@ function copyMetadata(input: string, output: string): void {
   }
 }
 
+/** A whole file (-D, --train, -b); not a device, which may never end (/dev/zero). */
 function readBytes(path: string): Uint8Array {
+  const stat = statSync(path);
+  if (!stat.isFile() && !stat.isFIFO()) {
+    throw new Error(stat.isDirectory() ? "Is a directory" : "not a regular file");
+  }
   const b = readFileSync(path);
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** The message of an error from the codec or the file system, without a stack. */
-function describeError(e: unknown): string {
-  if (e instanceof ZstdError || e instanceof RangeError || e instanceof TypeError) {
-    return e.message;
-  }
+/** The `code` of a file system error ("ENOENT"), if it has one. */
+function errorCode(e: unknown): string | undefined {
   const code = (e as { code?: unknown } | null)?.code;
-  switch (code) {
-    case "ENOENT":
-      return "No such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "Permission denied";
-    case "EISDIR":
-      return "is a directory -- ignored";
+  return typeof code === "string" ? code : undefined;
+}
+
+/** The C library's text (strerror) for the system errors a file operation commonly meets. */
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  EISDIR: "Is a directory",
+  ENOTDIR: "Not a directory",
+  EEXIST: "File exists",
+  ENOSPC: "No space left on device",
+  EDQUOT: "Disk quota exceeded",
+  EFBIG: "File too large",
+  EROFS: "Read-only file system",
+  EIO: "Input/output error",
+  ELOOP: "Too many levels of symbolic links",
+  ENXIO: "No such device or address",
+  EPIPE: "Broken pipe",
+};
+
+/**
+ * The message of an error from the codec or the file system, without a stack: system errors
+ * read as zstd prints them (the C library's words), in every runtime.
+ */
+function describeError(e: unknown): string {
+  if (e instanceof WriteError) return `Write error : cannot write block : ${e.message}`;
+  if (e instanceof ZstdError) {
+    // zstd's words for data that is not zstd's; other decoding errors keep our explanation.
+    return e.code === "prefix_unknown" ? "unsupported format " : e.message;
   }
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof RangeError || e instanceof TypeError) return e.message;
+  const known = SYSTEM_ERRORS[errorCode(e) ?? ""];
+  if (known !== undefined) return known;
+  // Deno appends the errno to the system's text: "No space left on device (os error 28)".
+  return (e instanceof Error ? e.message : String(e)).replace(/ \(os error \d+\)$/, "");
 }
 
 function runtimeName(): string {
@@ -1480,6 +1767,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 if (import.meta.main) {
+  // Only as a program: in-process callers of `main` keep their own signal handling.
+  removeUnfinishedOnSignals();
   // The exit code is set, not forced with process.exit, so pending output is flushed first.
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -6,24 +6,35 @@
  */
 
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import {
+  closeSync,
   existsSync,
+  lstatSync,
+  mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { describe, it } from "node:test";
+import { describe, it as nodeIt } from "node:test";
 import { fileURLToPath } from "node:url";
 import { main } from "../cli.ts";
 import { compress } from "../mod.ts";
 import { concat, DECODECORPUS_DIR, DICT_DIR, readBytes, sameBytes, textLike } from "./helpers.ts";
+
+// Each test runs the CLI as subprocesses: on a busy machine that takes far more than Bun's
+// default 5 s per test.
+const TEST_TIMEOUT_MS = 600_000;
+const it = (name: string, fn: () => Promise<void>) =>
+  nodeIt(name, { timeout: TEST_TIMEOUT_MS }, fn);
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 const isDeno = "Deno" in globalThis;
@@ -36,13 +47,25 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs our CLI in `cwd` with `args`, feeding `input` (default: nothing) on stdin. */
-function cli(cwd: string, args: string[], input: Uint8Array = new Uint8Array(0)): CliResult {
+/**
+ * Runs our CLI in `cwd` with `args`, feeding `input` (default: nothing) on stdin; `stdout` is a
+ * file descriptor to write to instead of a pipe.
+ */
+function cli(
+  cwd: string,
+  args: string[],
+  input: Uint8Array = new Uint8Array(0),
+  stdout?: number,
+): CliResult {
   const r = spawnSync(process.execPath, [...RUNTIME_ARGS, ...args], {
     cwd,
     input,
     maxBuffer: 1 << 28,
+    stdio: ["pipe", stdout ?? "pipe", "pipe"],
   });
+  if (stdout !== undefined) {
+    return { status: r.status, stdout: new Uint8Array(0), stderr: r.stderr.toString() };
+  }
   return {
     status: r.status,
     stdout: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength),
@@ -402,7 +425,10 @@ describe("cli: list, train, bench, arguments", () => {
       }
       const missing = cli(dir, ["nothere"]);
       assert.equal(missing.status, 1);
-      assert.match(missing.stderr, /^zstd: nothere: No such file or directory/);
+      assert.equal(
+        missing.stderr,
+        "zstd: can't stat nothere : No such file or directory -- ignored \n",
+      );
       const help = cli(dir, ["-h"]);
       ok(help);
       assert.match(text(help.stdout), /Usage: zstd/);
@@ -426,6 +452,332 @@ describe("cli: list, train, bench, arguments", () => {
       assert.equal(await main(["-q", "-t", file + ".zst"]), 0);
       assert.equal(await main(["-qq", "-d", join(dir, "nothere.zst")]), 1);
       assert.equal(await main(["-qq", file]), 1); // t.zst exists
+    }),
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// Safety: what the CLI reads, writes and removes, against the zstd CLI's behaviour and messages.
+
+/** Runs the zstd CLI in `cwd`: exit code and stderr, whatever they are. */
+function zstdRun(cwd: string, args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync("zstd", args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  return { status: r.status, stderr: r.stderr.toString() };
+}
+
+/** Our CLI and zstd give the same exit code and the same messages for `args`. */
+function sameAsZstd(dir: string, args: string[]): CliResult {
+  const ours = cli(dir, args);
+  const theirs = zstdRun(dir, args);
+  assert.equal(ours.stderr, theirs.stderr, args.join(" "));
+  assert.equal(ours.status, theirs.status, args.join(" "));
+  return ours;
+}
+
+/** A running CLI process and its end: exit code or signal, and everything it wrote to stderr. */
+interface Started {
+  child: ChildProcess;
+  ended: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+  exited: () => boolean;
+}
+
+function startCli(cwd: string, args: string[]): Started {
+  const child = spawn(process.execPath, [...RUNTIME_ARGS, ...args], {
+    cwd,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  let exited = false;
+  child.stderr!.on("data", (chunk) => stderr += chunk.toString());
+  const ended = new Promise<{ code: number | null; signal: string | null; stderr: string }>(
+    (resolve) => {
+      child.on("close", (code, signal) => {
+        exited = true;
+        resolve({ code, signal, stderr });
+      });
+    },
+  );
+  return { child, ended, exited: () => exited };
+}
+
+/**
+ * Sends `signal` to the CLI. Not with `child.kill`: Deno's node:child_process then reports the
+ * child as killed by the signal whatever its exit code (Deno 2.9), hiding the 130 we check.
+ */
+function signalCli(run: Started, signal: "SIGINT" | "SIGTERM"): void {
+  process.kill(run.child.pid!, signal);
+}
+
+/**
+ * A writer that opens the FIFO `fifo`, writes the file `from` into it and then keeps it open
+ * (so its reader never sees the end) until killed.
+ */
+function holdFifo(cwd: string, fifo: string, from: string): ChildProcess {
+  return spawn("sh", ["-c", 'exec 3>"$0"; cat "$1" >&3; exec sleep 3600', fifo, from], {
+    cwd,
+    stdio: "ignore",
+  });
+}
+
+/** Polls until `condition` holds; fails when `stopped` says it never will. */
+async function waitUntil(condition: () => boolean, stopped: () => boolean): Promise<void> {
+  const deadline = Date.now() + TEST_TIMEOUT_MS - 60_000;
+  while (!condition()) {
+    assert.ok(!stopped(), "the CLI ended before the condition held");
+    assert.ok(Date.now() < deadline, "timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const fileSize = (path: string) => {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+};
+
+function mkfifo(path: string): void {
+  execFileSync("mkfifo", [path]);
+}
+
+describe("cli: safety of inputs, outputs and --rm", () => {
+  it(
+    "refuses devices, as zstd; --rm never removes one",
+    inTempDir((dir) => {
+      sameAsZstd(dir, ["/dev/null"]);
+      const zero = cli(dir, ["-c", "/dev/zero"]);
+      assert.equal(zero.status, 1);
+      assert.equal(zero.stderr, "zstd: /dev/zero is not a regular file -- ignored \n");
+      assert.equal(zero.stdout.length, 0);
+      // A device node of our own (as root) to try --rm on: /dev/null is not ours to risk.
+      const node = join(dir, "nul");
+      if (spawnSync("mknod", [node, "c", "1", "3"]).status === 0) {
+        const r = sameAsZstd(dir, ["--rm", "nul"]);
+        assert.equal(r.status, 1);
+        assert.equal(r.stderr, "zstd: nul is not a regular file -- ignored \n");
+        assert.ok(lstatSync(node).isCharacterDevice());
+        assert.ok(!existsSync(join(dir, "nul.zst")));
+      }
+      // Directories and missing files: zstd's messages too.
+      mkdirSync(join(dir, "d"));
+      sameAsZstd(dir, ["d"]);
+      sameAsZstd(dir, ["nothere"]);
+      sameAsZstd(dir, ["-d", "nothere.zst"]);
+    }),
+  );
+
+  it(
+    "compresses a FIFO, as zstd, and --rm keeps it",
+    inTempDir(async (dir) => {
+      writeFileSync(join(dir, "a"), INPUT_A);
+      mkfifo(join(dir, "fifo"));
+      const writer = spawn("sh", ["-c", "cat a > fifo"], { cwd: dir, stdio: "ignore" });
+      const writerDone = new Promise((resolve) => writer.on("close", resolve));
+      const r = await startCli(dir, ["--rm", "fifo"]).ended;
+      if (r.code !== 0) writer.kill(); // Else it is done: the CLI read to its end.
+      await writerDone;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^zstd: Refusing to remove non-regular file fifo$/m);
+      assert.ok(lstatSync(join(dir, "fifo")).isFIFO());
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "fifo.zst"]), INPUT_A));
+      // The size is unknown, as on stdin: not in the header.
+      assert.doesNotMatch(text(zstd(dir, ["-lv", "fifo.zst"])), /Decompressed Size/);
+    }),
+  );
+
+  it(
+    "-o onto a FIFO or /dev/null writes it in place and --rm keeps the source",
+    inTempDir(async (dir) => {
+      writeFileSync(join(dir, "a"), INPUT_A);
+      mkfifo(join(dir, "pipe"));
+      const reader = spawn("sh", ["-c", "cat pipe > got"], { cwd: dir, stdio: "ignore" });
+      const readerDone = new Promise((resolve) => reader.on("close", resolve));
+      const r = await startCli(dir, ["--rm", "a", "-o", "pipe"]).ended;
+      if (r.code !== 0) reader.kill(); // Else it ends at the end of the data.
+      await readerDone;
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(lstatSync(join(dir, "pipe")).isFIFO());
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "got"]), INPUT_A));
+      assert.ok(sameBytes(readBytes(join(dir, "a")), INPUT_A));
+      // /dev/null needs no -f, as with zstd, and is not a place to move data to.
+      ok(cli(dir, ["-q", "--rm", "a", "-o", "/dev/null"]));
+      assert.ok(existsSync(join(dir, "a")));
+      assert.ok(statSync("/dev/null").isCharacterDevice());
+      writeFileSync(join(dir, "a.zst"), compress(INPUT_A));
+      ok(cli(dir, ["-q", "-d", "--rm", "a.zst", "-o", "/dev/null"]));
+      assert.ok(existsSync(join(dir, "a.zst")));
+    }),
+  );
+
+  it(
+    "skips symbolic links without -f, as zstd; -f follows them and --rm removes only the link",
+    inTempDir((dir) => {
+      writeFileSync(join(dir, "a"), INPUT_A);
+      writeFileSync(join(dir, "a.zst"), compress(INPUT_A));
+      symlinkSync("a", join(dir, "link"));
+      symlinkSync("a.zst", join(dir, "zlink"));
+      symlinkSync("nowhere", join(dir, "dangling"));
+      const r = sameAsZstd(dir, ["--rm", "link"]);
+      assert.equal(r.status, 1);
+      assert.equal(r.stderr, "Warning : link is a symbolic link, ignoring \n");
+      assert.ok(lstatSync(join(dir, "link")).isSymbolicLink());
+      assert.ok(!existsSync(join(dir, "link.zst")));
+      for (const args of [["-q", "link"], ["-d", "-c", "zlink"], ["-t", "zlink"], ["dangling"]]) {
+        sameAsZstd(dir, args);
+      }
+      assert.equal(cli(dir, ["-l", "zlink"]).status, 1);
+      // The other names are still done, and the exit code is theirs (zstd's rule).
+      writeFileSync(join(dir, "b"), INPUT_B);
+      const mixed = cli(dir, ["-q", "link", "b"]);
+      ok(mixed);
+      assert.ok(existsSync(join(dir, "b.zst")));
+      // -f follows the link; --rm then removes the link, never the file it points to.
+      ok(cli(dir, ["-q", "-f", "--rm", "link"]));
+      assert.ok(!existsSync(join(dir, "link")));
+      assert.ok(sameBytes(readBytes(join(dir, "a")), INPUT_A));
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "link.zst"]), INPUT_A));
+      // A link to a FIFO is a pipe (as /dev/stdin or <(command) are): followed, as zstd does.
+      mkfifo(join(dir, "fifo"));
+      symlinkSync("fifo", join(dir, "flink"));
+      const writer = spawn("sh", ["-c", "cat b > fifo"], { cwd: dir, stdio: "ignore" });
+      const piped = cli(dir, ["-c", "flink"]);
+      writer.kill();
+      ok(piped);
+      assert.ok(sameBytes(zstd(dir, ["-d"], piped.stdout), INPUT_B));
+    }),
+  );
+
+  it(
+    "-o DIR is an error with or without -f: zstd's message",
+    inTempDir((dir) => {
+      writeFileSync(join(dir, "a"), INPUT_A);
+      writeFileSync(join(dir, "b"), INPUT_B);
+      mkdirSync(join(dir, "d"));
+      // zstd 1.5.4 prints the same line, then crashes (SIGSEGV).
+      for (const args of [["a", "-o", "d"], ["-f", "a", "-o", "d"], ["-f", "a", "b", "-o", "d"]]) {
+        const r = cli(dir, args);
+        assert.equal(r.status, 1, args.join(" "));
+        assert.equal(r.stderr, "zstd: d: Is a directory\n", args.join(" "));
+      }
+      assert.deepEqual(readdirSync(join(dir, "d")), []);
+      assert.ok(sameBytes(readBytes(join(dir, "a")), INPUT_A));
+    }),
+  );
+
+  it(
+    "a full disk (/dev/full) is one message and exit 1, in every runtime; --rm keeps the source",
+    inTempDir((dir) => {
+      writeFileSync(join(dir, "a"), INPUT_A);
+      const message = "zstd: a: Write error : cannot write block : No space left on device\n";
+      for (
+        const args of [["--rm", "a", "-o", "/dev/full"], ["-f", "--rm", "a", "-o", "/dev/full"]]
+      ) {
+        const r = cli(dir, args);
+        assert.equal(r.status, 1, args.join(" "));
+        assert.equal(r.stderr, message, args.join(" "));
+      }
+      assert.ok(sameBytes(readBytes(join(dir, "a")), INPUT_A));
+      assert.ok(statSync("/dev/full").isCharacterDevice());
+      writeFileSync(join(dir, "a.zst"), compress(INPUT_A));
+      const full = openSync("/dev/full", "w");
+      try {
+        const toStdout = cli(dir, ["-c", "a"], undefined, full);
+        assert.equal(toStdout.status, 1);
+        assert.equal(toStdout.stderr, message);
+        const decoded = cli(dir, ["-dc", "a.zst"], undefined, full);
+        assert.equal(decoded.status, 1);
+        assert.equal(decoded.stderr, message.replace("a:", "a.zst:"));
+        const help = cli(dir, ["-h"], undefined, full);
+        assert.equal(help.status, 1);
+        assert.equal(
+          help.stderr,
+          "zstd: Write error : cannot write block : No space left on device\n",
+        );
+      } finally {
+        closeSync(full);
+      }
+    }),
+  );
+
+  it(
+    "data that is not zstd's: zstd's message",
+    inTempDir((dir) => {
+      writeFileSync(join(dir, "plain.zst"), INPUT_B);
+      writeFileSync(join(dir, "trail.zst"), concat([compress(INPUT_B), INPUT_B.subarray(0, 64)]));
+      for (const args of [["-t", "plain.zst"], ["-d", "plain.zst"], ["-t", "trail.zst"]]) {
+        sameAsZstd(dir, args);
+      }
+      assert.ok(!existsSync(join(dir, "plain")));
+    }),
+  );
+});
+
+describe("cli: interruption removes the partial output", () => {
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    it(
+      `${signal} while compressing from a FIFO: the partial FILE.zst is removed, exit ${code}`,
+      inTempDir(async (dir) => {
+        writeFileSync(join(dir, "a"), INPUT_A);
+        mkfifo(join(dir, "fifo"));
+        // The writer keeps the FIFO open: the CLI is surely still reading when signalled.
+        const writer = holdFifo(dir, "fifo", "a");
+        try {
+          const run = startCli(dir, ["fifo"]);
+          await waitUntil(() => fileSize(join(dir, "fifo.zst")) > 0, run.exited);
+          signalCli(run, signal);
+          const r = await run.ended;
+          assert.equal(r.code, code, `${r.signal} ${r.stderr}`);
+          assert.ok(!existsSync(join(dir, "fifo.zst")));
+        } finally {
+          writer.kill();
+        }
+      }),
+    );
+  }
+
+  it(
+    "SIGTERM while decompressing from a FIFO: the partial file is removed, exit 143",
+    inTempDir(async (dir) => {
+      writeFileSync(join(dir, "t.zst"), zstd(dir, ["-c"], TEXT));
+      mkfifo(join(dir, "fifo.zst"));
+      const writer = holdFifo(dir, "fifo.zst", "t.zst");
+      try {
+        const run = startCli(dir, ["-d", "fifo.zst"]);
+        await waitUntil(() => fileSize(join(dir, "fifo")) > 0, run.exited);
+        signalCli(run, "SIGTERM");
+        const r = await run.ended;
+        assert.equal(r.code, 143, `${r.signal} ${r.stderr}`);
+        assert.ok(!existsSync(join(dir, "fifo")));
+      } finally {
+        writer.kill();
+      }
+    }),
+  );
+
+  it(
+    "SIGINT while compressing a large file at -19: FILE.zst is removed, FILE kept, exit 130",
+    inTempDir(async (dir) => {
+      // 16 MiB (repeated text, a byte changed per MiB): a run of several seconds in any runtime.
+      const tile = textLike(1 << 20, 11);
+      const big = new Uint8Array(16 << 20);
+      for (let i = 0; i < 16; i++) {
+        big.set(tile, i << 20);
+        big[(i << 20) + 7] = i;
+      }
+      writeFileSync(join(dir, "big"), big);
+      const run = startCli(dir, ["-19", "--rm", "big"]);
+      // The frame header is written first: the output exists long before the input is read.
+      await waitUntil(() => fileSize(join(dir, "big.zst")) > 0, run.exited);
+      signalCli(run, "SIGINT");
+      const r = await run.ended;
+      assert.equal(r.code, 130, `${r.signal} ${r.stderr}`);
+      assert.ok(!existsSync(join(dir, "big.zst")));
+      assert.ok(sameBytes(readBytes(join(dir, "big")), big));
+      // Nothing is in the way of the next run.
+      const again = cli(dir, ["-1", "big"]);
+      ok(again);
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "big.zst"]), big));
     }),
   );
 });

@@ -22,61 +22,71 @@ export class ChainSearch {
   offBase = 0;
 }
 
+/** Hash of the `mls` bytes at `p` (4 to 6) to `hashLog` bits (reads 8 bytes when mls > 4). */
+function hashAt(view: DataView, p: number, hashLog: number, mls: number): number {
+  const low = Math.imul(view.getInt32(p, true), -1640531535);
+  if (mls === 4) return low >>> (32 - hashLog);
+  const high = view.getInt32(p + 4, true) << ((8 - mls) << 3);
+  return (low ^ Math.imul(high, -2048144777)) >>> (32 - hashLog);
+}
+
 /** The hash chain of one match state (see the module's description). */
 export class HashChain {
   /** Offset value (offset + 3) of the last search's match. */
   offBase = 0;
-  /** The position whose hash is `#hash` (−1: none). */
-  #hashPos = -1;
-  #hash = 0;
+  /** The position whose hash is `lastHash` (−1: none). */
+  hashPos = -1;
+  /** The hash of `hashPos`. */
+  lastHash = 0;
+  // The match state's tables and source, as of the last bind().
+  hashTable: Int32Array;
+  chainTable: Int32Array;
+  view: DataView;
+  src: Uint8Array;
+  base = 0;
+  hashLog: number;
+  chainLog: number;
+  searchLog: number;
 
   /** A finder over `ms`'s tables, hashing `mls` bytes (4 to 6). */
-  constructor(readonly ms: MatchState, readonly mls: number) {}
+  constructor(readonly ms: MatchState, readonly mls: number) {
+    const params = ms.params;
+    this.hashTable = ms.hashTable;
+    this.chainTable = ms.chainTable;
+    this.view = ms.view;
+    this.src = ms.src;
+    this.base = ms.base;
+    this.hashLog = params.hashLog;
+    this.chainLog = params.chainLog;
+    this.searchLog = params.searchLog;
+  }
+
+  /** Takes the match state's tables and source again (at each block: a stream may move them). */
+  bind(): void {
+    const ms = this.ms;
+    this.hashTable = ms.hashTable;
+    this.chainTable = ms.chainTable;
+    this.view = ms.view;
+    this.src = ms.src;
+    this.base = ms.base;
+  }
 
   /** Forgets the kept hash: the source moved or the tables were replaced. */
   reset(): void {
-    this.#hashPos = -1;
+    this.hashPos = -1;
   }
 
-  /** Hash of the `mls` bytes at `p` to `hashLog` bits (reads 8 bytes when mls > 4). */
-  hashAt(view: DataView, p: number, hashLog: number): number {
-    const low = Math.imul(view.getInt32(p, true), -1640531535);
-    if (this.mls === 4) return low >>> (32 - hashLog);
-    const high = view.getInt32(p + 4, true) << ((8 - this.mls) << 3);
-    return (low ^ Math.imul(high, -2048144777)) >>> (32 - hashLog);
-  }
-
-  /**
-   * Inserts every position from `ms.nextToUpdate` up to `ip` (only the first while
-   * `skipping` through incompressible data), then `ip`'s hash is returned and kept.
-   */
-  insertUpTo(ip: number, skipping: boolean): number {
+  /** Inserts every position from `ms.nextToUpdate` up to `end` (priming with history). */
+  insertUpTo(end: number): void {
     const ms = this.ms;
-    const params = ms.params;
-    const hashLog = params.hashLog;
-    const chainMask = (1 << params.chainLog) - 1;
-    const hashTable = ms.hashTable;
-    const chainTable = ms.chainTable;
-    const base = ms.base;
-    const view = ms.view;
-    let p = ms.nextToUpdate;
-    if (p < ip) {
-      const h = p === this.#hashPos ? this.#hash : this.hashAt(view, p, hashLog);
-      chainTable[(p + base) & chainMask] = hashTable[h];
-      hashTable[h] = p + base;
-      if (!skipping) {
-        for (p++; p < ip; p++) {
-          const h = this.hashAt(view, p, hashLog);
-          chainTable[(p + base) & chainMask] = hashTable[h];
-          hashTable[h] = p + base;
-        }
-      }
+    const chainMask = (1 << this.chainLog) - 1;
+    const base = this.base;
+    for (let p = ms.nextToUpdate; p < end; p++) {
+      const h = hashAt(this.view, p, this.hashLog, this.mls);
+      this.chainTable[(p + base) & chainMask] = this.hashTable[h];
+      this.hashTable[h] = p + base;
     }
-    ms.nextToUpdate = ip;
-    const h = this.hashAt(view, ip, hashLog);
-    this.#hashPos = ip;
-    this.#hash = h;
-    return h;
+    ms.nextToUpdate = end;
   }
 
   /**
@@ -85,21 +95,42 @@ export class HashChain {
    * and sets {@linkcode offBase}.
    */
   search(ip: number, end: number, low: number, skipping: boolean): number {
-    const ms = this.ms;
-    const params = ms.params;
-    const chainSize = 1 << params.chainLog;
+    const chainSize = 1 << this.chainLog;
     const chainMask = chainSize - 1;
-    const chainTable = ms.chainTable;
-    const base = ms.base;
-    const view = ms.view;
-    const src = ms.src;
+    const chainTable = this.chainTable;
+    const base = this.base;
+    const view = this.view;
+    const src = this.src;
     const current = ip + base;
     const lowIndex = low + base;
     // Chain entries older than the chain table's span have been overwritten.
     const minChain = current > chainSize ? current - chainSize : 0;
-    let attempts = 1 << params.searchLog;
+    let attempts = 1 << this.searchLog;
     let best = 3;
-    let index = ms.hashTable[this.insertUpTo(ip, skipping)];
+    // Insert the positions up to ip, only the first while skipping (in this method: as a method
+    // of its own, JavaScriptCore called it, 10% slower on small inputs).
+    const ms = this.ms;
+    const hashLog = this.hashLog;
+    const hashTable = this.hashTable;
+    const mls = this.mls;
+    let p = ms.nextToUpdate;
+    if (p < ip) {
+      const h = p === this.hashPos ? this.lastHash : hashAt(view, p, hashLog, mls);
+      chainTable[(p + base) & chainMask] = hashTable[h];
+      hashTable[h] = p + base;
+      if (!skipping) {
+        for (p++; p < ip; p++) {
+          const h = hashAt(view, p, hashLog, mls);
+          chainTable[(p + base) & chainMask] = hashTable[h];
+          hashTable[h] = p + base;
+        }
+      }
+    }
+    ms.nextToUpdate = ip;
+    const h = hashAt(view, ip, hashLog, mls);
+    this.hashPos = ip;
+    this.lastHash = h;
+    let index = hashTable[h];
     while (index >= lowIndex && attempts > 0) {
       const match = index - base;
       // Can this candidate beat `best`? Its bytes best-3..best must equal ours.

@@ -95,7 +95,10 @@ function compressBlockLazyGeneric(
   const saved2 = REPEATS[3];
   let skipping = false;
   if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
-  if (finder === CHAIN && ms.chain === null) ms.chain = new HashChain(ms, mls);
+  if (finder === CHAIN) {
+    if (ms.chain === null) ms.chain = new HashChain(ms, mls);
+    else ms.chain.bind();
+  }
 
   while (ip < ilimit) {
     let length = 0;

@@ -84,5 +84,5 @@ function primeTables(ms: MatchState, end: number): void {
   }
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   if (usesRowFinder(params)) fillRows(ms, last + 1, mls);
-  else new HashChain(ms, mls).insertUpTo(last + 1, false);
+  else new HashChain(ms, mls).insertUpTo(last + 1);
 }

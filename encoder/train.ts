@@ -15,6 +15,7 @@
  * @module
  */
 
+import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "../arguments.ts";
 import { ZstdDictionary } from "../dictionary.ts";
 import { normalizeCounts, writeNormalizedCounts } from "../entropy/fse_encoder.ts";
 import {
@@ -58,6 +59,9 @@ export interface TrainOptions {
   id?: number;
 }
 
+/** The keys of {@linkcode TrainOptions}: any other is misuse (a `TypeError`). */
+const TRAIN_KEYS = optionNames<TrainOptions>({ maxSize: true, level: true, id: true });
+
 // libzstd's defaults: log2 of the dmer-count table, share of samples trained on (the rest
 // choose the parameters), the k range and its number of steps.
 const FREQUENCY_LOG = 20;
@@ -99,8 +103,8 @@ interface SampleSet {
  * @returns The dictionary's bytes: magic number, ID, entropy tables, repeat offsets, content.
  * @throws {RangeError} when the samples are too few or hold nothing repeated, or an option is
  * out of range.
- * @throws {TypeError} when `samples` is not an array of `Uint8Array` or an option has the wrong
- * type.
+ * @throws {TypeError} when `samples` is not an array of `Uint8Array` (or one views a detached
+ * buffer), `options` has a key it does not define, or an option has the wrong type.
  *
  * @example Train on records, then compress each one with the dictionary
  * ```ts
@@ -130,12 +134,20 @@ interface SampleSet {
  * ```
  */
 export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): Uint8Array {
-  if (!Array.isArray(samples) || samples.some((s) => !(s instanceof Uint8Array))) {
-    throw new TypeError("samples must be an array of Uint8Array");
+  if (!Array.isArray(samples)) {
+    throw new TypeError(`samples must be an array of Uint8Array, got ${describeValue(samples)}`);
+  }
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i];
+    if (!(sample instanceof Uint8Array)) {
+      throw new TypeError(`samples[${i}] must be a Uint8Array, got ${describeValue(sample)}`);
+    }
+    checkNotDetached(sample, `samples[${i}]`);
   }
   if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new TypeError("Options must be an object");
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  if (options !== undefined) checkOptionKeys(options, TRAIN_KEYS);
   const maxSize = integer(options?.maxSize, "maxSize", 256, 2 ** 31, 112640);
   const level = integer(options?.level, "level", 1, 22, 3);
   const id = options?.id === undefined ? -1 : integer(options.id, "id", 1, 2 ** 32 - 1, 0);

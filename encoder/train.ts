@@ -74,6 +74,10 @@ const MAX_ZERO_SCORE_RUN = 10;
 // Largest offset code written in the table description (libzstd's OFFCODE_MAX).
 const OFFCODE_MAX = 30;
 const DICTIONARY_MAGIC = 0xec30a437;
+// Repeat offsets written in the dictionary (the format's initial ones), and so the least content
+// a dictionary may have: each must point inside it.
+const REPEAT_OFFSETS = [1, 4, 8];
+const MIN_CONTENT_SIZE = 8;
 // Samples compressed per candidate, for its entropy statistics and for its evaluation: bounds
 // the training time on large sample sets.
 const MAX_EVALUATED = 1000;
@@ -168,6 +172,7 @@ export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): 
 
   let best: Uint8Array | null = null;
   let bestSize = Infinity;
+  let tablesTooLarge = false;
   const stepSize = Math.max(Math.floor((K_MAX - K_MIN) / K_STEPS), 1);
   for (const d of [6, 8]) {
     const frequencies = dmerFrequencies(train, d);
@@ -179,12 +184,19 @@ export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): 
       const content = selectContent(train, counts, inWindow, maxSize, k, d);
       if (content.length === 0) continue;
       const dict = finalize(content, statSamples, maxSize, level, id);
+      if (dict === null) {
+        tablesTooLarge = true;
+        continue;
+      }
       const size = compressedSize(test, dict, level);
       if (size < bestSize) {
         bestSize = size;
         best = dict;
       }
     }
+  }
+  if (best === null && tablesTooLarge) {
+    throw new RangeError(`maxSize ${maxSize} leaves no room for content after the entropy tables`);
   }
   if (best === null) throw new RangeError("The samples hold no repeated content to train on");
   return best;
@@ -316,7 +328,8 @@ function selectContent(
 /**
  * Writes the dictionary: header, entropy tables from compressing the training samples with the
  * content (libzstd's `ZDICT_analyzeEntropy`: every symbol counted once to start with, so every
- * table can code anything), repeat offsets 1, 4, 8, and as much of the content's end as fits.
+ * table can code anything), repeat offsets 1, 4, 8, and as much of the content's end as fits
+ * (padded to the largest repeat offset). Null when the tables leave no room for that.
  */
 function finalize(
   content: Uint8Array,
@@ -324,7 +337,7 @@ function finalize(
   maxSize: number,
   level: number,
   id: number,
-): Uint8Array {
+): Uint8Array | null {
   const litCounts = new Uint32Array(256).fill(1);
   const offsetMax = Math.min(31 - Math.clz32(content.length + (128 << 10)), OFFCODE_MAX);
   const ofCounts = new Uint32Array(OFFCODE_MAX + 1);
@@ -382,22 +395,27 @@ function finalize(
   pos = writeTable(header, pos, ofCounts, offsetMax, OF_MAX_LOG);
   pos = writeTable(header, pos, mlCounts, MAX_ML_CODE, LL_ML_MAX_LOG);
   pos = writeTable(header, pos, llCounts, MAX_LL_CODE, LL_ML_MAX_LOG);
-  for (const rep of [1, 4, 8]) {
+  for (const rep of REPEAT_OFFSETS) {
     header[pos++] = rep;
     header[pos++] = 0;
     header[pos++] = 0;
     header[pos++] = 0;
   }
+  // The repeat offsets must point inside the content: content shorter than the largest (samples
+  // of one repeated byte leave a single dmer) is padded with zeros in front, as libzstd's
+  // ZDICT_finalizeDictionary does; tables too large to leave room for that fail the candidate.
+  if (pos + MIN_CONTENT_SIZE > maxSize) return null;
   const kept = Math.min(content.length, maxSize - pos);
-  const dict = new Uint8Array(pos + kept);
+  const padding = Math.max(0, MIN_CONTENT_SIZE - kept);
+  const dict = new Uint8Array(pos + padding + kept);
   dict.set(header.subarray(0, pos));
-  dict.set(content.subarray(content.length - kept), pos);
+  dict.set(content.subarray(content.length - kept), pos + padding);
   let dictId = id;
   if (dictId < 0) {
     // As libzstd: from the content's hash, in the range it leaves to generated IDs.
     const hasher = new Xxh64();
     hasher.reset(0);
-    hasher.update(dict, pos, dict.length);
+    hasher.update(dict, pos + padding, dict.length);
     dictId = (hasher.digestLow32() >>> 0) % (2 ** 31 - 32768) + 32768;
   }
   writeU32(dict, 0, DICTIONARY_MAGIC);

@@ -11,7 +11,8 @@ import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
 /**
  * Options of `decompress` and `decompressStream`. All are optional. The limits protect a service
  * from hostile input: a frame of a few bytes can claim a huge window or expand to gigabytes, and
- * both are refused with a `ZstdError` before the memory is spent.
+ * both are refused with a `ZstdError` before the memory is spent. Any other key is misuse: a
+ * `TypeError` naming it and the nearest valid one, so a misspelt limit is never ignored.
  */
 export interface DecompressOptions {
   /**

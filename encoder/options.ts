@@ -41,7 +41,8 @@ export type StrategyName =
 
 /**
  * Options of `compress` and `compressStream`. All are optional; the defaults are libzstd's
- * library defaults: level 3, no checksum, the content size written.
+ * library defaults: level 3, no checksum, the content size written. Any other key is misuse: a
+ * `TypeError` naming it and the nearest valid one (a misspelt option is never ignored).
  *
  * The levels set every parameter the way libzstd's tables do, for the input's size. The
  * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
@@ -104,7 +105,8 @@ export interface CompressOptions {
 }
 
 /**
- * Options of `compressStream`: those of {@linkcode CompressOptions}, and two for streams.
+ * Options of `compressStream`: those of {@linkcode CompressOptions}, and two for streams (which
+ * `compress` refuses, as any key its options do not define).
  */
 export interface CompressStreamOptions extends CompressOptions {
   /**

@@ -34,7 +34,7 @@ import { levelParameters } from "./params.ts";
 import { BLOCK_SIZE_MAX } from "./seq_store.ts";
 import { computeCodes } from "./sequences.ts";
 
-/** Options of {@linkcode trainDictionary}. All are optional. */
+/** Options of {@linkcode trainDictionary}. All are optional; any other key is a `TypeError`. */
 export interface TrainOptions {
   /**
    * Largest dictionary in bytes (header, tables and content), at least 256. Default 112640

@@ -7,28 +7,31 @@
  * @module
  */
 
+/** The valid keys of an options type: a prototype-less record of `true`s. */
+export type OptionNames = Readonly<Record<string, true | undefined>>;
+
 /**
- * The names of an options type, as a set. Takes a record with every key of `T` (and only those:
- * the compiler checks both ways), so the set cannot drift from the interface.
+ * The names of an options type. Takes a record with every key of `T` (and only those: the
+ * compiler checks both ways), so the names cannot drift from the interface.
  */
-export function optionNames<T>(keys: Record<keyof T, true>): ReadonlySet<string> {
-  return new Set(Object.keys(keys));
+export function optionNames<T>(keys: Record<keyof T, true>): OptionNames {
+  return Object.freeze(Object.assign(Object.create(null), keys));
 }
 
 /**
  * Throws a `TypeError` naming the first enumerable key of `options` (own or inherited, as the
  * options are read) that is not in `known`, with the nearest valid name.
  */
-export function checkOptionKeys(options: object, known: ReadonlySet<string>): void {
+export function checkOptionKeys(options: object, known: OptionNames): void {
   for (const key in options) {
-    if (!known.has(key)) unknownOption(key, known);
+    if (known[key] !== true) unknownOption(key, known);
   }
 }
 
-function unknownOption(key: string, known: ReadonlySet<string>): never {
+function unknownOption(key: string, known: OptionNames): never {
   const nearest = nearestName(key, known);
   const hint = nearest === null
-    ? `valid options: ${[...known].join(", ")}`
+    ? `valid options: ${Object.keys(known).join(", ")}`
     : `did you mean ${JSON.stringify(nearest)}?`;
   throw new TypeError(`unknown option ${JSON.stringify(key)} (${hint})`);
 }
@@ -38,11 +41,11 @@ function unknownOption(key: string, known: ReadonlySet<string>): never {
  * break ties); null when even the closest differs in more than a third of its letters (and more
  * than two).
  */
-function nearestName(key: string, known: ReadonlySet<string>): string | null {
+function nearestName(key: string, known: OptionNames): string | null {
   let best: string | null = null;
   let bestScore = Infinity;
   const lower = key.toLowerCase();
-  for (const name of known) {
+  for (const name of Object.keys(known)) {
     const folded = editDistance(lower, name.toLowerCase());
     if (folded > Math.max(2, Math.floor(Math.max(key.length, name.length) / 3))) continue;
     const score = folded * 64 + editDistance(key, name);

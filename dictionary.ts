@@ -6,6 +6,7 @@
  * @module
  */
 
+import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "./arguments.ts";
 import { ZstdError } from "./errors.ts";
 import { NormalizedCounts, readNormalizedCounts } from "./entropy/fse_decoder.ts";
 import { HuffmanTable, readHuffmanTable } from "./entropy/huffman_decoder.ts";
@@ -52,6 +53,9 @@ export interface DictionaryLayout {
   /** End of the entropy tables: start of the three 4-byte repeat offsets, before the content. */
   repeats: number;
 }
+
+/** The keys of the constructor's options: any other is misuse (a `TypeError`). */
+const DICTIONARY_KEYS = optionNames<{ raw?: boolean }>({ raw: true });
 
 const scratchHuffman = new HuffmanTable();
 const scratchCounts = new NormalizedCounts();
@@ -126,15 +130,18 @@ export class ZstdDictionary {
    * @param bytes A zstd-format dictionary, or raw content.
    * @param options `raw: true` to take the bytes as raw content whatever they start with.
    * @throws {ZstdError} `dictionary_corrupted` when zstd-format bytes are invalid.
-   * @throws {TypeError} when `bytes` is not a Uint8Array or `options` is not an object.
+   * @throws {TypeError} when `bytes` is not a Uint8Array or views a detached buffer, or
+   * `options` is not an object or has a key other than `raw`.
    */
   constructor(bytes: Uint8Array, options?: { raw?: boolean }) {
     if (!(bytes instanceof Uint8Array)) {
-      throw new TypeError("A dictionary must be built from a Uint8Array");
+      throw new TypeError(`bytes must be a Uint8Array, got ${describeValue(bytes)}`);
     }
+    checkNotDetached(bytes, "bytes");
     if (options !== undefined && (options === null || typeof options !== "object")) {
-      throw new TypeError("Dictionary options must be an object");
+      throw new TypeError(`options must be an object, got ${describeValue(options)}`);
     }
+    if (options !== undefined) checkOptionKeys(options, DICTIONARY_KEYS);
     const raw = options?.raw ?? false;
     if (typeof raw !== "boolean") throw new TypeError("raw must be a boolean");
     const copy = bytes.slice();
@@ -197,6 +204,11 @@ function corrupted(what: string): never {
 export function toDictionary(value: unknown): ZstdDictionary | null {
   if (value === undefined) return null;
   if (value instanceof ZstdDictionary) return value;
-  if (value instanceof Uint8Array) return new ZstdDictionary(value);
-  throw new TypeError("dictionary must be a ZstdDictionary or a Uint8Array");
+  if (value instanceof Uint8Array) {
+    checkNotDetached(value, "dictionary");
+    return new ZstdDictionary(value);
+  }
+  throw new TypeError(
+    `dictionary must be a ZstdDictionary or a Uint8Array, got ${describeValue(value)}`,
+  );
 }

@@ -16,8 +16,8 @@
  * - Dictionaries: {@linkcode ZstdDictionary}, {@linkcode trainDictionary} and its
  *   {@linkcode TrainOptions}.
  * - Errors: bad data throws a {@linkcode ZstdError} whose `code` is a
- *   {@linkcode ZstdErrorCode}; wrong argument types throw `TypeError`, values out of range
- *   `RangeError`.
+ *   {@linkcode ZstdErrorCode}; misuse throws `TypeError` (wrong argument types, unknown option
+ *   keys, views of detached buffers), values out of range `RangeError`.
  *
  * @example Compress and decompress bytes
  * ```ts
@@ -96,7 +96,9 @@ export type { CompressOptions, CompressStreamOptions, StrategyName } from "./enc
  * @param options Level, checksum, dictionary and advanced parameters: see
  * {@linkcode CompressOptions}.
  * @returns One Zstandard frame.
- * @throws {TypeError} when `input` is not a Uint8Array or an option has the wrong type.
+ * @throws {TypeError} when `input` is not a Uint8Array or views a detached buffer, `options` has
+ * a key {@linkcode CompressOptions} does not define (a misspelt option is not ignored), or an
+ * option has the wrong type.
  * @throws {RangeError} on option values out of range.
  *
  * @example Round trip
@@ -146,8 +148,9 @@ export function compress(input: Uint8Array, options?: CompressOptions): Uint8Arr
  * @param options Those of {@linkcode compress}, plus `pledgedSize` and `flushEachChunk`: see
  * {@linkcode CompressStreamOptions}.
  * @returns A stream pair: write bytes to `writable`, read the frame from `readable`.
- * @throws {TypeError} when an option has the wrong type, or (on the stream) a chunk is not a
- * Uint8Array.
+ * @throws {TypeError} when `options` has a key {@linkcode CompressStreamOptions} does not define,
+ * an option has the wrong type, or (on the stream) a chunk is not a Uint8Array or views a
+ * detached buffer.
  * @throws {RangeError} on option values out of range.
  * @throws {ZstdError} (on the stream) `source_size_wrong` when the stream does not carry its
  * `pledgedSize`.
@@ -219,7 +222,9 @@ export function compressStream(
  * {@linkcode DecompressOptions}.
  * @returns The content of all the frames, in order.
  * @throws {ZstdError} on invalid, truncated or over-limit data.
- * @throws {TypeError} when `input` is not a Uint8Array.
+ * @throws {TypeError} when `input` is not a Uint8Array or views a detached buffer, `options` has
+ * a key {@linkcode DecompressOptions} does not define (a misspelt `maxOutputSize` is not
+ * ignored), or an option has the wrong type.
  * @throws {RangeError} on option values out of range.
  *
  * @example Round trip with libzstd's output
@@ -271,8 +276,9 @@ export function decompress(input: Uint8Array, options?: DecompressOptions): Uint
  * @param options Limits, checksum verification and the dictionary: see
  * {@linkcode DecompressOptions}.
  * @returns A stream pair: write frames to `writable`, read their content from `readable`.
- * @throws {TypeError} when an option has the wrong type, or (on the stream) a chunk is not a
- * Uint8Array.
+ * @throws {TypeError} when `options` has a key {@linkcode DecompressOptions} does not define, an
+ * option has the wrong type, or (on the stream) a chunk is not a Uint8Array or views a detached
+ * buffer.
  * @throws {RangeError} on option values out of range.
  * @throws {ZstdError} (on the stream) on invalid, truncated or over-limit data.
  *

@@ -5,12 +5,14 @@
  * @module
  */
 
+import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "../arguments.ts";
 import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
 
 /**
  * Options of `decompress` and `decompressStream`. All are optional. The limits protect a service
  * from hostile input: a frame of a few bytes can claim a huge window or expand to gigabytes, and
- * both are refused with a `ZstdError` before the memory is spent.
+ * both are refused with a `ZstdError` before the memory is spent. Any other key is misuse: a
+ * `TypeError` naming it and the nearest valid one, so a misspelt limit is never ignored.
  */
 export interface DecompressOptions {
   /**
@@ -41,6 +43,14 @@ export interface DecompressOptions {
   dictionary?: ZstdDictionary | Uint8Array;
 }
 
+/** The keys of {@linkcode DecompressOptions}: any other is misuse (a `TypeError`). */
+const DECOMPRESS_KEYS = optionNames<DecompressOptions>({
+  maxWindowLog: true,
+  maxOutputSize: true,
+  verifyChecksum: true,
+  dictionary: true,
+});
+
 /** Options after validation. */
 export interface ResolvedDecompressOptions {
   maxWindowSize: number;
@@ -65,7 +75,10 @@ export function resolveDecompressOptions(
       dictionary: null,
     };
   }
-  if (typeof options !== "object") throw new TypeError("Options must be an object");
+  if (typeof options !== "object") {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  checkOptionKeys(options, DECOMPRESS_KEYS);
   let maxWindowLog = 27;
   if (options.maxWindowLog !== undefined) {
     maxWindowLog = options.maxWindowLog;
@@ -97,17 +110,15 @@ export function resolveDecompressOptions(
   return { maxWindowSize: 2 ** maxWindowLog, maxOutputSize, verifyChecksum, dictionary };
 }
 
-/** Normalizes a byte input (Uint8Array or a subclass such as Buffer) to a plain Uint8Array view. */
+/**
+ * Normalizes a byte input (Uint8Array or a subclass such as Buffer) to a plain Uint8Array view;
+ * a `TypeError` names `what` when it is something else or views a detached buffer.
+ */
 export function toBytes(input: unknown, what: string): Uint8Array {
   if (!(input instanceof Uint8Array)) {
-    throw new TypeError(`${what} must be a Uint8Array, got ${describe(input)}`);
+    throw new TypeError(`${what} must be a Uint8Array, got ${describeValue(input)}`);
   }
+  checkNotDetached(input, what);
   if (input.constructor === Uint8Array) return input;
   return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
-  return typeof value;
 }

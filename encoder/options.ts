@@ -6,6 +6,7 @@
  * @module
  */
 
+import { checkOptionKeys, describeValue, optionNames } from "../arguments.ts";
 import { toDictionary, type ZstdDictionary } from "../dictionary.ts";
 import { type EncoderDictionary, encoderDictionary } from "./dictionary.ts";
 import {
@@ -40,7 +41,8 @@ export type StrategyName =
 
 /**
  * Options of `compress` and `compressStream`. All are optional; the defaults are libzstd's
- * library defaults: level 3, no checksum, the content size written.
+ * library defaults: level 3, no checksum, the content size written. Any other key is misuse: a
+ * `TypeError` naming it and the nearest valid one (a misspelt option is never ignored).
  *
  * The levels set every parameter the way libzstd's tables do, for the input's size. The
  * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
@@ -103,7 +105,8 @@ export interface CompressOptions {
 }
 
 /**
- * Options of `compressStream`: those of {@linkcode CompressOptions}, and two for streams.
+ * Options of `compressStream`: those of {@linkcode CompressOptions}, and two for streams (which
+ * `compress` refuses, as any key its options do not define).
  */
 export interface CompressStreamOptions extends CompressOptions {
   /**
@@ -123,6 +126,38 @@ export interface CompressStreamOptions extends CompressOptions {
   flushEachChunk?: boolean;
 }
 
+const COMPRESS_NAMES: Record<keyof CompressOptions, true> = {
+  level: true,
+  checksum: true,
+  contentSize: true,
+  dictionary: true,
+  dictionaryId: true,
+  windowLog: true,
+  hashLog: true,
+  chainLog: true,
+  searchLog: true,
+  minMatch: true,
+  targetLength: true,
+  strategy: true,
+};
+/** The keys of {@linkcode CompressOptions}: any other is misuse (a `TypeError`). */
+const COMPRESS_KEYS = optionNames<CompressOptions>(COMPRESS_NAMES);
+/** The keys of {@linkcode CompressStreamOptions}. */
+const STREAM_KEYS = optionNames<CompressStreamOptions>({
+  ...COMPRESS_NAMES,
+  pledgedSize: true,
+  flushEachChunk: true,
+});
+
+/** Throws a `TypeError` unless `options` is an object (for `null`, `undefined`: false). */
+function isOptionsObject(options: unknown): options is object {
+  if (options === undefined || options === null) return false;
+  if (typeof options !== "object") {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  return true;
+}
+
 /** Stream options after validation. */
 export interface ResolvedStreamOptions {
   options: ResolvedCompressOptions;
@@ -136,7 +171,8 @@ export function resolveStreamOptions(
 ): ResolvedStreamOptions {
   let pledgedSize = -1;
   let flushEachChunk = false;
-  if (options !== undefined && options !== null && typeof options === "object") {
+  if (isOptionsObject(options)) {
+    checkOptionKeys(options, STREAM_KEYS);
     if (options.pledgedSize !== undefined) {
       pledgedSize = options.pledgedSize;
       if (typeof pledgedSize !== "number") throw new TypeError("pledgedSize must be a number");
@@ -147,7 +183,7 @@ export function resolveStreamOptions(
     flushEachChunk = booleanOption(options, "flushEachChunk", false);
   }
   return {
-    options: resolveCompressOptions(options, pledgedSize),
+    options: resolveChecked(options, pledgedSize),
     pledgedSize,
     flushEachChunk,
   };
@@ -196,6 +232,15 @@ export function resolveCompressOptions(
   options: CompressOptions | undefined,
   srcSize: number,
 ): ResolvedCompressOptions {
+  if (isOptionsObject(options)) checkOptionKeys(options, COMPRESS_KEYS);
+  return resolveChecked(options, srcSize);
+}
+
+/** {@linkcode resolveCompressOptions} once the keys are checked. */
+function resolveChecked(
+  options: CompressOptions | undefined,
+  srcSize: number,
+): ResolvedCompressOptions {
   if (options === undefined || options === null) {
     return {
       params: levelParameters(DEFAULT_LEVEL, srcSize, 0),
@@ -206,7 +251,6 @@ export function resolveCompressOptions(
       dictionaryId: 0,
     };
   }
-  if (typeof options !== "object") throw new TypeError("Options must be an object");
   let level = DEFAULT_LEVEL;
   if (options.level !== undefined) {
     level = options.level;

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "../arguments.ts";
 import { ZstdDictionary } from "../dictionary.ts";
 import { normalizeCounts, writeNormalizedCounts } from "../entropy/fse_encoder.ts";
 import {
@@ -33,7 +34,7 @@ import { levelParameters } from "./params.ts";
 import { BLOCK_SIZE_MAX } from "./seq_store.ts";
 import { computeCodes } from "./sequences.ts";
 
-/** Options of {@linkcode trainDictionary}. All are optional. */
+/** Options of {@linkcode trainDictionary}. All are optional; any other key is a `TypeError`. */
 export interface TrainOptions {
   /**
    * Largest dictionary in bytes (header, tables and content), at least 256. Default 112640
@@ -58,6 +59,9 @@ export interface TrainOptions {
   id?: number;
 }
 
+/** The keys of {@linkcode TrainOptions}: any other is misuse (a `TypeError`). */
+const TRAIN_KEYS = optionNames<TrainOptions>({ maxSize: true, level: true, id: true });
+
 // libzstd's defaults: log2 of the dmer-count table, share of samples trained on (the rest
 // choose the parameters), the k range and its number of steps.
 const FREQUENCY_LOG = 20;
@@ -70,6 +74,10 @@ const MAX_ZERO_SCORE_RUN = 10;
 // Largest offset code written in the table description (libzstd's OFFCODE_MAX).
 const OFFCODE_MAX = 30;
 const DICTIONARY_MAGIC = 0xec30a437;
+// Repeat offsets written in the dictionary (the format's initial ones), and so the least content
+// a dictionary may have: each must point inside it.
+const REPEAT_OFFSETS = [1, 4, 8];
+const MIN_CONTENT_SIZE = 8;
 // Samples compressed per candidate, for its entropy statistics and for its evaluation: bounds
 // the training time on large sample sets.
 const MAX_EVALUATED = 1000;
@@ -99,8 +107,8 @@ interface SampleSet {
  * @returns The dictionary's bytes: magic number, ID, entropy tables, repeat offsets, content.
  * @throws {RangeError} when the samples are too few or hold nothing repeated, or an option is
  * out of range.
- * @throws {TypeError} when `samples` is not an array of `Uint8Array` or an option has the wrong
- * type.
+ * @throws {TypeError} when `samples` is not an array of `Uint8Array` (or one views a detached
+ * buffer), `options` has a key it does not define, or an option has the wrong type.
  *
  * @example Train on records, then compress each one with the dictionary
  * ```ts
@@ -130,12 +138,20 @@ interface SampleSet {
  * ```
  */
 export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): Uint8Array {
-  if (!Array.isArray(samples) || samples.some((s) => !(s instanceof Uint8Array))) {
-    throw new TypeError("samples must be an array of Uint8Array");
+  if (!Array.isArray(samples)) {
+    throw new TypeError(`samples must be an array of Uint8Array, got ${describeValue(samples)}`);
+  }
+  for (let i = 0; i < samples.length; i++) {
+    const sample = samples[i];
+    if (!(sample instanceof Uint8Array)) {
+      throw new TypeError(`samples[${i}] must be a Uint8Array, got ${describeValue(sample)}`);
+    }
+    checkNotDetached(sample, `samples[${i}]`);
   }
   if (options !== undefined && (options === null || typeof options !== "object")) {
-    throw new TypeError("Options must be an object");
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  if (options !== undefined) checkOptionKeys(options, TRAIN_KEYS);
   const maxSize = integer(options?.maxSize, "maxSize", 256, 2 ** 31, 112640);
   const level = integer(options?.level, "level", 1, 22, 3);
   const id = options?.id === undefined ? -1 : integer(options.id, "id", 1, 2 ** 32 - 1, 0);
@@ -156,6 +172,7 @@ export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): 
 
   let best: Uint8Array | null = null;
   let bestSize = Infinity;
+  let tablesTooLarge = false;
   const stepSize = Math.max(Math.floor((K_MAX - K_MIN) / K_STEPS), 1);
   for (const d of [6, 8]) {
     const frequencies = dmerFrequencies(train, d);
@@ -167,12 +184,19 @@ export function trainDictionary(samples: Uint8Array[], options?: TrainOptions): 
       const content = selectContent(train, counts, inWindow, maxSize, k, d);
       if (content.length === 0) continue;
       const dict = finalize(content, statSamples, maxSize, level, id);
+      if (dict === null) {
+        tablesTooLarge = true;
+        continue;
+      }
       const size = compressedSize(test, dict, level);
       if (size < bestSize) {
         bestSize = size;
         best = dict;
       }
     }
+  }
+  if (best === null && tablesTooLarge) {
+    throw new RangeError(`maxSize ${maxSize} leaves no room for content after the entropy tables`);
   }
   if (best === null) throw new RangeError("The samples hold no repeated content to train on");
   return best;
@@ -304,7 +328,8 @@ function selectContent(
 /**
  * Writes the dictionary: header, entropy tables from compressing the training samples with the
  * content (libzstd's `ZDICT_analyzeEntropy`: every symbol counted once to start with, so every
- * table can code anything), repeat offsets 1, 4, 8, and as much of the content's end as fits.
+ * table can code anything), repeat offsets 1, 4, 8, and as much of the content's end as fits
+ * (padded to the largest repeat offset). Null when the tables leave no room for that.
  */
 function finalize(
   content: Uint8Array,
@@ -312,7 +337,7 @@ function finalize(
   maxSize: number,
   level: number,
   id: number,
-): Uint8Array {
+): Uint8Array | null {
   const litCounts = new Uint32Array(256).fill(1);
   const offsetMax = Math.min(31 - Math.clz32(content.length + (128 << 10)), OFFCODE_MAX);
   const ofCounts = new Uint32Array(OFFCODE_MAX + 1);
@@ -370,22 +395,27 @@ function finalize(
   pos = writeTable(header, pos, ofCounts, offsetMax, OF_MAX_LOG);
   pos = writeTable(header, pos, mlCounts, MAX_ML_CODE, LL_ML_MAX_LOG);
   pos = writeTable(header, pos, llCounts, MAX_LL_CODE, LL_ML_MAX_LOG);
-  for (const rep of [1, 4, 8]) {
+  for (const rep of REPEAT_OFFSETS) {
     header[pos++] = rep;
     header[pos++] = 0;
     header[pos++] = 0;
     header[pos++] = 0;
   }
+  // The repeat offsets must point inside the content: content shorter than the largest (samples
+  // of one repeated byte leave a single dmer) is padded with zeros in front, as libzstd's
+  // ZDICT_finalizeDictionary does; tables too large to leave room for that fail the candidate.
+  if (pos + MIN_CONTENT_SIZE > maxSize) return null;
   const kept = Math.min(content.length, maxSize - pos);
-  const dict = new Uint8Array(pos + kept);
+  const padding = Math.max(0, MIN_CONTENT_SIZE - kept);
+  const dict = new Uint8Array(pos + padding + kept);
   dict.set(header.subarray(0, pos));
-  dict.set(content.subarray(content.length - kept), pos);
+  dict.set(content.subarray(content.length - kept), pos + padding);
   let dictId = id;
   if (dictId < 0) {
     // As libzstd: from the content's hash, in the range it leaves to generated IDs.
     const hasher = new Xxh64();
     hasher.reset(0);
-    hasher.update(dict, pos, dict.length);
+    hasher.update(dict, pos + padding, dict.length);
     dictId = (hasher.digestLow32() >>> 0) % (2 ** 31 - 32768) + 32768;
   }
   writeU32(dict, 0, DICTIONARY_MAGIC);

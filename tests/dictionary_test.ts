@@ -367,6 +367,60 @@ describe("trainDictionary", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it("low-entropy samples give a valid dictionary that zstd -D and ours use both ways", () => {
+    // Samples of one repeated byte leave a single dmer of content (6 or 8 bytes): it is padded
+    // in front to the largest repeat offset (8), as zdict does (zstd --train writes 156 bytes
+    // for the zeros).
+    const sets: [string, Uint8Array[]][] = [
+      ["100 all-zero samples of 100 bytes", Array.from({ length: 100 }, () => new Uint8Array(100))],
+      ["50 samples of 64 'A's", Array.from({ length: 50 }, () => new Uint8Array(64).fill(65))],
+    ];
+    for (const [what, samples] of sets) {
+      const dir = mkdtempSync(join(tmpdir(), "zstd-train-low-"));
+      try {
+        const bytes = trainDictionary(samples);
+        const dict = new ZstdDictionary(bytes);
+        assert.ok(dict.layout !== null, what);
+        assert.ok(dict.content.length >= 8, `${what}: ${dict.content.length} bytes of content`);
+        for (const rep of dict.repeats) assert.ok(rep <= dict.content.length, what);
+        const dictPath = join(dir, "dict");
+        writeFileSync(dictPath, bytes);
+        const paths = samples.map((sample, i) => {
+          const path = join(dir, `${i}`);
+          writeFileSync(path, sample);
+          return path;
+        });
+        // zstd --train's dictionary for the same samples: about the same size as ours.
+        const theirsPath = join(dir, "theirs");
+        execFileSync("zstd", ["-q", "-f", "--train", "-o", theirsPath, ...paths], {
+          stdio: "ignore",
+        });
+        const theirs = readBytes(theirsPath);
+        assert.ok(
+          Math.abs(bytes.length - theirs.length) <= 16,
+          `${bytes.length} / ${theirs.length}`,
+        );
+        // The CLI compresses every sample with our dictionary; it and we decode the frames.
+        const some = paths.slice(0, 5);
+        const frames = execFileSync("zstd", ["-q", "-3", "-D", dictPath, "-c", ...some], {
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        const cliFrames = new Uint8Array(frames.buffer, frames.byteOffset, frames.byteLength);
+        const expected = concat(samples.slice(0, 5));
+        assert.ok(sameBytes(cli(["-d", "-q", "-D", dictPath], cliFrames), expected), what);
+        assert.ok(sameBytes(decompress(cliFrames, { dictionary: dict }), expected), what);
+        // Our frames with it: the CLI decodes them.
+        for (const level of [1, 3, 19]) {
+          const mine = compress(samples[0], { level, dictionary: dict, checksum: true });
+          assert.ok(sameBytes(cli(["-d", "-q", "-D", dictPath], mine), samples[0]), what);
+          assert.ok(sameBytes(decompress(mine, { dictionary: dict }), samples[0]), what);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
   it("bad arguments", () => {
     assert.throws(() => trainDictionary(records.slice(0, 4)), RangeError);
     assert.throws(() => trainDictionary("x" as never), TypeError);

@@ -163,6 +163,48 @@ describe("browser: Chromium", () => {
     assert.deepEqual(result, ["checksum_wrong", "checksum_wrong"]);
   });
 
+  it("misuse: detached buffers and unknown option keys are TypeErrors", async () => {
+    const result = await page.evaluate(async () => {
+      const detached = (bytes) => {
+        const view = bytes.slice();
+        structuredClone(view.buffer, { transfer: [view.buffer] });
+        return view;
+      };
+      const frame = await fetchBytes("/cli.zst");
+      const runs = [
+        () => zstd.compress(detached(frame)),
+        () => zstd.decompress(detached(frame)),
+        () =>
+          collect(
+            new Blob([frame]).stream().pipeThrough(
+              new TransformStream({
+                transform: (chunk, controller) => controller.enqueue(detached(chunk)),
+              }),
+            ).pipeThrough(zstd.decompressStream()),
+          ),
+        () => zstd.decompress(frame, { maxOutputsize: 1 }),
+      ];
+      const errors = [];
+      for (const run of runs) {
+        try {
+          await run();
+          errors.push("no error");
+        } catch (e) {
+          errors.push(`${e.name}: ${e.message}`);
+        }
+      }
+      return errors;
+    });
+    assert.equal(result.length, 4);
+    for (const [i, what] of ["input", "input", "chunk"].entries()) {
+      assert.match(result[i], new RegExp(`^TypeError: ${what} .*detached`));
+    }
+    assert.equal(
+      result[3],
+      'TypeError: unknown option "maxOutputsize" (did you mean "maxOutputSize"?)',
+    );
+  });
+
   it("raised no uncaught error in the page", () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -155,6 +155,35 @@ describe("node: built package", () => {
     await assertRejects(badMagic, "prefix_unknown");
     await assertRejects(frame.subarray(0, frame.length >> 1), "input_truncated");
   });
+
+  it("misuse: detached buffers and unknown option keys are TypeErrors", async () => {
+    // Node 20 has no ArrayBuffer.prototype.detached: the fallback detects the detached buffer.
+    const detached = () => {
+      const view = zstd.compress(SAMPLE.subarray(0, 1000));
+      structuredClone(view.buffer, { transfer: [view.buffer] });
+      return view;
+    };
+    for (const run of [() => zstd.compress(detached()), () => zstd.decompress(detached())]) {
+      assert.throws(run, (e) => e instanceof TypeError && /^input .*detached/.test(e.message));
+    }
+    const written = await caught(() =>
+      new Blob([SAMPLE]).stream().pipeThrough(
+        new TransformStream({
+          transform: (_, controller) => controller.enqueue(detached()),
+        }),
+      ).pipeThrough(zstd.decompressStream()).pipeTo(new WritableStream())
+    );
+    assert.ok(written instanceof TypeError && /^chunk .*detached/.test(written.message));
+    await assertRejects(new Uint8Array(0), "input_truncated");
+    assert.throws(
+      () => zstd.decompress(SAMPLE, { maxOutputsize: 1 }),
+      {
+        name: "TypeError",
+        message: 'unknown option "maxOutputsize" (did you mean "maxOutputSize"?)',
+      },
+    );
+    assert.throws(() => zstd.compressStream({ pledgedsize: 5 }), /did you mean "pledgedSize"/);
+  });
 });
 
 describe("node: bundles", () => {

@@ -63,6 +63,7 @@ import {
   ZstdDictionary,
   ZstdError,
 } from "./mod.ts";
+import { type FrameInfo, walkFrames } from "./frame_info.ts";
 
 // Kept equal to the version in deno.json and jsr.json (tests/cli_test.ts checks it); a JSON
 // import would tie the published module to a config file that is not part of the package.
@@ -88,12 +89,6 @@ const PROGRESS_INTERVAL_MS = 100;
 const DEFAULT_BENCH_SECONDS = 1;
 // Size of the generated sample benchmarked when -b is given no file.
 const SYNTHETIC_SIZE = 4 << 20;
-
-const ZSTD_MAGIC = 0xfd2fb528;
-const SKIPPABLE_MAGIC = 0x184d2a50;
-const SKIPPABLE_MASK = 0xfffffff0;
-// Largest frame header: magic, descriptor, window byte, 4-byte dictionary ID, 8-byte size.
-const FRAME_HEADER_MAX = 18;
 
 // A file being compressed gives the event loop a turn this often, so a signal is handled.
 const EVENT_LOOP_TURN_MS = 50;
@@ -1476,9 +1471,10 @@ class ListInfo {
 }
 
 /**
- * Walks the frames of `path` without decoding them: frame headers, block headers (which give
- * each block's size) and checksums, reading a few bytes at each position, so a file of any size
- * is listed at once. Throws on a file that is not a sequence of whole frames.
+ * Walks the frames of `path` without decoding them ({@linkcode walkFrames}, as
+ * {@linkcode readFrameInfo} does): frame headers, block headers and checksums, reading a few bytes
+ * at each position, so a file of any size is listed at once. Throws on a file that is not a
+ * sequence of whole frames.
  */
 function analyzeFile(path: string): ListInfo {
   if (statSync(path).isDirectory()) {
@@ -1487,108 +1483,57 @@ function analyzeFile(path: string): ListInfo {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
-    const info = new ListInfo();
-    info.compressedSize = size;
     if (size === 0) throw new Error("File is empty, not compressed by zstd");
     const readAt = (pos: number, length: number): Uint8Array => {
       const buf = new Uint8Array(length);
       const n = readSync(fd, buf, 0, length, pos);
       return buf.subarray(0, n);
     };
-    const truncated = (): never => {
-      throw new Error("Error: reached end of file with incomplete frame");
-    };
-    let pos = 0;
-    while (pos < size) {
-      if (size - pos < 4) truncated();
-      const head = readAt(pos, FRAME_HEADER_MAX);
-      const magic = readU32(head, 0);
-      if ((magic & SKIPPABLE_MASK) === SKIPPABLE_MAGIC) {
-        if (head.length < 8) truncated();
-        pos += 8 + readU32(head, 4);
-        if (pos > size) truncated();
+    const frames: FrameInfo[] = [];
+    const cursor = { pos: 0 };
+    try {
+      walkFrames(size, readAt, frames, cursor);
+    } catch (e) {
+      if (!(e instanceof ZstdError)) throw e;
+      switch (e.code) {
+        case "input_truncated":
+          throw new Error("Error: reached end of file with incomplete frame");
+        case "prefix_unknown":
+          throw new Error(
+            cursor.pos === 0
+              ? "not compressed by zstd"
+              : `not a zstd frame at offset ${cursor.pos} (trailing data)`,
+          );
+        case "corruption_detected":
+          throw new Error(`reserved block type at offset ${cursor.pos}`);
+        default:
+          throw e;
+      }
+    }
+    const info = new ListInfo();
+    info.compressedSize = size;
+    for (const frame of frames) {
+      if (frame.kind === "skippable") {
         info.skippableFrames++;
         continue;
       }
-      if (magic !== ZSTD_MAGIC) {
-        throw new Error(
-          pos === 0
-            ? "not compressed by zstd"
-            : `not a zstd frame at offset ${pos} (trailing data)`,
-        );
-      }
-      if (head.length < 5) truncated();
-      const header = readFrameHeader(head);
-      if (head.length < header.size) truncated();
       info.frames++;
-      info.windowSize = header.windowSize;
-      info.dictionaryId = header.dictionaryId;
-      if (header.contentSize < 0) info.decompressedSize = -1;
-      else if (info.decompressedSize >= 0) info.decompressedSize += header.contentSize;
-      pos += header.size;
-      for (;;) {
-        const block = readAt(pos, 3);
-        if (block.length < 3) truncated();
-        const blockHeader = block[0] | (block[1] << 8) | (block[2] << 16);
-        const type = (blockHeader >>> 1) & 3;
-        if (type === 3) throw new Error(`reserved block type at offset ${pos}`);
-        // An RLE block stores one byte, whatever the size it regenerates.
-        pos += 3 + (type === 1 ? 1 : blockHeader >>> 3);
-        if ((blockHeader & 1) !== 0) break;
-      }
-      if (header.hasChecksum) {
+      info.windowSize = frame.windowSize;
+      info.dictionaryId = frame.dictionaryId;
+      if (frame.contentSize === undefined) info.decompressedSize = -1;
+      else if (info.decompressedSize >= 0) info.decompressedSize += frame.contentSize;
+      if (frame.hasChecksum) {
         info.hasChecksum = true;
-        const checksum = readAt(pos, 4);
-        if (checksum.length < 4) truncated();
-        info.lastChecksum = readU32(checksum, 0);
-        pos += 4;
+        // The checksum is the frame's last 4 bytes, stored little-endian.
+        const checksum = readAt(frame.offset + frame.compressedSize - 4, 4);
+        info.lastChecksum = (checksum[0] | (checksum[1] << 8) | (checksum[2] << 16) |
+          (checksum[3] << 24)) >>> 0;
       }
-      if (pos > size) truncated();
     }
     return info;
   } finally {
     closeSync(fd);
   }
-}
-
-/** The fields of a frame header (RFC 8878 §3.1.1.1) that `-l` shows. */
-function readFrameHeader(head: Uint8Array): {
-  size: number;
-  windowSize: number;
-  dictionaryId: number;
-  contentSize: number;
-  hasChecksum: boolean;
-} {
-  const descriptor = head[4];
-  const singleSegment = (descriptor & 0x20) !== 0;
-  const dictionaryIdBytes = [0, 1, 2, 4][descriptor & 3];
-  const sizeFlag = descriptor >>> 6;
-  const contentSizeBytes = sizeFlag === 0 ? (singleSegment ? 1 : 0) : [0, 2, 4, 8][sizeFlag];
-  const size = 5 + (singleSegment ? 0 : 1) + dictionaryIdBytes + contentSizeBytes;
-  let p = 5;
-  let windowSize = 0;
-  if (!singleSegment) {
-    const exponent = head[p] >>> 3;
-    const base = 2 ** (10 + exponent);
-    windowSize = base + (base / 8) * (head[p] & 7);
-    p++;
-  }
-  let dictionaryId = 0;
-  for (let i = 0; i < dictionaryIdBytes; i++) dictionaryId += head[p + i] * 2 ** (8 * i);
-  p += dictionaryIdBytes;
-  let contentSize = -1;
-  if (contentSizeBytes > 0) {
-    contentSize = 0;
-    for (let i = 0; i < contentSizeBytes; i++) contentSize += head[p + i] * 2 ** (8 * i);
-    // The 2-byte field is stored minus 256.
-    if (contentSizeBytes === 2) contentSize += 256;
-  }
-  if (singleSegment) windowSize = contentSize;
-  return { size, windowSize, dictionaryId, contentSize, hasChecksum: (descriptor & 4) !== 0 };
-}
-
-function readU32(src: Uint8Array, pos: number): number {
-  return (src[pos] | (src[pos + 1] << 8) | (src[pos + 2] << 16) | (src[pos + 3] << 24)) >>> 0;
 }
 
 /** One line of the `-l` table, in zstd's columns. */

@@ -13,6 +13,8 @@
  *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`) and
  *   {@linkcode DecompressOptions} (`maxOutputSize`, `maxWindowLog`, `verifyChecksum`,
  *   dictionary).
+ * - {@linkcode readFrameInfo}: what `zstd -l` shows of each frame (content size, window size,
+ *   dictionary ID, checksum flag, where it starts and ends) without decoding it.
  * - Dictionaries: {@linkcode ZstdDictionary}, {@linkcode trainDictionary} and its
  *   {@linkcode TrainOptions}.
  * - Errors: bad data throws a {@linkcode ZstdError} whose `code` is a
@@ -84,6 +86,7 @@ import {
 export { ZstdError, type ZstdErrorCode } from "./errors.ts";
 export { type DictionaryLayout, ZstdDictionary } from "./dictionary.ts";
 export { trainDictionary, type TrainOptions } from "./encoder/train.ts";
+export { type FrameInfo, readFrameInfo } from "./frame_info.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
 export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
 

@@ -103,6 +103,15 @@ describe("node: built package", () => {
     assert.equal(typeof zstd.ZstdError, "function");
     assert.equal(typeof zstd.ZstdDictionary, "function");
     assert.equal(typeof zstd.trainDictionary, "function");
+    assert.equal(typeof zstd.readFrameInfo, "function");
+  });
+
+  it("readFrameInfo reads the frames of the bundle's compress", () => {
+    const frame = zstd.compress(SAMPLE, { checksum: true });
+    const [info] = zstd.readFrameInfo(frame);
+    assert.equal(info.contentSize, SAMPLE.length);
+    assert.equal(info.compressedSize, frame.length);
+    assert.equal(info.hasChecksum, true);
   });
 
   for (const level of LEVELS) {

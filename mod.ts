@@ -15,6 +15,11 @@
  *   dictionary).
  * - Dictionaries: {@linkcode ZstdDictionary}, {@linkcode trainDictionary} and its
  *   {@linkcode TrainOptions}.
+ * - HTTP: {@linkcode encodeResponse} compresses a server's responses (`Content-Encoding: zstd`,
+ *   or `dcz` with a dictionary) for clients that accept it, with windows browsers accept;
+ *   {@linkcode decodeResponse} decodes them where `fetch` does not. {@linkcode
+ *   ZstdCompressionStream} and {@linkcode ZstdDecompressionStream} stand in for the Web's
+ *   `CompressionStream` and `DecompressionStream`.
  * - Errors: bad data throws a {@linkcode ZstdError} whose `code` is a
  *   {@linkcode ZstdErrorCode}; wrong argument types throw `TypeError`, values out of range
  *   `RangeError`.
@@ -86,6 +91,13 @@ export { type DictionaryLayout, ZstdDictionary } from "./dictionary.ts";
 export { trainDictionary, type TrainOptions } from "./encoder/train.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
 export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
+export {
+  decodeResponse,
+  type DecodeResponseOptions,
+  encodeResponse,
+  type EncodeResponseOptions,
+} from "./http.ts";
+export { ZstdCompressionStream, ZstdDecompressionStream } from "./web_streams.ts";
 
 /**
  * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from

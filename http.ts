@@ -10,7 +10,6 @@
 
 import { ZstdDictionary } from "./dictionary.ts";
 import { ZstdError } from "./errors.ts";
-import { compressFrame } from "./encoder/compress.ts";
 import { type CompressOptions, resolveCompressOptions } from "./encoder/options.ts";
 import { StreamEncoder } from "./encoder/stream.ts";
 import { Strategy } from "./encoder/params.ts";
@@ -199,51 +198,32 @@ export async function encodeResponse(
 
   // The body: read up to `threshold` bytes when its length is unknown.
   let body: ReadableStream<Uint8Array> = res.body;
-  let whole: Uint8Array | null = null;
   if (length < 0 && opts.threshold > 0) {
     const reader = body.getReader();
     const head: Uint8Array[] = [];
     let size = 0;
-    let done = false;
     while (size < opts.threshold) {
       const r = await reader.read();
-      if (r.done) {
-        done = true;
-        break;
-      }
+      if (r.done) return withHeaders(res, concat(head, size), () => {});
       const chunk = toBytes(r.value, "chunk");
       head.push(chunk);
       size += chunk.length;
     }
-    if (done) {
-      whole = concat(head, size);
-      if (size < opts.threshold) return withHeaders(res, whole, () => {});
-    } else {
-      body = prepend(head, reader);
-    }
+    body = prepend(head, reader);
   }
 
   const dictionary = coding === "dcz" ? rawDictionary(opts.dictionary!) : null;
-  const dictSize = dictionary === null ? 0 : dictionary.content.length;
-  const maxWindowLog = dictionary === null ? HTTP_MAX_WINDOW_LOG : dczWindowLog(dictSize);
+  const maxWindowLog = dictionary === null
+    ? HTTP_MAX_WINDOW_LOG
+    : dczWindowLog(dictionary.content.length);
   const compressOptions: CompressOptions = { level: opts.level, checksum: opts.checksum };
   if (dictionary !== null) compressOptions.dictionary = dictionary;
-  const sizeHint = whole !== null ? whole.length : length;
-  Object.assign(compressOptions, cappedWindow(compressOptions, sizeHint, maxWindowLog));
-  const prefix = coding === "dcz" ? [DCZ_MAGIC, hash!] : [];
-
-  let out: Uint8Array | ReadableStream<Uint8Array>;
-  if (whole !== null) {
-    // The whole body is here: one frame, with its content size, and a Content-Length.
-    const frame = compressFrame(whole, resolveCompressOptions(compressOptions, whole.length));
-    out = concat([...prefix, frame], (coding === "dcz" ? DCZ_HEADER_SIZE : 0) + frame.length);
-  } else {
-    const encoder = new StreamEncoder(resolveCompressOptions(compressOptions, -1), -1, false);
-    const stream = body.pipeThrough(
-      new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk")),
-    );
-    out = prefix.length === 0 ? stream : prepend(prefix, stream.getReader());
-  }
+  // The parameters fit the Content-Length when there is one (the size is not pledged: the
+  // frame stays valid whatever the body's real length).
+  Object.assign(compressOptions, cappedWindow(compressOptions, length, maxWindowLog));
+  const encoder = new StreamEncoder(resolveCompressOptions(compressOptions, -1), -1, false);
+  const stream = body.pipeThrough(new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk")));
+  const out = coding === "dcz" ? prepend([DCZ_MAGIC, hash!], stream.getReader()) : stream;
   return withHeaders(res, out, (h) => {
     h.set("content-encoding", coding!);
     h.delete("content-length");
@@ -252,7 +232,6 @@ export async function encodeResponse(
     if (coding === "dcz") addVary(h, "Available-Dictionary");
     const etag = h.get("etag");
     if (etag !== null && etag.startsWith('"')) h.set("etag", `W/${etag}`);
-    if (out instanceof Uint8Array) h.set("content-length", String(out.length));
   });
 }
 
@@ -330,7 +309,7 @@ export async function decodeResponse(
       if (!sameBytes(head.subarray(0, 8), DCZ_MAGIC)) {
         throw new ZstdError("prefix_unknown", "The dcz body does not start with the dcz magic");
       }
-      if (!sameBytes(head.subarray(8), await dictionaryHash(opts.dictionary))) {
+      if (!sameBytes(head.subarray(8, DCZ_HEADER_SIZE), await dictionaryHash(opts.dictionary))) {
         throw new ZstdError(
           "dictionary_wrong",
           "The dcz body was compressed with another dictionary (SHA-256 differs)",

@@ -12,7 +12,8 @@
  * - `/dict`: the dictionary (64 KiB of JSON) with `Use-As-Dictionary: match="/dcz/*"`.
  * - `/dcz/json` [size, level]: JSON like the dictionary's, with `dcz` for clients that have it.
  * - `/uncapped.json`, `/uncapped.html`: bodies compressed by the zstd CLI with a 128 MiB window
- *   (`--ultra -22 --long=27`), from the files that the HTTP_TEST_FIXTURES directory holds.
+ *   (`--ultra -22 --long=27`), from the files that the HTTP_TEST_FIXTURES directory holds;
+ *   `/capped.html`: the same page through `encodeResponse` at level 22.
  *
  * @module
  */
@@ -81,7 +82,7 @@ const PAGE = `<!doctype html>
   // the headers, and the resource timing sizes (encoded: as transferred).
   globalThis.check = async (url) => {
     try {
-      const response = await fetch(url, { cache: "no-store" });
+      const response = await fetch(url);
       const bytes = new Uint8Array(await response.arrayBuffer());
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
       const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
@@ -203,6 +204,17 @@ export async function handler(req: Request): Promise<Response> {
         level: int(url, "level", 3),
         dictionary: DICTIONARY,
       });
+    }
+    case "/capped.html": {
+      const dir = process.env.HTTP_TEST_FIXTURES;
+      if (dir === undefined) return new Response("no fixtures", { status: 404 });
+      const page = new Uint8Array(readFileSync(join(dir, "uncapped.html")));
+      // A stream without length: level 22 would take a 128 MiB window; capped at 8 MiB.
+      return encodeResponse(
+        req,
+        new Response(chunked(page), { headers: { "content-type": "text/html; charset=utf-8" } }),
+        { level: 22 },
+      );
     }
     case "/uncapped.json":
     case "/uncapped.html": {

@@ -220,7 +220,8 @@ export async function encodeResponse(
   if (dictionary !== null) compressOptions.dictionary = dictionary;
   // The parameters fit the Content-Length when there is one (the size is not pledged: the
   // frame stays valid whatever the body's real length).
-  Object.assign(compressOptions, cappedWindow(compressOptions, length, maxWindowLog));
+  const dictSize = dictionary === null ? 0 : dictionary.content.length;
+  Object.assign(compressOptions, cappedWindow(opts.level, length, dictSize, maxWindowLog));
   const encoder = new StreamEncoder(resolveCompressOptions(compressOptions, -1), -1, false);
   const stream = body.pipeThrough(new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk")));
   const out = coding === "dcz" ? prepend([DCZ_MAGIC, hash!], stream.getReader()) : stream;
@@ -370,15 +371,22 @@ function dczWindowLog(dictSize: number): number {
 
 /**
  * The level's parameters for the size (−1: unknown), with the window capped at `maxLog` and the
- * tables shrunk with it as libzstd shrinks them to a window.
+ * tables shrunk with it as libzstd shrinks them to a window. With a dictionary (`dcz`), the
+ * window also covers the dictionary and the body where the cap allows, so that all of the
+ * body can refer to all of the dictionary (a new version of a file against the old one).
  */
 function cappedWindow(
-  options: CompressOptions,
+  level: number,
   sizeHint: number,
+  dictSize: number,
   maxLog: number,
 ): Pick<CompressOptions, "windowLog" | "hashLog" | "chainLog"> {
-  const p = resolveCompressOptions(options, sizeHint).params;
+  const p = resolveCompressOptions({ level }, sizeHint).params;
   let { windowLog, hashLog, chainLog } = p;
+  if (dictSize > 0) {
+    const span = dictSize + Math.max(sizeHint, 0);
+    windowLog = Math.max(windowLog, Math.min(maxLog, Math.ceil(Math.log2(span))));
+  }
   if (windowLog > maxLog) {
     windowLog = maxLog;
     if (hashLog > windowLog + 1) hashLog = windowLog + 1;

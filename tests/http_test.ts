@@ -377,6 +377,21 @@ describe("encodeResponse", () => {
     assert.ok(sameBytes(await bytesOf(decoded), body));
   });
 
+  it("dcz of a new version against the old one: the window spans both, at most 8 MiB here", async () => {
+    const available = `:${base64(await sha256(DICTIONARY))}:`;
+    const tail = new TextEncoder().encode(',{"id":"new","added":true}]');
+    const v2 = new Uint8Array(DICTIONARY.length + tail.length);
+    v2.set(DICTIONARY);
+    v2.set(tail, DICTIONARY.length);
+    const req = request("zstd, dcz", { headers: { "available-dictionary": available } });
+    const dcz = await bytesOf(await encodeResponse(req, response(v2), { dictionary: DICTIONARY }));
+    const zstd = await bytesOf(await encodeResponse(request("zstd"), response(v2)));
+    assert.ok(dcz.length * 5 < zstd.length, `dcz ${dcz.length}, zstd ${zstd.length}`);
+    const window = frameWindow(dcz.subarray(40));
+    assert.ok(window >= v2.length && window <= 8 << 20, `window ${window}`);
+    assert.ok(sameBytes(zstdCli(["-d", "-c", "-D", dictPath], dcz.subarray(40)), v2));
+  });
+
   it("dcz only when the client has the same dictionary and accepts dcz; zstd otherwise", async () => {
     const good = `:${base64(await sha256(DICTIONARY))}:`;
     const other = `:${base64(await sha256(BODY))}:`;

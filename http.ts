@@ -108,7 +108,7 @@ const DCZ_HEADER_SIZE = 40;
  *
  * - The body is streamed through the Zstandard encoder with `Content-Encoding: zstd`, or `dcz`
  *   with the `dictionary` option (RFC 9842). `Vary: Accept-Encoding` is appended (with
- *   `Available-Dictionary` for `dcz`), `Content-Length` and `Accept-Ranges` are removed, a strong
+ *   `Available-Dictionary` when a `dictionary` is given), `Content-Length` and `Accept-Ranges` are removed, a strong
  *   `ETag` becomes weak; status, status text and every other header are kept.
  * - `Accept-Encoding` is read with its q-values: `zstd` (or `dcz`) is used only when the client
  *   lists it (or `*`) with a q-value above 0 and not below that of `identity`.
@@ -194,7 +194,12 @@ export async function encodeResponse(
       if (sameBytes(available, hash)) coding = "dcz";
     }
   }
-  if (coding === null) return withHeaders(res, res.body, (h) => addVary(h, "Accept-Encoding"));
+  if (coding === null) {
+    return withHeaders(res, res.body, (h) => {
+      addVary(h, "Accept-Encoding");
+      if (opts.dictionary !== null) addVary(h, "Available-Dictionary");
+    });
+  }
 
   // The body: read up to `threshold` bytes when its length is unknown.
   let body: ReadableStream<Uint8Array> = res.body;
@@ -230,7 +235,8 @@ export async function encodeResponse(
     h.delete("content-length");
     h.delete("accept-ranges");
     addVary(h, "Accept-Encoding");
-    if (coding === "dcz") addVary(h, "Available-Dictionary");
+    // With a dictionary, the coding also depends on the client's Available-Dictionary.
+    if (opts.dictionary !== null) addVary(h, "Available-Dictionary");
     const etag = h.get("etag");
     if (etag !== null && etag.startsWith('"')) h.set("etag", `W/${etag}`);
   });

@@ -413,6 +413,7 @@ describe("encodeResponse", () => {
         dictionary: DICTIONARY,
       });
       assert.equal(res.headers.get("content-encoding"), expected, `${accept} / ${available}`);
+      assert.equal(res.headers.get("vary"), "Accept-Encoding, Available-Dictionary");
       await res.body?.cancel();
     }
   });

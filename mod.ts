@@ -17,6 +17,11 @@
  *   dictionary ID, checksum flag, where it starts and ends) without decoding it.
  * - Dictionaries: {@linkcode ZstdDictionary}, {@linkcode trainDictionary} and its
  *   {@linkcode TrainOptions}.
+ * - HTTP: {@linkcode encodeResponse} compresses a server's responses (`Content-Encoding: zstd`,
+ *   or `dcz` with a dictionary) for clients that accept it, with windows browsers accept;
+ *   {@linkcode decodeResponse} decodes them where `fetch` does not. {@linkcode
+ *   ZstdCompressionStream} and {@linkcode ZstdDecompressionStream} stand in for the Web's
+ *   `CompressionStream` and `DecompressionStream`.
  * - Errors: bad data throws a {@linkcode ZstdError} whose `code` is a
  *   {@linkcode ZstdErrorCode}; misuse throws `TypeError` (wrong argument types, unknown option
  *   keys, views of detached buffers), values out of range `RangeError`.
@@ -89,6 +94,13 @@ export { trainDictionary, type TrainOptions } from "./encoder/train.ts";
 export { type FrameInfo, readFrameInfo } from "./frame_info.ts";
 export type { DecompressOptions } from "./decoder/options.ts";
 export type { CompressOptions, CompressStreamOptions, StrategyName } from "./encoder/options.ts";
+export {
+  decodeResponse,
+  type DecodeResponseOptions,
+  encodeResponse,
+  type EncodeResponseOptions,
+} from "./http.ts";
+export { ZstdCompressionStream, ZstdDecompressionStream } from "./web_streams.ts";
 
 /**
  * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from

@@ -71,8 +71,8 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     const blockMax = header.blockMaxSize;
     // Every block gets its maximum size of room plus the copy slack.
     const room = blockMax + OUTPUT_SLACK;
-    // A dictionary's content goes right before the frame's output, as history, and its bytes
-    // are taken out again after the frame. Offsets may reach through the window into it.
+    // A dictionary's content is history before the frame's output: offsets may reach through the
+    // window into it, where it is (the sequences read it there; it is never copied).
     const dictSize = dict === null ? 0 : dict.content.length;
     ctx.resetForFrame(header.windowSize + dictSize, blockMax, dict);
 
@@ -81,13 +81,7 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     const want = contentSize >= 0
       ? Math.min(contentSize, producible)
       : Math.min(producible, Math.max(len * 4, 1 << 16));
-    if (out.length < op + dictSize + want + room) out = grow(out, op, op + dictSize + want + room);
-    const historyStart = op;
-    if (dict !== null) {
-      out.set(dict.content, op);
-      op += dictSize;
-    }
-
+    if (out.length < op + want + room) out = grow(out, op, op + want + room);
     const frameStart = op;
     // Hash block by block, while the block is still in cache.
     const verify = header.hasChecksum && options.verifyChecksum;
@@ -102,21 +96,17 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       if (len - pos < bodySize) truncated("a block");
       if (out.length < op + room) out = grow(out, op, op + room);
       const blockStart = op;
-      op = decodeBlock(ctx, type, src, pos, size, out, op, historyStart);
+      op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
       if (verify) hash.update(out, blockStart, op);
       pos += bodySize;
       if (op - frameStart > contentSize && contentSize >= 0) {
         corrupt(`frame content exceeds its declared size of ${contentSize} bytes`);
       }
-      if (op - dictSize > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
+      if (op > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
       if ((bh & 1) !== 0) break;
     }
-    if (dictSize !== 0) {
-      out.copyWithin(historyStart, frameStart, op);
-      op -= dictSize;
-    }
-    if (contentSize >= 0 && op - historyStart !== contentSize) {
-      corrupt(`frame content is ${op - historyStart} bytes, its header declares ${contentSize}`);
+    if (contentSize >= 0 && op - frameStart !== contentSize) {
+      corrupt(`frame content is ${op - frameStart} bytes, its header declares ${contentSize}`);
     }
     if (header.hasChecksum) {
       if (len - pos < 4) truncated("a frame checksum");

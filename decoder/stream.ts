@@ -47,6 +47,8 @@ const enum Stage {
   Checksum,
 }
 
+const NO_CONTENT = new Uint8Array(0);
+
 /** Window slack cap: the window moves at most once per this many output bytes. */
 const MAX_SLACK = 32 << 20;
 
@@ -227,8 +229,9 @@ export class StreamDecoder implements ChunkProcessor {
       outputTooLarge(this.options.maxOutputSize);
     }
     const blockMax = header.blockMaxSize;
-    // A dictionary's content is history before the frame's output: offsets reach through the
-    // window into it, so it counts in the window kept.
+    // A dictionary's content is history before the frame's output, referenced where it is:
+    // offsets reach through the window into it, so the frame's output they may reach is the
+    // window plus the dictionary.
     const dictSize = dict === null ? 0 : dict.content.length;
     const reach = header.windowSize + dictSize;
     this.ctx.resetForFrame(reach, blockMax, dict);
@@ -237,8 +240,7 @@ export class StreamDecoder implements ChunkProcessor {
     if (this.window.length < capacity || this.window.length > 2 * capacity + (4 << 20)) {
       this.window = new Uint8Array(capacity);
     }
-    if (dict !== null) this.window.set(dict.content, 0);
-    this.windowPos = dictSize;
+    this.windowPos = 0;
     this.frameStart = 0;
     this.frameProduced = 0;
     if (header.hasChecksum && this.options.verifyChecksum) this.hash.reset();
@@ -255,6 +257,8 @@ export class StreamDecoder implements ChunkProcessor {
       const shift = op - keep;
       this.window.copyWithin(0, shift, op);
       this.frameStart = Math.max(this.frameStart - shift, 0);
+      // Offsets can no longer reach before the frame's output (it is longer than the reach).
+      this.ctx.dictionaryContent = NO_CONTENT;
       op = keep;
     }
     const bh = this.blockHeader;

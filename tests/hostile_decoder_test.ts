@@ -6,9 +6,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
 import zlib from "node:zlib";
-import { decompress, ZstdError, type ZstdErrorCode } from "../mod.ts";
-import { sameBytes, streamDecompress } from "./helpers.ts";
+import { decompress, ZstdDictionary, ZstdError, type ZstdErrorCode } from "../mod.ts";
+import { concat, sameBytes, streamDecompress, zstdCli } from "./helpers.ts";
 import { streamOutcome } from "./mutate.ts";
 
 const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
@@ -147,5 +151,121 @@ describe("corners where libzstd and RFC 8878 differ: our choice, against libzstd
       assert.match(native(frame).error!, /Dictionary mismatch/);
       await expectCode(frame, "dictionary_wrong");
     }
+  });
+});
+
+/** Seconds `fn` takes, best of `runs` (after one warm-up run). */
+async function seconds(fn: () => unknown, runs = 3): Promise<number> {
+  await fn();
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return best;
+}
+
+/** An empty frame (one empty raw block, no content size) with a window of 2^windowLog bytes. */
+function emptyFrame(windowLog: number): number[] {
+  return [...MAGIC, 0x00, (windowLog - 10) << 3, ...raw("", true)];
+}
+
+/** `n` copies of `frame`, concatenated. */
+function repeat(frame: ArrayLike<number>, n: number): Uint8Array {
+  const out = new Uint8Array(frame.length * n);
+  for (let i = 0; i < n; i++) out.set(frame, i * frame.length);
+  return out;
+}
+
+/** Decodes through decompressStream in 64 KiB chunks; returns the output length. */
+async function streamLength(input: Uint8Array, options?: object): Promise<number> {
+  const out = await streamDecompress(input, () => 65536, options);
+  return out.length;
+}
+
+describe("a frame costs its own content, whatever the dictionary's size (issue 22, item 2)", () => {
+  // 8 MiB of raw content (no magic number: a raw dictionary, ID 0).
+  const big = new Uint8Array(8 << 20);
+  for (let i = 0, s = 1; i < big.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) | 0;
+    big[i] = s >>> 24;
+  }
+  big[0] = 0;
+  const small = big.slice(0, 64);
+  // One sequence, no literals: 4 bytes from the dictionary's first byte, 8 MiB back (offset
+  // code 23, 23 extra bits of value 3: offset value 2^23 + 3).
+  const reaching = new Uint8Array([
+    ...MAGIC,
+    0x00, // no content size
+    0x00, // 1 KiB window
+    ...block([0x00, 0x01, 0x54, 0x00, 23, 0x01, 3, 0, 0x80], 2, true),
+  ]);
+
+  it("a frame reaching 8 MiB back into a raw dictionary decodes as libzstd decodes it", async () => {
+    const path = join(tmpdir(), `raw-dictionary-${process.pid}`);
+    writeFileSync(path, big);
+    try {
+      const r = spawnSync("zstd", ["-d", "-c", "-q", "-D", path], { input: reaching });
+      assert.equal(r.status, 0);
+      const want = new Uint8Array(r.stdout);
+      assert.ok(sameBytes(want, big.subarray(0, 4)));
+      assert.ok(sameBytes(decompress(reaching, { dictionary: big }), want));
+      const streamed = await streamDecompress(reaching, () => 3, { dictionary: big });
+      assert.ok(sameBytes(streamed, want));
+      // Matches that start in a dictionary and run on into the frame's output, overlapping it:
+      // a 64 KiB dictionary's last 3000 bytes, repeated, then pieces from all over it.
+      const dict = big.slice(0, 65536);
+      writeFileSync(path, dict);
+      const tail = dict.subarray(dict.length - 3000);
+      const pieces = [tail, tail, tail, tail.subarray(0, 100)];
+      for (let k = 1; k < 40; k++) {
+        const at = (k * 26544) % (dict.length - 5000);
+        pieces.push(dict.subarray(at, at + 37 * k), tail.subarray(k, 2 * k + 5));
+      }
+      const data = concat(pieces);
+      for (const level of ["-1", "-19"]) {
+        const frame = zstdCli(["-c", "-q", level, "-D", path], data);
+        assert.ok(frame.length < data.length / 4, "the frame refers to the dictionary");
+        assert.ok(sameBytes(decompress(frame, { dictionary: dict }), data));
+        assert.ok(sameBytes(await streamDecompress(frame, () => 1000, { dictionary: dict }), data));
+      }
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  it("20,000 frames with an 8 MiB dictionary take about as long as with a 64-byte one", async () => {
+    const empty = repeat(emptyFrame(10), 20_000);
+    const reach = repeat(reaching, 5_000);
+    const bigDict = new ZstdDictionary(big);
+    const smallDict = new ZstdDictionary(small);
+    const cases: [string, () => unknown, () => unknown][] = [
+      [
+        "empty frames, one-shot",
+        () => decompress(empty, { dictionary: bigDict }),
+        () => decompress(empty, { dictionary: smallDict }),
+      ],
+      [
+        "empty frames, streamed",
+        () => streamLength(empty, { dictionary: bigDict }),
+        () => streamLength(empty, { dictionary: smallDict }),
+      ],
+    ];
+    for (const [name, withBig, withSmall] of cases) {
+      const b = await seconds(withBig);
+      const s = await seconds(withSmall);
+      console.log(`${name}: ${b.toFixed(3)} s with 8 MiB, ${s.toFixed(3)} s with 64 B`);
+      // Copying the dictionary per frame took 5-10 s here (160 GB of copies).
+      assert.ok(b < 4 * s + 0.25, `${name}: ${b} s with 8 MiB, ${s} s with 64 bytes`);
+    }
+    // Frames that read the dictionary's first bytes, 8 MiB back: 4 bytes of output each.
+    const t = await seconds(() => decompress(reach, { dictionary: bigDict }));
+    const u = await seconds(() => streamLength(reach, { dictionary: bigDict }));
+    const e = await seconds(() =>
+      decompress(repeat(emptyFrame(10), 5_000), { dictionary: bigDict })
+    );
+    console.log(`5,000 frames reaching 8 MiB back: ${t.toFixed(3)} s, streamed ${u.toFixed(3)} s`);
+    assert.ok(t < 4 * e + 0.25 && u < 4 * e + 0.5, `${t} s, ${u} s against ${e} s`);
   });
 });

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import process from "node:process";
 import zlib from "node:zlib";
 import { decompress, ZstdDictionary, ZstdError, type ZstdErrorCode } from "../mod.ts";
+import { windowAllocations } from "../decoder/stream.ts";
 import { concat, sameBytes, streamDecompress, zstdCli } from "./helpers.ts";
 import { streamOutcome } from "./mutate.ts";
 
@@ -267,5 +268,55 @@ describe("a frame costs its own content, whatever the dictionary's size (issue 2
     );
     console.log(`5,000 frames reaching 8 MiB back: ${t.toFixed(3)} s, streamed ${u.toFixed(3)} s`);
     assert.ok(t < 4 * e + 0.25 && u < 4 * e + 0.5, `${t} s, ${u} s against ${e} s`);
+  });
+});
+
+describe("stream windows follow the output, not the headers (issue 22, item 1)", () => {
+  it("empty frames alternating windowLog 27 and 10 cost what one window size costs", async () => {
+    const alternating = concat(
+      Array.from({ length: 2000 }, (_, i) => new Uint8Array(emptyFrame(i % 2 ? 10 : 27))),
+    );
+    const same = repeat(emptyFrame(10), 2000);
+    const before = windowAllocations.bytes;
+    const t = await seconds(() => streamLength(alternating));
+    const allocated = windowAllocations.bytes - before;
+    const u = await seconds(() => streamLength(same));
+    console.log(`2,000 empty frames: ${t.toFixed(3)} s alternating, ${u.toFixed(3)} s one window`);
+    // Reallocating 128 MiB windows took Bun 9 s per 1,000 frames.
+    assert.ok(t < 4 * u + 0.25, `${t} s alternating, ${u} s with one window`);
+    // 4 decodings (a warm-up and 3 runs): a first 1 MiB window each, never a 128 MiB one.
+    assert.ok(allocated <= 4 * (1 << 20), `${allocated} bytes of windows`);
+  });
+
+  it("a window is grown as output arrives, kept for smaller frames, never reallocated per frame", async () => {
+    // windowLog 27 frames of 1 MiB (eight 128 KiB RLE blocks), alternating with windowLog 10
+    // frames of 1000 raw bytes.
+    const big = [...MAGIC, 0x00, 17 << 3];
+    for (let i = 0; i < 8; i++) big.push(...block([0x61 + i], 1, i === 7, 128 << 10));
+    const text = "0123456789".repeat(100);
+    const small = [...MAGIC, 0x00, 0x00, ...raw(text, true)];
+    const input = concat(
+      Array.from({ length: 50 }, (_, i) => new Uint8Array(i % 2 ? small : big)),
+    );
+    const count = windowAllocations.count;
+    const before = windowAllocations.largest;
+    windowAllocations.largest = 0;
+    const out = await streamDecompress(input, () => 4096);
+    const allocations = windowAllocations.count - count;
+    const largest = windowAllocations.largest;
+    windowAllocations.largest = Math.max(before, largest);
+    assert.equal(out.length, 25 * (1 << 20) + 25 * 1000);
+    for (let f = 0, at = 0; f < 50; f++) {
+      if (f % 2) {
+        assert.equal(new TextDecoder().decode(out.subarray(at, at + 1000)), text);
+        at += 1000;
+      } else {
+        for (let i = 0; i < 8; i++) assert.equal(out[at + i * 131072 + 4321], 0x61 + i);
+        at += 1 << 20;
+      }
+    }
+    // From 1 MiB to hold the 1 MiB frame and a block: one or two, whatever the frame count.
+    assert.ok(allocations <= 3, `${allocations} window allocations`);
+    assert.ok(largest <= 4 << 20, `largest window ${largest} bytes`);
   });
 });

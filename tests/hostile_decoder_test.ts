@@ -11,7 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import zlib from "node:zlib";
-import { decompress, ZstdDictionary, ZstdError, type ZstdErrorCode } from "../mod.ts";
+import {
+  decompress,
+  decompressStream,
+  ZstdDictionary,
+  ZstdError,
+  type ZstdErrorCode,
+} from "../mod.ts";
+import { MAX_ONE_SHOT_OUTPUT, outputAllocations } from "../decoder/decompress.ts";
 import { windowAllocations } from "../decoder/stream.ts";
 import { concat, sameBytes, streamDecompress, zstdCli } from "./helpers.ts";
 import { streamOutcome } from "./mutate.ts";
@@ -116,8 +123,13 @@ describe("corners where libzstd and RFC 8878 differ: our choice, against libzstd
     // 2^64 - 2 is a size, which three bytes do not have.
     const lie = new Uint8Array([...MAGIC, 0xc0, 0x00, 254, ...ff.slice(1), ...raw("abc", true)]);
     assert.match(cli(lie).error!, /corruption/i);
-    await expectCode(lie, "corruption_detected");
+    assert.equal(await streamOutcome(lie, 1, Infinity), "corruption_detected");
+    // More than one decompress call returns, whatever maxOutputSize says.
     await expectCode(lie, "output_too_large", 1 << 30);
+    assert.throws(
+      () => decompress(lie, { maxOutputSize: Infinity }),
+      (e) => e instanceof ZstdError && e.code === "output_too_large",
+    );
   });
 
   it("Huffman and sequence bit streams must be consumed exactly (RFC 8878, newer libzstd)", async () => {
@@ -318,5 +330,135 @@ describe("stream windows follow the output, not the headers (issue 22, item 1)",
     // From 1 MiB to hold the 1 MiB frame and a block: one or two, whatever the frame count.
     assert.ok(allocations <= 3, `${allocations} window allocations`);
     assert.ok(largest <= 4 << 20, `largest window ${largest} bytes`);
+  });
+});
+
+/** A frame of `n` RLE blocks of 128 KiB (window 128 KiB), with `contentSize` in 8 bytes or none. */
+function rleFrame(n: number, contentSize?: number): Uint8Array {
+  const head = contentSize === undefined ? [...MAGIC, 0x00, 7 << 3] : [
+    ...MAGIC,
+    0xc0,
+    7 << 3,
+    ...Array.from({ length: 8 }, (_, i) => Math.floor(contentSize / 2 ** (8 * i)) & 255),
+  ];
+  const out = new Uint8Array(head.length + 4 * n);
+  out.set(head);
+  for (let i = 0; i < n; i++) {
+    out.set(block([0x61 + (i & 15)], 1, i === n - 1, 128 << 10), head.length + 4 * i);
+  }
+  return out;
+}
+
+/** Runs `fn`, returning the output buffers one-shot decoding allocated meanwhile. */
+function allocations(fn: () => unknown): { count: number; bytes: number; largest: number } {
+  const count = outputAllocations.count;
+  const bytes = outputAllocations.bytes;
+  const largest = outputAllocations.largest;
+  outputAllocations.largest = 0;
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof ZstdError)) throw e;
+  }
+  const seen = {
+    count: outputAllocations.count - count,
+    bytes: outputAllocations.bytes - bytes,
+    largest: outputAllocations.largest,
+  };
+  outputAllocations.largest = Math.max(largest, seen.largest);
+  return seen;
+}
+
+/** A block's room past the output: 128 KiB and the copy slack. */
+const ROOM = (128 << 10) + 64;
+
+describe("one-shot output grows with the data, up to the limit (issue 22, items 3 and 4)", () => {
+  it("a frame without a content size stops growing the output at maxOutputSize", async () => {
+    const limit = 8 << 20;
+    const over = rleFrame(512); // 64 MiB
+    const seen = allocations(() => decompress(over, { maxOutputSize: limit }));
+    // Doubling went on to 16 MiB (and for the 1 GiB default, 2 GiB: 1.9 GB RSS in Bun).
+    assert.ok(seen.largest <= limit + ROOM, `largest buffer ${seen.largest} bytes`);
+    assert.ok(seen.bytes <= 3 * (limit + ROOM), `${seen.bytes} bytes allocated`);
+    await expectCode(over, "output_too_large", limit);
+    // Exactly the limit: decoded, in a buffer of the limit and a block's room at most.
+    const exact = rleFrame(64);
+    const out = decompress(exact, { maxOutputSize: limit });
+    assert.equal(out.length, limit);
+    assert.ok(out.buffer.byteLength <= limit + ROOM);
+    assert.ok(out.every((v, i) => v === 0x61 + ((i >>> 17) & 15)));
+  });
+
+  it("a content size is believed only as far as the input can justify", () => {
+    // 1 GiB declared, 1 MiB of RLE blocks, then a garbage compressed block: 33 KB in all.
+    const head = rleFrame(8, 1 << 30);
+    const garbage = new Uint8Array(33_000 - head.length - 3);
+    for (let i = 0, s = 7; i < garbage.length; i++) {
+      s = (Math.imul(s, 1103515245) + 12345) | 0;
+      garbage[i] = s >>> 24;
+    }
+    head[head.length - 4] &= ~1; // the last RLE block is not last
+    const frame = concat([head, new Uint8Array(block([], 2, true, garbage.length)), garbage]);
+    let code = "";
+    const seen = allocations(() => {
+      try {
+        decompress(frame, { maxOutputSize: Infinity });
+      } catch (e) {
+        code = (e as ZstdError).code;
+        throw e;
+      }
+    });
+    assert.equal(code, "corruption_detected");
+    // At most TRUSTED_RATIO (128) times the input, not the 1 GiB claimed.
+    assert.ok(seen.largest <= 128 * frame.length + ROOM, `largest buffer ${seen.largest} bytes`);
+  });
+
+  it("a frame that compresses 4096 times decodes in a few allocations of its content size", () => {
+    const zeros = new Uint8Array(16 << 20);
+    const frame = zstdCli(
+      ["-c", "-q", "-3", "--content-size", `--stream-size=${zeros.length}`],
+      zeros,
+    );
+    assert.ok(frame.length < zeros.length / 4096);
+    let out: Uint8Array = new Uint8Array(0);
+    const seen = allocations(() => (out = decompress(frame)));
+    assert.equal(out.length, zeros.length);
+    assert.ok(out.every((v) => v === 0));
+    assert.ok(seen.count <= 6 && seen.largest <= zeros.length + ROOM, JSON.stringify(seen));
+  });
+
+  it("content that no one-shot array can hold is output_too_large before any allocation", async () => {
+    // 5 GiB of RLE blocks (160 KB), with their content size: legal, and too large for an array
+    // in Bun (which threw RangeError: Out of memory) or Node.
+    const frame = rleFrame(40_960, 5 * 2 ** 30);
+    assert.ok(frame.length < 170_000);
+    const seen = allocations(() =>
+      assert.throws(
+        () => decompress(frame, { maxOutputSize: Infinity }),
+        (e) =>
+          e instanceof ZstdError && e.code === "output_too_large" &&
+          e.message.includes(String(MAX_ONE_SHOT_OUTPUT)) && e.message.includes("decompressStream"),
+      )
+    );
+    assert.equal(seen.count, 0);
+    assert.equal(MAX_ONE_SHOT_OUTPUT, 2 ** 32 - 2 ** 20);
+    // The limit asked for is named when it is the smaller one.
+    assert.throws(
+      () => decompress(frame, { maxOutputSize: 2 ** 31 }),
+      (e) =>
+        e instanceof ZstdError && e.code === "output_too_large" && e.message.includes("2147483648"),
+    );
+    // A stream holds only the window: its first 64 MiB come out as they are decoded.
+    const ts = decompressStream({ maxOutputSize: Infinity });
+    const writer = ts.writable.getWriter();
+    writer.write(frame).catch(() => {});
+    const reader = ts.readable.getReader();
+    let got = 0;
+    while (got < 64 << 20) {
+      const { value } = await reader.read();
+      assert.ok(value !== undefined && value[4321] === 0x61 + ((got >>> 17) & 15));
+      got += value.length;
+    }
+    await reader.cancel();
   });
 });

@@ -20,22 +20,20 @@ import {
 } from "../mod.ts";
 import { MAX_ONE_SHOT_OUTPUT, outputAllocations } from "../decoder/decompress.ts";
 import { windowAllocations } from "../decoder/stream.ts";
+import {
+  block,
+  dictionaryMatchContent,
+  dictionaryMatchFrame,
+  emptyFrame,
+  MAGIC,
+  raw,
+  repeat,
+  rleFrame,
+} from "./crafted.ts";
 import { concat, sameBytes, streamDecompress, zstdCli } from "./helpers.ts";
 import { streamOutcome } from "./mutate.ts";
 
-const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 const enc = (s: string) => new TextEncoder().encode(s);
-
-/** A block: header (size, type, last flag) and body; RLE blocks give their regenerated size. */
-function block(body: number[], type: number, last: boolean, size = body.length): number[] {
-  const bh = (size << 3) | (type << 1) | (last ? 1 : 0);
-  return [bh & 255, (bh >> 8) & 255, bh >> 16, ...body];
-}
-
-/** A raw block of `text`. */
-function raw(text: string, last: boolean): number[] {
-  return block([...enc(text)], 0, last);
-}
 
 /**
  * Raw literals "abcd", then one sequence, all three tables in RLE mode: literal length 4, match
@@ -179,18 +177,6 @@ async function seconds(fn: () => unknown, runs = 3): Promise<number> {
   return best;
 }
 
-/** An empty frame (one empty raw block, no content size) with a window of 2^windowLog bytes. */
-function emptyFrame(windowLog: number): number[] {
-  return [...MAGIC, 0x00, (windowLog - 10) << 3, ...raw("", true)];
-}
-
-/** `n` copies of `frame`, concatenated. */
-function repeat(frame: ArrayLike<number>, n: number): Uint8Array {
-  const out = new Uint8Array(frame.length * n);
-  for (let i = 0; i < n; i++) out.set(frame, i * frame.length);
-  return out;
-}
-
 /** Decodes through decompressStream in 64 KiB chunks; returns the output length. */
 async function streamLength(input: Uint8Array, options?: object): Promise<number> {
   const out = await streamDecompress(input, () => 65536, options);
@@ -237,6 +223,16 @@ describe("a frame costs its own content, whatever the dictionary's size (issue 2
         pieces.push(dict.subarray(at, at + 37 * k), tail.subarray(k, 2 * k + 5));
       }
       const data = concat(pieces);
+      // The fuzz builder's frames (tests/crafted.ts) against libzstd: from the dictionary, and
+      // running on into their own output.
+      assert.ok(sameBytes(dictionaryMatchFrame(8 << 20, 4), reaching));
+      for (const [back, length] of [[65536, 34], [1, 20], [5, 34], [300, 3], [40000, 17]]) {
+        const frame = dictionaryMatchFrame(back, length);
+        const r = spawnSync("zstd", ["-d", "-c", "-q", "-D", path], { input: frame });
+        const expected = dictionaryMatchContent(dict, back, length);
+        assert.ok(r.status === 0 && sameBytes(new Uint8Array(r.stdout), expected));
+        assert.ok(sameBytes(decompress(frame, { dictionary: dict }), expected));
+      }
       for (const level of ["-1", "-19"]) {
         const frame = zstdCli(["-c", "-q", level, "-D", path], data);
         assert.ok(frame.length < data.length / 4, "the frame refers to the dictionary");
@@ -332,22 +328,6 @@ describe("stream windows follow the output, not the headers (issue 22, item 1)",
     assert.ok(largest <= 4 << 20, `largest window ${largest} bytes`);
   });
 });
-
-/** A frame of `n` RLE blocks of 128 KiB (window 128 KiB), with `contentSize` in 8 bytes or none. */
-function rleFrame(n: number, contentSize?: number): Uint8Array {
-  const head = contentSize === undefined ? [...MAGIC, 0x00, 7 << 3] : [
-    ...MAGIC,
-    0xc0,
-    7 << 3,
-    ...Array.from({ length: 8 }, (_, i) => Math.floor(contentSize / 2 ** (8 * i)) & 255),
-  ];
-  const out = new Uint8Array(head.length + 4 * n);
-  out.set(head);
-  for (let i = 0; i < n; i++) {
-    out.set(block([0x61 + (i & 15)], 1, i === n - 1, 128 << 10), head.length + 4 * i);
-  }
-  return out;
-}
 
 /** Runs `fn`, returning the output buffers one-shot decoding allocated meanwhile. */
 function allocations(fn: () => unknown): { count: number; bytes: number; largest: number } {

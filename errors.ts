@@ -8,7 +8,8 @@
 
 /**
  * Stable machine-readable reasons for a {@linkcode ZstdError}. The same input gives the same code
- * from `decompress` and `decompressStream`.
+ * from `decompress` and `decompressStream` (except content beyond the one-shot limit of 4 GiB −
+ * 1 MiB: `output_too_large` from `decompress` only).
  *
  * - `prefix_unknown`: the input (or the bytes after a complete frame) does not start with the
  *   magic number of a Zstandard frame or of a skippable frame: it is not Zstandard data.
@@ -24,7 +25,9 @@
  * - `dictionary_corrupted`: bytes that start with the dictionary magic number are not a valid
  *   zstd-format dictionary (from `new ZstdDictionary(bytes)`, or a `dictionary` option given as
  *   bytes).
- * - `output_too_large`: the content exceeds `maxOutputSize`.
+ * - `output_too_large`: the content exceeds `maxOutputSize`; for `decompress`, also content
+ *   beyond 4 GiB − 1 MiB (the most one call returns, whatever `maxOutputSize` says) or an output
+ *   buffer the runtime could not allocate.
  * - `input_truncated`: the input ends inside a frame (or is empty).
  * - `source_size_wrong`: a `compressStream` with `pledgedSize` carried another number of bytes.
  */

@@ -230,7 +230,10 @@ export function compressStream(
  * Decompresses every frame of `input` (concatenated frames and skippable frames included) and
  * returns their content. Content checksums are verified when frames carry one. By default the
  * output is limited to 1 GiB and windows to 128 MiB; set `maxOutputSize` lower for data from
- * untrusted sources.
+ * untrusted sources. Whatever `maxOutputSize` says, one call returns at most 4 GiB − 1 MiB
+ * (the largest array every runtime can hold, with a block's room); `decompressStream` has no such
+ * limit. Memory follows the data: a frame's declared content size is believed only as far as its
+ * compressed bytes can justify, and the output grows as the blocks prove more.
  *
  * @param input One or more Zstandard frames (a `Uint8Array`, or a subclass such as `Buffer`).
  * @param options Limits, checksum verification and the dictionary: see

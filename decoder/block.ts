@@ -5,7 +5,6 @@
  * @module
  */
 
-import { corrupt } from "../errors.ts";
 import type { BlockContext } from "./context.ts";
 import { decodeLiterals } from "./literals.ts";
 import { decodeSequences, WILD_SLACK } from "./sequences.ts";
@@ -53,7 +52,9 @@ export function decodeBlock(
     out.fill(src[pos], op, op + size);
     return op + size;
   }
-  if (size === 0) corrupt("empty compressed block");
+  // An empty compressed block has no literals section, which RFC 8878 requires; libzstd (one-shot,
+  // streaming and the CLI) decodes it as an empty block, like an empty raw block, and so do we.
+  if (size === 0) return op;
   if (pos < BLOCK_PADDING || pos + size + BLOCK_PADDING > src.length) {
     padded.set(src.subarray(pos, pos + size), BLOCK_PADDING);
     src = padded;

@@ -16,6 +16,8 @@ import {
   SequenceTable,
 } from "./sequence_tables.ts";
 
+const NO_CONTENT = new Uint8Array(0);
+
 /** Decoder state shared by the blocks of a frame. */
 export class BlockContext {
   readonly huffman: HuffmanTable = new HuffmanTable();
@@ -31,7 +33,12 @@ export class BlockContext {
   /** Repeat offsets 1, 2, 3. */
   readonly reps: Int32Array = new Int32Array(3);
   readonly counts: NormalizedCounts = new NormalizedCounts();
-  /** Bytes that offsets may reach back: the window size of the frame. */
+  /**
+   * The dictionary's content, history before the frame's first byte (empty without one): read
+   * where it is by the sequences that reach into it, never copied.
+   */
+  dictionaryContent: Uint8Array = NO_CONTENT;
+  /** Bytes that offsets may reach back: the window size of the frame (plus the dictionary's). */
   windowSize = 0;
   /** Largest decompressed (and compressed) block of the frame. */
   blockMaxSize = 0;
@@ -48,7 +55,9 @@ export class BlockContext {
     this.reps[0] = 1;
     this.reps[1] = 4;
     this.reps[2] = 8;
+    this.dictionaryContent = NO_CONTENT;
     if (dict !== null) {
+      this.dictionaryContent = dict.content;
       this.reps.set(dict.repeats);
       if (dict.huffman !== null) {
         this.huffman.cells.set(dict.huffman.cells);

@@ -1,10 +1,12 @@
 /**
  * One-shot decompression of any number of frames (and skippable frames) into one buffer.
  *
- * The output buffer is sized from the frame content size when the header gives it, bounded by
- * what the remaining input could possibly produce (so a header cannot make us allocate what the
- * body cannot fill), and grown by doubling otherwise. Every block gets `blockMaxSize` bytes of
- * room at the write position (compressed blocks decode their literals at the end of that room).
+ * The output buffer is sized from the frame content size when the header gives it, as far as the
+ * remaining input can justify (what it could produce at all, and at most TRUSTED_RATIO times its
+ * size: a header cannot make us allocate what the body has not shown), and grown by doubling as
+ * the blocks fill it, never past the content size or the output limit. Every block gets
+ * `blockMaxSize` bytes of room at the write position (compressed blocks decode their literals at
+ * the end of that room).
  *
  * @module
  */
@@ -36,11 +38,28 @@ const hash = new Xxh64();
 
 /** Smallest block that can regenerate `blockMaxSize` bytes (an RLE block: 3 + 1 bytes). */
 const MIN_BYTES_PER_BLOCK = 4;
+/**
+ * Output allocated up front per byte of remaining input, before the blocks prove more: well
+ * above what real data compresses to, so a frame with a content size is usually one allocation.
+ */
+const TRUSTED_RATIO = 128;
+
+/**
+ * The most output one `decompress` call returns: 4 GiB − 1 MiB, so that the output and a block's
+ * room fit in the largest array every runtime creates (Bun's and Node's stop at 4 GiB). Beyond
+ * it, or with any `maxOutputSize` above it, `output_too_large`; `decompressStream` has no such
+ * limit.
+ */
+export const MAX_ONE_SHOT_OUTPUT = 2 ** 32 - 2 ** 20;
+
+/** Test hook: the output buffers one-shot decoding allocated (count, bytes, largest). */
+export const outputAllocations = { count: 0, bytes: 0, largest: 0 };
 
 /** Decodes every frame of `src`. */
 export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOptions): Uint8Array {
   const len = src.length;
   if (len === 0) truncated("the frame magic number (the input is empty)");
+  const limit = Math.min(options.maxOutputSize, MAX_ONE_SHOT_OUTPUT);
   let out: Uint8Array = new Uint8Array(0);
   let op = 0;
   let pos = 0;
@@ -67,27 +86,27 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     pos += headerSize;
     const dict = frameDictionary(header.dictionaryId, options.dictionary);
     const contentSize = header.contentSize;
-    if (contentSize > options.maxOutputSize - op) outputTooLarge(options.maxOutputSize);
+    if (contentSize > limit - op) oneShotTooLarge(options.maxOutputSize);
     const blockMax = header.blockMaxSize;
     // Every block gets its maximum size of room plus the copy slack.
     const room = blockMax + OUTPUT_SLACK;
-    // A dictionary's content goes right before the frame's output, as history, and its bytes
-    // are taken out again after the frame. Offsets may reach through the window into it.
+    // A dictionary's content is history before the frame's output: offsets may reach through the
+    // window into it, where it is (the sequences read it there; it is never copied).
     const dictSize = dict === null ? 0 : dict.content.length;
     ctx.resetForFrame(header.windowSize + dictSize, blockMax, dict);
 
-    // Room for the whole frame when its size is known and plausible, else a guess; blocks grow it.
-    const producible = (Math.floor((len - pos) / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
+    // The buffer never needs more than the frame's content (or what the limit leaves) and a
+    // block's room: the checks after each block stop the output there.
+    const capacity = op + (contentSize >= 0 ? contentSize : limit - op) + room;
+    // Room for the whole frame when its size is known and the input can justify it, else a
+    // guess; blocks grow it.
+    const remaining = len - pos;
+    const producible = (Math.floor(remaining / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
     const want = contentSize >= 0
-      ? Math.min(contentSize, producible)
+      ? Math.min(contentSize, producible, Math.max(remaining * TRUSTED_RATIO, 1 << 20))
       : Math.min(producible, Math.max(len * 4, 1 << 16));
-    if (out.length < op + dictSize + want + room) out = grow(out, op, op + dictSize + want + room);
-    const historyStart = op;
-    if (dict !== null) {
-      out.set(dict.content, op);
-      op += dictSize;
-    }
-
+    const reserve = Math.min(op + want + room, capacity);
+    if (out.length < reserve) out = grow(out, op, reserve, capacity);
     const frameStart = op;
     // Hash block by block, while the block is still in cache.
     const verify = header.hasChecksum && options.verifyChecksum;
@@ -100,23 +119,19 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       const size = bh >>> 3;
       const bodySize = type === RLE_BLOCK ? 1 : size;
       if (len - pos < bodySize) truncated("a block");
-      if (out.length < op + room) out = grow(out, op, op + room);
+      if (out.length < op + room) out = grow(out, op, op + room, capacity);
       const blockStart = op;
-      op = decodeBlock(ctx, type, src, pos, size, out, op, historyStart);
+      op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
       if (verify) hash.update(out, blockStart, op);
       pos += bodySize;
       if (op - frameStart > contentSize && contentSize >= 0) {
         corrupt(`frame content exceeds its declared size of ${contentSize} bytes`);
       }
-      if (op - dictSize > options.maxOutputSize) outputTooLarge(options.maxOutputSize);
+      if (op > limit) oneShotTooLarge(options.maxOutputSize);
       if ((bh & 1) !== 0) break;
     }
-    if (dictSize !== 0) {
-      out.copyWithin(historyStart, frameStart, op);
-      op -= dictSize;
-    }
-    if (contentSize >= 0 && op - historyStart !== contentSize) {
-      corrupt(`frame content is ${op - historyStart} bytes, its header declares ${contentSize}`);
+    if (contentSize >= 0 && op - frameStart !== contentSize) {
+      corrupt(`frame content is ${op - frameStart} bytes, its header declares ${contentSize}`);
     }
     if (header.hasChecksum) {
       if (len - pos < 4) truncated("a frame checksum");
@@ -165,8 +180,45 @@ export function outputTooLarge(limit: number): never {
   );
 }
 
-function grow(out: Uint8Array, used: number, need: number): Uint8Array {
-  const next = new Uint8Array(Math.max(need, Math.min(out.length * 2, need + (1 << 30))));
+/** Throws `output_too_large` for `maxOutputSize`, or for the one-shot limit below it. */
+function oneShotTooLarge(maxOutputSize: number): never {
+  if (maxOutputSize <= MAX_ONE_SHOT_OUTPUT) outputTooLarge(maxOutputSize);
+  throw new ZstdError(
+    "output_too_large",
+    `Cannot decode: output exceeds ${MAX_ONE_SHOT_OUTPUT} bytes, the most one decompress call ` +
+      "returns (decompressStream has no such limit)",
+  );
+}
+
+/** A buffer of at least `need` bytes (doubling, at most `cap`) holding out[0, used). */
+function grow(out: Uint8Array, used: number, need: number, cap: number): Uint8Array {
+  const size = Math.min(cap, Math.max(need, Math.min(out.length * 2, need + (1 << 30))));
+  let next: Uint8Array;
+  try {
+    next = new Uint8Array(size);
+  } catch (e) {
+    // Bun throws RangeError("Out of memory") when it cannot allocate; V8 "Array buffer
+    // allocation failed".
+    if (!(e instanceof RangeError)) throw e;
+    throw new ZstdError(
+      "output_too_large",
+      `Cannot decode: the output needs a buffer of ${size} bytes, which could not be allocated`,
+    );
+  }
+  outputAllocations.count++;
+  outputAllocations.bytes += size;
+  if (size > outputAllocations.largest) outputAllocations.largest = size;
   if (used > 0) next.set(out.subarray(0, used));
+  release(out);
   return next;
+}
+
+/**
+ * Frees an outgrown output buffer now rather than at the next collection (the engines collect
+ * large buffers lazily, and a decoding that grows to the limit would otherwise hold about twice
+ * the limit): transferring it detaches it and drops its memory. Only buffers of our own.
+ */
+function release(out: Uint8Array): void {
+  const buffer = out.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
+  if (out.length >= 1 << 20 && typeof buffer.transfer === "function") buffer.transfer(0);
 }

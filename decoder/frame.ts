@@ -105,12 +105,17 @@ export function parseFrameHeader(
       contentSize = readU32(src, p);
       p += 4;
       break;
-    case 3:
-      contentSize = readU32(src, p) + readU32(src, p + 4) * 0x100000000;
+    case 3: {
+      const low = readU32(src, p);
+      const high = readU32(src, p + 4);
+      // 2^64 - 1 is libzstd's ZSTD_CONTENTSIZE_UNKNOWN: it reads the field as "unknown", so do
+      // we (a single-segment frame then needs an unbounded window: window_too_large, as libzstd).
+      contentSize = low === 0xffffffff && high === 0xffffffff ? -1 : low + high * 0x100000000;
       p += 8;
       break;
+    }
   }
-  if (single) windowSize = contentSize;
+  if (single) windowSize = contentSize === -1 ? 2 ** 64 : contentSize;
   if (windowSize > maxWindowSize) {
     throw new ZstdError(
       "window_too_large",

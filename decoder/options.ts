@@ -25,7 +25,8 @@ export interface DecompressOptions {
   /**
    * Largest total output in bytes (a non-negative integer, or `Infinity`); exceeding it raises
    * `output_too_large`. Default: 1 GiB for `decompress`, unlimited for `decompressStream`
-   * (which holds only the window).
+   * (which holds only the window). `decompress` returns at most 4 GiB − 1 MiB whatever this
+   * says.
    */
   maxOutputSize?: number;
   /**

@@ -329,7 +329,11 @@ function executeSequences(
     // Literals start WILD_SLACK past the block's maximum end: this is the exact size check.
     if (ml > litPos - op - WILD_SLACK) corrupt("sequences exceed the block size");
     if (offset > op + ll - historyStart || offset > windowSize) {
-      corrupt(`offset ${offset} reaches before the start of the window`);
+      // Before the frame's output: into the dictionary's content, or an error.
+      copyFromDictionary(ctx, out, op, litPos, ll, ml, offset, op + ll - historyStart);
+      op += ll + ml;
+      litPos = litNext;
+      continue;
     }
     if (((ll | ml) >>> LONG_COPY_LOG) === 0 && offset >= 4) {
       // Fast path: 16 bytes unconditionally (most runs are shorter: no loop-exit branch to
@@ -398,6 +402,42 @@ function executeSequences(
   reps[1] = rep1;
   reps[2] = rep2;
   return copyLastLiterals(out, op, litPos, litEnd);
+}
+
+/**
+ * Executes a sequence whose match starts `offset` bytes back, before the frame's first
+ * `produced` bytes (the output when the match starts): in the dictionary's content, which is
+ * referenced where it is, never copied in front of the output. Throws when the offset reaches
+ * past the dictionary or the window.
+ */
+function copyFromDictionary(
+  ctx: BlockContext,
+  out: Uint8Array,
+  op: number,
+  litPos: number,
+  ll: number,
+  ml: number,
+  offset: number,
+  produced: number,
+): void {
+  const dict = ctx.dictionaryContent;
+  const back = offset - produced;
+  if (offset > ctx.windowSize || back > dict.length) {
+    corrupt(`offset ${offset} reaches before the start of the window`);
+  }
+  for (let k = 0; k < ll; k++) out[op + k] = out[litPos + k];
+  op += ll;
+  const fromDict = Math.min(back, ml);
+  const at = dict.length - back;
+  if (fromDict < SHORT_MATCH) {
+    for (let k = 0; k < fromDict; k++) out[op + k] = dict[at + k];
+  } else {
+    out.set(dict.subarray(at, at + fromDict), op);
+  }
+  op += fromDict;
+  // The rest continues at the frame's first byte, `offset` back (forward: overlaps repeat).
+  const from = op - offset;
+  for (let k = 0; k < ml - fromDict; k++) out[op + k] = out[from + k];
 }
 
 /** Offsets with more than 24 extra bits (windows above 16 MiB), read in two parts. */

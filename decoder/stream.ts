@@ -47,8 +47,18 @@ const enum Stage {
   Checksum,
 }
 
+const NO_CONTENT = new Uint8Array(0);
+
 /** Window slack cap: the window moves at most once per this many output bytes. */
 const MAX_SLACK = 32 << 20;
+/** The window's first size: it grows (4 times at each step) as a frame's output needs it. */
+const MIN_WINDOW = 1 << 20;
+
+/**
+ * Test hook: the windows the stream decoders allocated (count, bytes, largest). Only windows are
+ * counted; the staging of units that straddle chunks holds at most one block.
+ */
+export const windowAllocations = { count: 0, bytes: 0, largest: 0 };
 
 /** Incremental decoder of a sequence of frames. */
 export class StreamDecoder implements ChunkProcessor {
@@ -67,6 +77,8 @@ export class StreamDecoder implements ChunkProcessor {
   private skipLeft = 0;
   private blockHeader = 0;
   private window: Uint8Array = new Uint8Array(0);
+  /** The most window the current frame may use (its reach, a block, and slack). */
+  private capacity = 0;
   private windowPos = 0;
   private frameStart = 0;
   private frameProduced = 0;
@@ -227,34 +239,53 @@ export class StreamDecoder implements ChunkProcessor {
       outputTooLarge(this.options.maxOutputSize);
     }
     const blockMax = header.blockMaxSize;
-    // A dictionary's content is history before the frame's output: offsets reach through the
-    // window into it, so it counts in the window kept.
+    // A dictionary's content is history before the frame's output, referenced where it is:
+    // offsets reach through the window into it, so the frame's output they may reach is the
+    // window plus the dictionary.
     const dictSize = dict === null ? 0 : dict.content.length;
     const reach = header.windowSize + dictSize;
     this.ctx.resetForFrame(reach, blockMax, dict);
     const slack = Math.max(4 * blockMax, Math.min(reach, MAX_SLACK));
-    const capacity = reach + blockMax + OUTPUT_SLACK + slack;
-    if (this.window.length < capacity || this.window.length > 2 * capacity + (4 << 20)) {
-      this.window = new Uint8Array(capacity);
-    }
-    if (dict !== null) this.window.set(dict.content, 0);
-    this.windowPos = dictSize;
+    // Nothing is allocated for the header's claim: the window grows as the frame's output needs
+    // it, up to this capacity, and is kept for the frames that follow (never reallocated to a
+    // smaller one), so its memory follows the largest output-backed window seen.
+    this.capacity = reach + blockMax + OUTPUT_SLACK + slack;
+    this.windowPos = 0;
     this.frameStart = 0;
     this.frameProduced = 0;
     if (header.hasChecksum && this.options.verifyChecksum) this.hash.reset();
     this.expect(Stage.BlockHeader, 3);
   }
 
+  /**
+   * Grows the window to hold `need` bytes, by steps of 4 (few copies, little garbage), up to the
+   * frame's capacity.
+   */
+  private growWindow(used: number, need: number): void {
+    const size = Math.min(this.capacity, Math.max(need, 4 * this.window.length, MIN_WINDOW));
+    const next = new Uint8Array(size);
+    windowAllocations.count++;
+    windowAllocations.bytes += size;
+    windowAllocations.largest = Math.max(windowAllocations.largest, size);
+    if (used > 0) next.set(this.window.subarray(0, used));
+    this.window = next;
+  }
+
   private decodeBlockBody(src: Uint8Array, pos: number): Uint8Array {
     const header = this.header;
     const blockMax = header.blockMaxSize;
     let op = this.windowPos;
-    if (op + blockMax + OUTPUT_SLACK > this.window.length) {
+    const need = op + blockMax + OUTPUT_SLACK;
+    if (need > this.window.length && this.window.length < this.capacity && need <= this.capacity) {
+      this.growWindow(op, need);
+    } else if (need > this.window.length) {
       // Slide: keep the last window of this frame's output at the front.
       const keep = Math.min(op - this.frameStart, this.ctx.windowSize);
       const shift = op - keep;
       this.window.copyWithin(0, shift, op);
       this.frameStart = Math.max(this.frameStart - shift, 0);
+      // Offsets can no longer reach before the frame's output (it is longer than the reach).
+      this.ctx.dictionaryContent = NO_CONTENT;
       op = keep;
     }
     const bh = this.blockHeader;

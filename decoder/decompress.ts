@@ -23,6 +23,7 @@ import {
   readU32,
   SKIPPABLE_MAGIC,
   SKIPPABLE_MAGIC_MASK,
+  windowReach,
   ZSTD_MAGIC,
 } from "./frame.ts";
 import type { ResolvedDecompressOptions } from "./options.ts";
@@ -74,13 +75,9 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     // A dictionary's content goes right before the frame's output, as history, and its bytes
     // are taken out again after the frame. Offsets may reach through the window into it.
     const dictSize = dict === null ? 0 : dict.content.length;
-    ctx.resetForFrame(header.windowSize + dictSize, blockMax, dict);
+    ctx.resetForFrame(windowReach(header.windowSize, dictSize), blockMax, dict);
 
-    // Room for the whole frame when its size is known and plausible, else a guess; blocks grow it.
-    const producible = (Math.floor((len - pos) / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
-    const want = contentSize >= 0
-      ? Math.min(contentSize, producible)
-      : Math.min(producible, Math.max(len * 4, 1 << 16));
+    const want = initialRoom(contentSize, len - pos, len, blockMax);
     if (out.length < op + dictSize + want + room) out = grow(out, op, op + dictSize + want + room);
     const historyStart = op;
     if (dict !== null) {
@@ -137,6 +134,29 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
   if (op === out.length) return out;
   // Keep the slack when it is small; copy out when it would waste much memory.
   return out.length - op > (op >>> 3) + 65536 ? out.slice(0, op) : out.subarray(0, op);
+}
+
+/** The largest initial output room: larger frames grow the buffer (by doubling) as they go. */
+const INITIAL_ROOM_MAX = 1 << 30;
+
+/**
+ * Room for a frame's output before its first block, an int32: the content size when known and
+ * plausible (what the remaining input could produce), else a guess; blocks grow it. The sizes
+ * here may exceed an int32 (content sizes of 8 bytes, many blocks of 128 KiB), so they are
+ * computed apart and the result is capped and truncated: a double reaching a position or a size
+ * made Bun's optimized decoder leave its code on every sequence (BENCHMARKS.md).
+ */
+function initialRoom(
+  contentSize: number,
+  remaining: number,
+  inputLength: number,
+  blockMax: number,
+): number {
+  const producible = (((remaining / MIN_BYTES_PER_BLOCK) | 0) + 1) * blockMax;
+  const want = contentSize >= 0
+    ? Math.min(contentSize, producible)
+    : Math.min(producible, Math.max(inputLength * 4, 1 << 16));
+  return Math.min(want, INITIAL_ROOM_MAX) | 0;
 }
 
 /**

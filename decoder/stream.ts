@@ -28,6 +28,7 @@ import {
   readU32,
   SKIPPABLE_MAGIC,
   SKIPPABLE_MAGIC_MASK,
+  windowReach,
   ZSTD_MAGIC,
 } from "./frame.ts";
 import {
@@ -230,7 +231,7 @@ export class StreamDecoder implements ChunkProcessor {
     // A dictionary's content is history before the frame's output: offsets reach through the
     // window into it, so it counts in the window kept.
     const dictSize = dict === null ? 0 : dict.content.length;
-    const reach = header.windowSize + dictSize;
+    const reach = windowReach(header.windowSize, dictSize);
     this.ctx.resetForFrame(reach, blockMax, dict);
     const slack = Math.max(4 * blockMax, Math.min(reach, MAX_SLACK));
     const capacity = reach + blockMax + OUTPUT_SLACK + slack;

@@ -25,6 +25,7 @@ import {
   readU32,
   SKIPPABLE_MAGIC,
   SKIPPABLE_MAGIC_MASK,
+  windowReach,
   ZSTD_MAGIC,
 } from "./frame.ts";
 import type { ResolvedDecompressOptions } from "./options.ts";
@@ -93,20 +94,14 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
     // A dictionary's content is history before the frame's output: offsets may reach through the
     // window into it, where it is (the sequences read it there; it is never copied).
     const dictSize = dict === null ? 0 : dict.content.length;
-    ctx.resetForFrame(header.windowSize + dictSize, blockMax, dict);
+    ctx.resetForFrame(windowReach(header.windowSize, dictSize), blockMax, dict);
 
-    // The buffer never needs more than the frame's content (or what the limit leaves) and a
-    // block's room: the checks after each block stop the output there.
-    const capacity = op + (contentSize >= 0 ? contentSize : limit - op) + room;
     // Room for the whole frame when its size is known and the input can justify it, else a
-    // guess; blocks grow it.
-    const remaining = len - pos;
-    const producible = (Math.floor(remaining / MIN_BYTES_PER_BLOCK) + 1) * blockMax;
-    const want = contentSize >= 0
-      ? Math.min(contentSize, producible, Math.max(remaining * TRUSTED_RATIO, 1 << 20))
-      : Math.min(producible, Math.max(len * 4, 1 << 16));
-    const reserve = Math.min(op + want + room, capacity);
-    if (out.length < reserve) out = grow(out, op, reserve, capacity);
+    // guess; blocks grow it, never past frameCapacity.
+    const reserve = op + initialRoom(contentSize, len - pos, len, blockMax) + room;
+    if (out.length < reserve) {
+      out = grow(out, op, reserve, frameCapacity(op, contentSize, limit, room));
+    }
     const frameStart = op;
     // Hash block by block, while the block is still in cache.
     const verify = header.hasChecksum && options.verifyChecksum;
@@ -119,7 +114,9 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
       const size = bh >>> 3;
       const bodySize = type === RLE_BLOCK ? 1 : size;
       if (len - pos < bodySize) truncated("a block");
-      if (out.length < op + room) out = grow(out, op, op + room, capacity);
+      if (out.length < op + room) {
+        out = grow(out, op, op + room, frameCapacity(frameStart, contentSize, limit, room));
+      }
       const blockStart = op;
       op = decodeBlock(ctx, type, src, pos, size, out, op, frameStart);
       if (verify) hash.update(out, blockStart, op);
@@ -152,6 +149,39 @@ export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOpt
   if (op === out.length) return out;
   // Keep the slack when it is small; copy out when it would waste much memory.
   return out.length - op > (op >>> 3) + 65536 ? out.slice(0, op) : out.subarray(0, op);
+}
+
+/** The largest initial output room: larger frames grow the buffer (by doubling) as they go. */
+const INITIAL_ROOM_MAX = 1 << 30;
+
+/**
+ * Room for a frame's output before its first block, an int32: the content size when known and
+ * plausible (what the remaining input could produce, and no more than TRUSTED_RATIO times it:
+ * a header's word is not proof), else a guess; blocks grow it. The sizes here may exceed an
+ * int32 (content sizes of 8 bytes, many blocks of 128 KiB), so they are computed apart and the
+ * result is capped and truncated: a double reaching a position or a size made Bun's optimized
+ * decoder leave its code on every sequence (BENCHMARKS.md).
+ */
+function initialRoom(
+  contentSize: number,
+  remaining: number,
+  inputLength: number,
+  blockMax: number,
+): number {
+  const producible = (((remaining / MIN_BYTES_PER_BLOCK) | 0) + 1) * blockMax;
+  const want = contentSize >= 0
+    ? Math.min(contentSize, producible, Math.max(remaining * TRUSTED_RATIO, 1 << 20))
+    : Math.min(producible, Math.max(inputLength * 4, 1 << 16));
+  return Math.min(want, INITIAL_ROOM_MAX) | 0;
+}
+
+/**
+ * The most a frame starting at `frameStart` may need: its content (or what the limit leaves)
+ * and a block's room; the checks after each block stop the output there. Out of line, for the
+ * doubles (see initialRoom).
+ */
+function frameCapacity(frameStart: number, contentSize: number, limit: number, room: number) {
+  return frameStart + (contentSize >= 0 ? contentSize : limit - frameStart) + room;
 }
 
 /**

@@ -21,11 +21,16 @@ export const FRAME_HEADER_MIN = 5;
 export class FrameHeader {
   /** Bytes the header occupies, magic included. */
   headerSize = 0;
-  /** Content size, or −1 when the header does not give it. */
+  /** Content size, or −1 when the header does not give it; up to 2^64, so possibly a double. */
   contentSize = -1;
-  /** Window size in bytes. */
+  /**
+   * Window size in bytes, always an int32: a window of exactly 2^31 (maxWindowLog 31) reads as
+   * 2^31 − 1, which no offset can exceed anyway. Sizes and positions derive from it, and a double
+   * here once made every hot function of Bun's decoder leave its optimized code (BENCHMARKS.md,
+   * "Bun: the decoder collapse").
+   */
   windowSize = 0;
-  /** min(window, 128 KiB). */
+  /** min(window, 128 KiB), an int32. */
   blockMaxSize = 0;
   /** Dictionary ID, 0 when absent. */
   dictionaryId = 0;
@@ -66,16 +71,19 @@ export function parseFrameHeader(
   }
   const single = (fhd & 32) !== 0;
   let p = pos + 5;
+  // windowSize is an int32 on every path (see `header.windowSize`).
   let windowSize = 0;
   if (!single) {
     const wd = src[p++];
-    const exponent = wd >>> 3;
-    const windowLog = 10 + exponent;
-    // Shifts while the size fits an int32 (windowLog 30, mantissa 7: under 2^31): a size computed
-    // as a double (`2 **`) stays a double, and positions derived from it made JavaScriptCore's
-    // optimized code exit on every block.
-    const base = windowLog <= 30 ? 1 << windowLog : 2 ** windowLog;
-    windowSize = windowLog <= 30 ? base + (base >> 3) * (wd & 7) : base + (base / 8) * (wd & 7);
+    const windowLog = 10 + (wd >>> 3);
+    const mantissa = wd & 7;
+    if (windowLog <= 30) {
+      // At most 2^30 + 7 * 2^27, under 2^31.
+      const base = 1 << windowLog;
+      windowSize = base + (base >> 3) * mantissa;
+    } else {
+      windowSize = largeWindow(windowLog, mantissa, maxWindowSize);
+    }
   }
   let dictionaryId = 0;
   switch (fhd & 3) {
@@ -92,6 +100,7 @@ export function parseFrameHeader(
       p += 4;
       break;
   }
+  // Only compared, never a position; a double only for sizes of 2^31 and more.
   let contentSize = -1;
   switch (fhd >>> 6) {
     case 0:
@@ -105,31 +114,71 @@ export function parseFrameHeader(
       contentSize = readU32(src, p);
       p += 4;
       break;
-    case 3: {
-      const low = readU32(src, p);
-      const high = readU32(src, p + 4);
-      // 2^64 - 1 is libzstd's ZSTD_CONTENTSIZE_UNKNOWN: it reads the field as "unknown", so do
-      // we (a single-segment frame then needs an unbounded window: window_too_large, as libzstd).
-      contentSize = low === 0xffffffff && high === 0xffffffff ? -1 : low + high * 0x100000000;
+    case 3:
+      contentSize = readU64(src, p);
       p += 8;
       break;
+  }
+  if (single) {
+    // An unknown content size (2^64 − 1, see readU64) needs an unbounded window:
+    // window_too_large, as libzstd.
+    if (contentSize === -1 || contentSize > maxWindowSize) {
+      windowTooLarge(contentSize, maxWindowSize);
     }
+    // The content size as an int32 (2^31 itself, allowed by maxWindowLog 31, is clamped).
+    windowSize = contentSize > MAX_WINDOW_INT ? MAX_WINDOW_INT : contentSize | 0;
+  } else if (windowSize > maxWindowSize) {
+    windowTooLarge(windowSize, maxWindowSize);
   }
-  if (single) windowSize = contentSize === -1 ? 2 ** 64 : contentSize;
-  if (windowSize > maxWindowSize) {
-    throw new ZstdError(
-      "window_too_large",
-      `Cannot decode frame: window size ${windowSize} exceeds the limit of ${maxWindowSize}`,
-    );
-  }
-  if (windowSize <= 0x7fffffff) windowSize |= 0;
   header.headerSize = p - pos;
   header.contentSize = contentSize;
   header.windowSize = windowSize;
-  header.blockMaxSize = Math.min(windowSize, BLOCK_SIZE_MAX);
+  header.blockMaxSize = windowSize < BLOCK_SIZE_MAX ? windowSize : BLOCK_SIZE_MAX;
   header.dictionaryId = dictionaryId;
   header.hasChecksum = (fhd & 4) !== 0;
   header.singleSegment = single;
+}
+
+/**
+ * How far offsets may reach: the window plus a dictionary's content before it, saturated at
+ * 2^31 − 1 (beyond any offset) so that it stays an int32.
+ */
+export function windowReach(windowSize: number, dictSize: number): number {
+  return windowSize > MAX_WINDOW_INT - dictSize ? MAX_WINDOW_INT : windowSize + dictSize;
+}
+
+/**
+ * An 8-byte content size. Out of line: the double arithmetic here would otherwise make the
+ * optimizing compilers type `contentSize` as a double on every path.
+ */
+function readU64(src: Uint8Array, pos: number): number {
+  const low = readU32(src, pos);
+  const high = readU32(src, pos + 4);
+  // 2^64 − 1 is libzstd's ZSTD_CONTENTSIZE_UNKNOWN: it reads the field as "unknown", so do we.
+  return low === 0xffffffff && high === 0xffffffff ? -1 : low + high * 0x100000000;
+}
+
+/** The largest window size stored: windows of 2^31 bytes are clamped to it. */
+const MAX_WINDOW_INT = 0x7fffffff;
+
+/**
+ * A window of windowLog 31 or more (2^31 bytes or more): accepted only as 2^31 under
+ * maxWindowLog 31, returned clamped to an int32; anything larger throws `window_too_large`.
+ * Out of line, so that no double size is ever computed in `parseFrameHeader`'s own code.
+ */
+function largeWindow(windowLog: number, mantissa: number, maxWindowSize: number): number {
+  const size = 2 ** windowLog + 2 ** (windowLog - 3) * mantissa;
+  if (size > maxWindowSize) windowTooLarge(size, maxWindowSize);
+  return MAX_WINDOW_INT;
+}
+
+/** Throws window_too_large for a window of `size` bytes (−1: unbounded). */
+function windowTooLarge(size: number, maxWindowSize: number): never {
+  const shown = size === -1 ? "2^64 (content size unknown)" : `${size}`;
+  throw new ZstdError(
+    "window_too_large",
+    `Cannot decode frame: window size ${shown} exceeds the limit of ${maxWindowSize}`,
+  );
 }
 
 /** Checks a block header's type and size against the frame; returns the block type. */

@@ -28,6 +28,7 @@ import {
   readU32,
   SKIPPABLE_MAGIC,
   SKIPPABLE_MAGIC_MASK,
+  windowReach,
   ZSTD_MAGIC,
 } from "./frame.ts";
 import {
@@ -243,7 +244,7 @@ export class StreamDecoder implements ChunkProcessor {
     // offsets reach through the window into it, so the frame's output they may reach is the
     // window plus the dictionary.
     const dictSize = dict === null ? 0 : dict.content.length;
-    const reach = header.windowSize + dictSize;
+    const reach = windowReach(header.windowSize, dictSize);
     this.ctx.resetForFrame(reach, blockMax, dict);
     const slack = Math.max(4 * blockMax, Math.min(reach, MAX_SLACK));
     // Nothing is allocated for the header's claim: the window grows as the frame's output needs

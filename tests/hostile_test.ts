@@ -126,6 +126,19 @@ describe("hostile input", () => {
     assert.ok(sameBytes(decompress(frame, { maxWindowLog: 24 }), text));
   });
 
+  it("a 2^31 window is accepted under maxWindowLog 31, 2^31 + 2^28 is not", () => {
+    // Window descriptor exponent 21 (2^31), then one last raw block "abc".
+    const frame = (mantissa: number) =>
+      new Uint8Array([...MAGIC, 0x00, (21 << 3) | mantissa, 0x19, 0x00, 0x00, 0x61, 0x62, 0x63]);
+    assert.deepEqual([...decompress(frame(0), { maxWindowLog: 31 })], [0x61, 0x62, 0x63]);
+    for (const [mantissa, maxWindowLog] of [[0, 30], [1, 31]]) {
+      assert.throws(
+        () => decompress(frame(mantissa), { maxWindowLog }),
+        (e) => e instanceof ZstdError && e.code === "window_too_large",
+      );
+    }
+  });
+
   it("a content size that lies", async () => {
     const frame = sizedFrame(text.subarray(0, 1000), 3);
     const [at, width] = contentSizeField(frame);

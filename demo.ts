@@ -122,7 +122,7 @@ const records = Array.from({ length: 3000 }, (_, i) =>
   })));
 const training = records.slice(0, 2000);
 const held = records.slice(2000);
-let t = performance.now();
+const t = performance.now();
 const dictBytes = trainDictionary(training, { maxSize: 16 << 10 });
 const trainMs = performance.now() - t;
 const dictionary = new ZstdDictionary(dictBytes);

@@ -377,7 +377,7 @@ export function countRun(
     ) {
       if (open && runEnd < end) {
         // The run reached an earlier block's end: carry it on to this one's.
-        runEnd += countRunLength(view, src, runEnd, runEnd - period, end);
+        runEnd += countMatchLong(view, src, runEnd, runEnd - period, end);
         ms.runEnd = runEnd;
         ms.runLimit = end;
       }
@@ -385,7 +385,7 @@ export function countRun(
         if (offset !== period) {
           return runEnd === end
             ? end - p
-            : runEnd - p + countRunLength(view, src, runEnd, runEnd - offset, end);
+            : runEnd - p + countMatchLong(view, src, runEnd, runEnd - offset, end);
         }
         if (p >= start) return runEnd - p;
         const n = countMatch(view, src, p, p - offset, start);
@@ -395,7 +395,7 @@ export function countRun(
       }
     }
   }
-  const length = countRunLength(view, src, p, p - offset, end);
+  const length = countMatchLong(view, src, p, p - offset, end);
   // A run of a shorter period that covers p answers more offsets than this one: keep it.
   if (length >= RUN_MIN && (p > ms.runEnd || period === 0 || offset % period !== 0)) {
     ms.runOffset = offset;
@@ -404,36 +404,6 @@ export function countRun(
     ms.runLimit = end;
   }
   return length;
-}
-
-/**
- * As {@linkcode countMatch}, for matches that may run to the block's end: the first word alone,
- * then sixteen bytes an iteration with one test for the four words.
- */
-function countRunLength(
-  view: DataView,
-  src: Uint8Array,
-  a: number,
-  b: number,
-  end: number,
-): number {
-  const start = a;
-  const end16 = end - 15;
-  while (a < end16) {
-    const x0 = view.getInt32(a, true) ^ view.getInt32(b, true);
-    if (x0 !== 0) return a - start + equalLowBytes(x0);
-    const x1 = view.getInt32(a + 4, true) ^ view.getInt32(b + 4, true);
-    const x2 = view.getInt32(a + 8, true) ^ view.getInt32(b + 8, true);
-    const x3 = view.getInt32(a + 12, true) ^ view.getInt32(b + 12, true);
-    if ((x1 | x2 | x3) !== 0) {
-      if (x1 !== 0) return a - start + 4 + equalLowBytes(x1);
-      if (x2 !== 0) return a - start + 8 + equalLowBytes(x2);
-      return a - start + 12 + equalLowBytes(x3);
-    }
-    a += 16;
-    b += 16;
-  }
-  return a - start + countMatch(view, src, a, b, end);
 }
 
 /**

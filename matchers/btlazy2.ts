@@ -11,7 +11,7 @@
 
 import type { ChainSearch } from "./hash_chain.ts";
 import { hashBt } from "./binary_tree.ts";
-import { countRun, type MatchState, windowLow } from "./match_state.ts";
+import { countMatchLong, countRun, type MatchState, windowLow } from "./match_state.ts";
 
 // Marks a tree node whose position is linked but not yet sorted (no index is negative).
 const UNSORTED = -1;
@@ -44,7 +44,9 @@ function insertDubt1(
     const next = 2 * (matchIndex & btMask);
     const match = matchIndex - base;
     let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    length += countRun(ms, view, src, ip + length, ip - match, end);
+    length += ip + length <= ms.runReach
+      ? countRun(ms, view, src, ip + length, ip - match, end)
+      : countMatchLong(view, src, ip + length, match + length, end);
     if (ip + length === end) break; // order unknown
     if (src[match + length] < src[ip + length]) {
       bt[smallerSlot] = matchIndex;
@@ -147,7 +149,9 @@ export function searchTree(
     const next = 2 * (matchIndex & btMask);
     const match = matchIndex - base;
     let length = commonSmaller < commonLarger ? commonSmaller : commonLarger;
-    length += countRun(ms, view, src, ip + length, ip - match, end);
+    length += ip + length <= ms.runReach
+      ? countRun(ms, view, src, ip + length, ip - match, end)
+      : countMatchLong(view, src, ip + length, match + length, end);
     if (length > bestLength) {
       if (length > matchEnd - matchIndex) matchEnd = matchIndex + length;
       const gain = 4 * (length - bestLength);

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { countRun, type MatchState } from "./match_state.ts";
+import { countMatch, countRun, type MatchState } from "./match_state.ts";
 
 /** Search results besides the length: the offset value (offset + 3) of the best match. */
 export class ChainSearch {
@@ -135,7 +135,10 @@ export class HashChain {
       const match = index - base;
       // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
       if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
-        const length = countRun(ms, view, src, ip, ip - match, end);
+        // Past every known run (most candidates), the plain count: no run bookkeeping.
+        const length = ip <= ms.runReach
+          ? countRun(ms, view, src, ip, ip - match, end)
+          : countMatch(view, src, ip, match, end);
         if (length > best) {
           best = length;
           this.offBase = ip - match + 3;

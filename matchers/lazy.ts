@@ -87,7 +87,7 @@ function compressBlockLazyGeneric(
   }
   if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
   // A run known from an earlier block stays true unless this block is not after it.
-  if (ms.runLimit > end) ms.runOffset = 0;
+  if (ms.runLimit > end) ms.forgetRun();
   repeatsAtStart(rep, ip - windowLow(windowLog, ip));
   let rep1 = REPEATS[0];
   let rep2 = REPEATS[1];

@@ -151,6 +151,8 @@ export class MatchState {
   runEnd = 0;
   /** The `end` the run was counted against: when runEnd is that, the run may go on past it. */
   runLimit = 0;
+  /** The last position the run may answer for: runEnd, or 2^31 − 1 while it may go on; −1: none. */
+  runReach = -1;
   /** The hash-chain finder over these tables (hash_chain.ts); null until a lazy strategy uses it. */
   chain: HashChain | null = null;
   /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
@@ -237,7 +239,7 @@ export class MatchState {
    */
   forgetHistory(length: number): void {
     this.base += length;
-    this.runOffset = 0;
+    this.forgetRun();
     this.chain?.reset();
     if (pooledNext < this.base + this.src.length + 1) pooledNext = this.base + this.src.length + 1;
   }
@@ -252,9 +254,15 @@ export class MatchState {
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.base += shift;
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
-    this.runOffset = 0;
+    this.forgetRun();
     this.chain?.reset();
     if (this.base + src.length >= indexLimit) this.#lowerIndices();
+  }
+
+  /** Forgets the known run (see countRun): the source moved, or a block is not after it. */
+  forgetRun(): void {
+    this.runOffset = 0;
+    this.runReach = -1;
   }
 
   /**
@@ -364,46 +372,62 @@ export function countRun(
   offset: number,
   end: number,
 ): number {
-  const period = ms.runOffset;
-  if (period !== 0) {
-    const start = ms.runStart;
-    let runEnd = ms.runEnd;
-    const open = runEnd === ms.runLimit;
-    // Inside a run of period P, every multiple kP of it matches too from (k − 1)P past its
-    // start: src[x] = src[x − P] = … = src[x − kP] while each step stays in the run.
-    if (
-      (p <= runEnd || (open && p >= start)) &&
-      (offset === period || (p - offset + period >= start && offset % period === 0))
-    ) {
-      if (open && runEnd < end) {
-        // The run reached an earlier block's end: carry it on to this one's.
-        runEnd += countMatchLong(view, src, runEnd, runEnd - period, end);
-        ms.runEnd = runEnd;
-        ms.runLimit = end;
-      }
-      if (p <= runEnd) {
-        if (offset !== period) {
-          return runEnd === end
-            ? end - p
-            : runEnd - p + countMatchLong(view, src, runEnd, runEnd - offset, end);
-        }
-        if (p >= start) return runEnd - p;
-        const n = countMatch(view, src, p, p - offset, start);
-        if (n < start - p) return n;
-        ms.runStart = p;
-        return runEnd - p;
-      }
-    }
+  // Most questions come after every known run: one load and one test.
+  if (p <= ms.runReach) {
+    const known = knownRun(ms, view, src, p, offset, end);
+    if (known >= 0) return known;
   }
-  const length = countMatchLong(view, src, p, p - offset, end);
-  // A run of a shorter period that covers p answers more offsets than this one: keep it.
-  if (length >= RUN_MIN && (p > ms.runEnd || period === 0 || offset % period !== 0)) {
-    ms.runOffset = offset;
-    ms.runStart = p;
-    ms.runEnd = p + length;
-    ms.runLimit = end;
-  }
+  const length = countMatch(view, src, p, p - offset, end);
+  if (length >= RUN_MIN) recordRun(ms, p, offset, length, end);
   return length;
+}
+
+/** The match at `p` with `offset` as far as the known run tells it (−1: it does not). */
+function knownRun(
+  ms: MatchState,
+  view: DataView,
+  src: Uint8Array,
+  p: number,
+  offset: number,
+  end: number,
+): number {
+  const period = ms.runOffset;
+  const start = ms.runStart;
+  // Inside a run of period P, every multiple kP of it matches too from (k − 1)P past its
+  // start: src[x] = src[x − P] = … = src[x − kP] while each step stays in the run.
+  if (offset !== period && (p - offset + period < start || offset % period !== 0)) return -1;
+  let runEnd = ms.runEnd;
+  if (runEnd === ms.runLimit && runEnd < end) {
+    // The run reached an earlier block's end: carry it on to this one's.
+    runEnd += countMatchLong(view, src, runEnd, runEnd - period, end);
+    ms.runEnd = runEnd;
+    ms.runLimit = end;
+    if (runEnd < end) ms.runReach = runEnd;
+  }
+  if (p > runEnd) return -1;
+  if (offset !== period) {
+    return runEnd === end
+      ? end - p
+      : runEnd - p + countMatchLong(view, src, runEnd, runEnd - offset, end);
+  }
+  if (p >= start) return runEnd - p;
+  const n = countMatch(view, src, p, p - offset, start);
+  if (n < start - p) return n;
+  ms.runStart = p;
+  return runEnd - p;
+}
+
+/** Remembers the match of `length` at `p` with `offset`, counted up to `end`, as the run. */
+function recordRun(ms: MatchState, p: number, offset: number, length: number, end: number): void {
+  const period = ms.runOffset;
+  // A run of a shorter period that covers p answers more offsets than this one: keep it.
+  if (p <= ms.runEnd && period !== 0 && offset % period === 0) return;
+  ms.runOffset = offset;
+  ms.runStart = p;
+  ms.runEnd = p + length;
+  ms.runLimit = end;
+  // A run that reached `end` may go on into later blocks.
+  ms.runReach = p + length < end ? p + length : 0x7fffffff;
 }
 
 /**

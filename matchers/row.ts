@@ -11,7 +11,7 @@
  * @module
  */
 
-import { countRun, type MatchState } from "./match_state.ts";
+import { countMatch, countRun, type MatchState } from "./match_state.ts";
 import type { ChainSearch } from "./hash_chain.ts";
 
 // Bits of the hash kept as the tag.
@@ -225,7 +225,10 @@ export function searchRow(
       const match = index - base;
       // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
       if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
-        const length = countRun(ms, view, src, ip, ip - match, end);
+        // Past every known run (most candidates), the plain count: no run bookkeeping.
+        const length = ip <= ms.runReach
+          ? countRun(ms, view, src, ip, ip - match, end)
+          : countMatch(view, src, ip, match, end);
         if (length > best) {
           best = length;
           result.offBase = ip - match + 3;

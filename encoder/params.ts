@@ -7,6 +7,8 @@
  * @module
  */
 
+import { highbit } from "../entropy/bits.ts";
+
 /** Match-finding strategies, in libzstd's order (their numbers are libzstd's too). */
 export const enum Strategy {
   Fast = 1,
@@ -161,10 +163,6 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
 const WINDOW_LOG_ABSOLUTE_MIN = 10;
 /** libzstd's smallest hash log. */
 const HASH_LOG_MIN = 6;
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
-}
 
 /**
  * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown) after a

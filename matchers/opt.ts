@@ -21,6 +21,8 @@
 
 import type { EncoderDictionary } from "../encoder/dictionary.ts";
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { highbit } from "../entropy/bits.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import {
   LL_EXTRA_BITS,
   llCodeOf,
@@ -40,7 +42,6 @@ const MAX_PRICE = 1 << 30;
 const LITFREQ_ADD = 2;
 // Blocks this small are priced from fixed guesses rather than statistics.
 const PREDEF_THRESHOLD = 8;
-const BLOCK_SIZE_MAX = 128 * 1024;
 const OPT_SIZE = OPT_NUM + 3;
 // Added to every match-length price: the fifth of a bit, as fewer sequences decode faster.
 const ML_BONUS = (BITCOST / 5) | 0;
@@ -176,10 +177,6 @@ export function newOptState(
   const st = pooled ? (pooledOpt ??= new OptState()) : new OptState();
   st.reset(dict, minMatch, windowLog);
   return st;
-}
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
 }
 
 /** Cost of a symbol of frequency `stat`: whole bits (btopt) or interpolated (btultra). */

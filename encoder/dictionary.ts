@@ -22,10 +22,11 @@ import {
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
 import { Repeat } from "./literals.ts";
+import type { DictionaryEntropy } from "../matchers/opt.ts";
 import type { PrimedTables } from "../matchers/prime.ts";
 
 /** Encoding state a dictionary gives a frame. */
-export class EncoderDictionary {
+export class EncoderDictionary implements DictionaryEntropy {
   readonly id: number;
   readonly content: Uint8Array;
   readonly repeats: Int32Array;

@@ -8,6 +8,7 @@
 
 import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "./arguments.ts";
 import { ZstdError } from "./errors.ts";
+import { DICTIONARY_MAGIC } from "./format.ts";
 import { NormalizedCounts, readNormalizedCounts } from "./entropy/fse_decoder.ts";
 import { HuffmanTable, readHuffmanTable } from "./entropy/huffman_decoder.ts";
 import {
@@ -17,9 +18,6 @@ import {
   MAX_OF_CODE,
   OF_MAX_LOG,
 } from "./entropy/sequence_codes.ts";
-
-/** First four bytes of a zstd-format dictionary (little-endian 0xEC30A437). */
-export const DICTIONARY_MAGIC = 0xec30a437;
 
 /**
  * Where the entropy tables of a zstd-format dictionary lie in {@linkcode ZstdDictionary.bytes}:

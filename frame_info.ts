@@ -7,15 +7,8 @@
 
 import { ZstdError } from "./errors.ts";
 import { toBytes } from "./decoder/options.ts";
-import {
-  FrameHeader,
-  frameHeaderSize,
-  parseFrameHeader,
-  readU32,
-  SKIPPABLE_MAGIC,
-  SKIPPABLE_MAGIC_MASK,
-  ZSTD_MAGIC,
-} from "./decoder/frame.ts";
+import { FrameHeader, frameHeaderSize, parseFrameHeader, readU32 } from "./decoder/frame.ts";
+import { SKIPPABLE_MAGIC, SKIPPABLE_MAGIC_MASK, ZSTD_MAGIC } from "./format.ts";
 
 /** One frame of a buffer, as {@linkcode readFrameInfo} finds it. */
 export interface FrameInfo {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import type { BlockContext } from "./context.ts";
 import { decodeLiterals } from "./literals.ts";
 import { decodeSequences, WILD_SLACK } from "./sequences.ts";
@@ -17,7 +18,7 @@ const literals = { size: 0 };
  * copied into `padded` first (rare: a block at the start of a stream chunk or at the input's end).
  */
 export const BLOCK_PADDING = 16;
-const padded = new Uint8Array(BLOCK_PADDING + 128 * 1024 + BLOCK_PADDING);
+const padded = new Uint8Array(BLOCK_PADDING + BLOCK_SIZE_MAX + BLOCK_PADDING);
 
 /** Block types (RFC 8878 §3.1.1.2.2). */
 export const RAW_BLOCK = 0;

@@ -13,6 +13,7 @@
 
 import { corrupt, truncated, ZstdError } from "../errors.ts";
 import { Xxh64 } from "../entropy/xxh64.ts";
+import { SKIPPABLE_MAGIC, SKIPPABLE_MAGIC_MASK, ZSTD_MAGIC } from "../format.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
@@ -23,10 +24,7 @@ import {
   frameHeaderSize,
   parseFrameHeader,
   readU32,
-  SKIPPABLE_MAGIC,
-  SKIPPABLE_MAGIC_MASK,
   windowReach,
-  ZSTD_MAGIC,
 } from "./frame.ts";
 import type { ResolvedDecompressOptions } from "./options.ts";
 import type { ZstdDictionary } from "../dictionary.ts";

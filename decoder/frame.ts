@@ -5,15 +5,8 @@
  */
 
 import { corrupt, ZstdError } from "../errors.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 
-/** Magic number of a Zstandard frame, little-endian. */
-export const ZSTD_MAGIC = 0xfd2fb528;
-/** Skippable frames use the 16 magics 0x184D2A50..0x184D2A5F. */
-export const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
-/** The first skippable magic. */
-export const SKIPPABLE_MAGIC = 0x184d2a50;
-/** Absolute limit on a block's size, whatever the window. */
-export const BLOCK_SIZE_MAX = 128 * 1024;
 /** Smallest possible frame header: magic + descriptor + 1 byte. */
 export const FRAME_HEADER_MIN = 5;
 

@@ -13,6 +13,7 @@
  */
 
 import { corrupt } from "../errors.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import { backwardStreamBits } from "../entropy/huffman_decoder.ts";
 import type { BlockContext } from "./context.ts";
 import {
@@ -50,7 +51,7 @@ const SHORT_LITERALS = 32;
  */
 const STREAM_BIT_BASE = 128;
 /** The sequence bit stream of the current block, copied to 32-bit words (little-endian). */
-const streamWords = new Int32Array((STREAM_BIT_BASE >>> 5) + (128 * 1024 >>> 2) + 4);
+const streamWords = new Int32Array((STREAM_BIT_BASE >>> 5) + (BLOCK_SIZE_MAX >>> 2) + 4);
 const streamBytes = new Uint8Array(streamWords.buffer);
 
 /** Where `selectTable` leaves the byte count it consumed. */

@@ -15,6 +15,7 @@
 import { corrupt, truncated, ZstdError } from "../errors.ts";
 import { ByteTransform, type ChunkProcessor } from "../streams.ts";
 import { Xxh64 } from "../entropy/xxh64.ts";
+import { SKIPPABLE_MAGIC, SKIPPABLE_MAGIC_MASK, ZSTD_MAGIC } from "../format.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
 import { BlockContext } from "./context.ts";
@@ -26,10 +27,7 @@ import {
   frameHeaderSize,
   parseFrameHeader,
   readU32,
-  SKIPPABLE_MAGIC,
-  SKIPPABLE_MAGIC_MASK,
   windowReach,
-  ZSTD_MAGIC,
 } from "./frame.ts";
 import {
   type DecompressOptions,

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import { compressBlockDoubleFast } from "../matchers/dfast.ts";
 import { compressBlockFast } from "../matchers/fast.ts";
 import {
@@ -33,7 +34,7 @@ import { optimalBlockSize } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
 import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
-import { appendLiterals, BLOCK_SIZE_MAX, SeqStore } from "./seq_store.ts";
+import { appendLiterals, SeqStore } from "./seq_store.ts";
 import { compressSequences, sequencesNeedRawBlock, SequencesState } from "./sequences.ts";
 
 /** Entropy state carried from one compressed block to the next. */

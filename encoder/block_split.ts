@@ -12,9 +12,9 @@
  * @module
  */
 
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import type { Strategy } from "./params.ts";
 
-const FULL_BLOCK = 128 * 1024;
 const CHUNK_SIZE = 8 * 1024;
 const SEGMENT_SIZE = 512;
 // "Too different": distance ≥ (14 + penalty) / 16 of the product of the event counts; the
@@ -46,10 +46,10 @@ export function optimalBlockSize(
   strategy: Strategy,
   savings: number,
 ): number {
-  if (remaining < FULL_BLOCK || blockSizeMax < FULL_BLOCK) {
+  if (remaining < BLOCK_SIZE_MAX || blockSizeMax < BLOCK_SIZE_MAX) {
     return remaining < blockSizeMax ? remaining : blockSizeMax;
   }
-  if (savings < 3) return FULL_BLOCK;
+  if (savings < 3) return BLOCK_SIZE_MAX;
   const level = SPLIT_LEVELS[strategy];
   return level === 0 ? splitFromBorders(src, start) : splitByChunks(src, start, level);
 }
@@ -86,9 +86,9 @@ function byteHistogram(h: Int32Array, src: Uint8Array, from: number, count: numb
  */
 function splitFromBorders(src: Uint8Array, start: number): number {
   byteHistogram(past, src, start, SEGMENT_SIZE);
-  byteHistogram(next, src, start + FULL_BLOCK - SEGMENT_SIZE, SEGMENT_SIZE);
-  if (!tooDifferent(past, SEGMENT_SIZE, next, SEGMENT_SIZE, 0, 256)) return FULL_BLOCK;
-  byteHistogram(middle, src, start + FULL_BLOCK / 2 - SEGMENT_SIZE / 2, SEGMENT_SIZE);
+  byteHistogram(next, src, start + BLOCK_SIZE_MAX - SEGMENT_SIZE, SEGMENT_SIZE);
+  if (!tooDifferent(past, SEGMENT_SIZE, next, SEGMENT_SIZE, 0, 256)) return BLOCK_SIZE_MAX;
+  byteHistogram(middle, src, start + BLOCK_SIZE_MAX / 2 - SEGMENT_SIZE / 2, SEGMENT_SIZE);
   const fromBegin = distance(past, SEGMENT_SIZE, middle, SEGMENT_SIZE, 256);
   const fromEnd = distance(next, SEGMENT_SIZE, middle, SEGMENT_SIZE, 256);
   const minDistance = Math.floor((SEGMENT_SIZE * SEGMENT_SIZE) / 3);
@@ -125,12 +125,12 @@ function splitByChunks(src: Uint8Array, start: number, level: number): number {
   const size = 1 << hashLog;
   let penalty = THRESHOLD_PENALTY;
   let pastCount = fingerprint(past, src, start, rate, hashLog);
-  for (let pos = CHUNK_SIZE; pos <= FULL_BLOCK - CHUNK_SIZE; pos += CHUNK_SIZE) {
+  for (let pos = CHUNK_SIZE; pos <= BLOCK_SIZE_MAX - CHUNK_SIZE; pos += CHUNK_SIZE) {
     const count = fingerprint(next, src, start + pos, rate, hashLog);
     if (tooDifferent(past, pastCount, next, count, penalty, size)) return pos;
     for (let n = 0; n < size; n++) past[n] += next[n];
     pastCount += count;
     if (penalty > 0) penalty--;
   }
-  return FULL_BLOCK;
+  return BLOCK_SIZE_MAX;
 }

@@ -8,6 +8,8 @@
  */
 
 import type { ZstdDictionary } from "../dictionary.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
+import { highbit } from "../entropy/bits.ts";
 import { NormalizedCounts, readNormalizedCounts } from "../entropy/fse_decoder.ts";
 import { buildFseEncodeTable, FseEncodeTable } from "../entropy/fse_encoder.ts";
 import { HuffmanTable, readHuffmanTable } from "../entropy/huffman_decoder.ts";
@@ -20,10 +22,11 @@ import {
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
 import { Repeat } from "./literals.ts";
+import type { DictionaryEntropy } from "../matchers/opt.ts";
 import type { PrimedTables } from "../matchers/prime.ts";
 
 /** Encoding state a dictionary gives a frame. */
-export class EncoderDictionary {
+export class EncoderDictionary implements DictionaryEntropy {
   readonly id: number;
   readonly content: Uint8Array;
   readonly repeats: Int32Array;
@@ -48,7 +51,7 @@ export class EncoderDictionary {
     this.huffmanRepeat = huffmanFromDictionary(this.huffman, bytes, layout.huffman, layout.offsets);
     const counts = new NormalizedCounts();
     // Offset codes a frame can need: up to the content plus a block (libzstd's bound).
-    const ofNeeded = Math.min(31 - Math.clz32(this.content.length + (128 << 10)), MAX_OF_CODE);
+    const ofNeeded = Math.min(highbit(this.content.length + BLOCK_SIZE_MAX), MAX_OF_CODE);
     this.ofRepeat = fseFromDictionary(
       this.of,
       counts,

@@ -5,8 +5,7 @@
  * @module
  */
 
-/** Magic number of Zstandard frames, little-endian. */
-const MAGIC = 0xfd2fb528;
+import { ZSTD_MAGIC } from "../format.ts";
 
 /**
  * Writes a frame header at `out[pos]` (room for 18 bytes); returns the new position.
@@ -24,10 +23,10 @@ export function writeFrameHeader(
   const singleSegment = known && 2 ** windowLog >= contentSize;
   const fcsCode = !known ? 0 : (contentSize >= 256 ? 1 : 0) + (contentSize >= 65536 + 256 ? 1 : 0) +
     (contentSize >= 0xffffffff ? 1 : 0);
-  out[pos] = MAGIC;
-  out[pos + 1] = MAGIC >>> 8;
-  out[pos + 2] = MAGIC >>> 16;
-  out[pos + 3] = MAGIC >>> 24;
+  out[pos] = ZSTD_MAGIC;
+  out[pos + 1] = ZSTD_MAGIC >>> 8;
+  out[pos + 2] = ZSTD_MAGIC >>> 16;
+  out[pos + 3] = ZSTD_MAGIC >>> 24;
   const idCode = dictionaryId === 0 ? 0 : dictionaryId < 256 ? 1 : dictionaryId < 65536 ? 2 : 3;
   out[pos + 4] = (checksum ? 4 : 0) | (singleSegment ? 0x20 : 0) | (fcsCode << 6) | idCode;
   pos += 5;

@@ -7,18 +7,11 @@
  * @module
  */
 
-/** Match-finding strategies, in libzstd's order (their numbers are libzstd's too). */
-export const enum Strategy {
-  Fast = 1,
-  DFast = 2,
-  Greedy = 3,
-  Lazy = 4,
-  Lazy2 = 5,
-  BtLazy2 = 6,
-  BtOpt = 7,
-  BtUltra = 8,
-  BtUltra2 = 9,
-}
+import { highbit } from "../entropy/bits.ts";
+import { type CompressionParameters, Strategy } from "../matchers/strategy.ts";
+
+// Their home is the matchers' layer (the finders read them); the encoder imports them from here.
+export { type CompressionParameters, Strategy };
 
 /** Strategy names as the public options spell them. */
 export const STRATEGY_NAMES: readonly string[] = [
@@ -33,17 +26,6 @@ export const STRATEGY_NAMES: readonly string[] = [
   "btultra",
   "btultra2",
 ];
-
-/** One set of compression parameters (libzstd's ZSTD_compressionParameters). */
-export interface CompressionParameters {
-  windowLog: number;
-  chainLog: number;
-  hashLog: number;
-  searchLog: number;
-  minMatch: number;
-  targetLength: number;
-  strategy: Strategy;
-}
 
 /** Lowest and highest levels. Negative levels are libzstd's "fast" accelerations. */
 export const MIN_LEVEL = -7;
@@ -161,10 +143,6 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
 const WINDOW_LOG_ABSOLUTE_MIN = 10;
 /** libzstd's smallest hash log. */
 const HASH_LOG_MIN = 6;
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
-}
 
 /**
  * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown) after a

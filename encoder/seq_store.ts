@@ -7,8 +7,7 @@
  * @module
  */
 
-/** Largest block the format allows. */
-export const BLOCK_SIZE_MAX = 128 * 1024;
+import { BLOCK_SIZE_MAX } from "../format.ts";
 
 /** Sequences of one block. */
 export class SeqStore {

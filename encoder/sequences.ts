@@ -35,6 +35,7 @@ import {
   OF_DEFAULT_NORM,
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
+import { highbit } from "../entropy/bits.ts";
 import { viewOf } from "../entropy/byte_view.ts";
 import { Repeat } from "./literals.ts";
 import { Strategy } from "./params.ts";
@@ -92,10 +93,6 @@ function inverseProbabilityLog256(): Uint32Array {
   const table = new Uint32Array(256);
   for (let x = 1; x < 256; x++) table[x] = Math.floor(-Math.log2(x / 256) * 256);
   return table;
-}
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
 }
 
 // Histograms of the three code streams, made by computeCodes as it computes them.

@@ -14,6 +14,7 @@
  */
 
 import { ZstdError } from "../errors.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import { Xxh64 } from "../entropy/xxh64.ts";
 import type { ChunkProcessor } from "../streams.ts";
 import { BlockEncoder } from "./block.ts";
@@ -64,7 +65,7 @@ export class StreamEncoder implements ChunkProcessor {
     const dict = options.dictionary;
     // A dictionary's content starts the buffer, as history; it leaves with the window.
     const first = dict === null ? 0 : dict.content.length;
-    const initial = first + Math.min(this.#windowSize, 1 << 16) + (1 << 17) + 16;
+    const initial = first + Math.min(this.#windowSize, 1 << 16) + BLOCK_SIZE_MAX + 16;
     if (spareBuffer !== null && spareBuffer.length >= initial) {
       this.#buffer = spareBuffer;
       spareBuffer = null;

@@ -17,6 +17,8 @@
 
 import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from "../arguments.ts";
 import { ZstdDictionary } from "../dictionary.ts";
+import { BLOCK_SIZE_MAX, DICTIONARY_MAGIC } from "../format.ts";
+import { highbit } from "../entropy/bits.ts";
 import { normalizeCounts, writeNormalizedCounts } from "../entropy/fse_encoder.ts";
 import {
   buildHuffmanTable,
@@ -31,7 +33,6 @@ import { compressFrame } from "./compress.ts";
 import { encoderDictionary } from "./dictionary.ts";
 import { resolveCompressOptions } from "./options.ts";
 import { levelParameters } from "./params.ts";
-import { BLOCK_SIZE_MAX } from "./seq_store.ts";
 import { computeCodes } from "./sequences.ts";
 
 /** Options of {@linkcode trainDictionary}. All are optional; any other key is a `TypeError`. */
@@ -73,7 +74,6 @@ const K_STEPS = 40;
 const MAX_ZERO_SCORE_RUN = 10;
 // Largest offset code written in the table description (libzstd's OFFCODE_MAX).
 const OFFCODE_MAX = 30;
-const DICTIONARY_MAGIC = 0xec30a437;
 // Repeat offsets written in the dictionary (the format's initial ones), and so the least content
 // a dictionary may have: each must point inside it.
 const REPEAT_OFFSETS = [1, 4, 8];
@@ -339,7 +339,7 @@ function finalize(
   id: number,
 ): Uint8Array | null {
   const litCounts = new Uint32Array(256).fill(1);
-  const offsetMax = Math.min(31 - Math.clz32(content.length + (128 << 10)), OFFCODE_MAX);
+  const offsetMax = Math.min(highbit(content.length + BLOCK_SIZE_MAX), OFFCODE_MAX);
   const ofCounts = new Uint32Array(OFFCODE_MAX + 1);
   ofCounts.fill(1, 0, offsetMax + 1);
   const mlCounts = new Uint32Array(MAX_ML_CODE + 1).fill(1);

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { highbit } from "./bits.ts";
 import { spreadSymbols } from "./fse_decoder.ts";
 
 /** Smallest accuracy log of any FSE table. */
@@ -43,10 +44,6 @@ export class FseEncodeTable {
     this.deltaNbBits.set(other.deltaNbBits);
     this.deltaFindState.set(other.deltaFindState);
   }
-}
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
 }
 
 /** Smallest accuracy log that can represent `total` samples of symbols up to `maxSymbol`. */

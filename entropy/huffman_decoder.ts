@@ -10,6 +10,7 @@
  */
 
 import { corrupt } from "../errors.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import { buildFseTable, NormalizedCounts, readNormalizedCounts } from "./fse_decoder.ts";
 
 /** Zstandard's limit on Huffman code lengths. */
@@ -23,7 +24,7 @@ export class HuffmanTable {
 
 const weights = new Uint8Array(256);
 /** Literal streams copied to words (little-endian, as every JS engine in use). */
-const literalWords = new Int32Array((128 * 1024 >>> 2) + 4);
+const literalWords = new Int32Array((BLOCK_SIZE_MAX >>> 2) + 4);
 const literalBytes = new Uint8Array(literalWords.buffer);
 const rankCount = new Uint32Array(HUFFMAN_MAX_BITS + 2);
 const rankStart = new Uint32Array(HUFFMAN_MAX_BITS + 2);

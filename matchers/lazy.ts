@@ -14,6 +14,7 @@
  */
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { highbit } from "../entropy/bits.ts";
 import { ChainSearch, HashChain } from "./hash_chain.ts";
 import { fillHashCache, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
@@ -32,10 +33,6 @@ const SEARCH_STRENGTH = 8;
 const LAZY_SKIPPING_STEP = 8;
 
 const found = /* @__PURE__ */ new ChainSearch();
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
-}
 
 // Match finders of the lazy loop.
 const CHAIN = 0;

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { CompressionParameters } from "../encoder/params.ts";
+import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { SeqStore } from "../encoder/seq_store.ts";
 import type { OptState } from "./opt.ts";
 import type { HashChain } from "./hash_chain.ts";
@@ -171,7 +171,7 @@ export class MatchState {
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     const hashSize = 1 << params.hashLog;
     const row = usesRowFinder(params);
-    const chainSize = params.strategy === 1 || row ? 0 : 1 << params.chainLog;
+    const chainSize = params.strategy === Strategy.Fast || row ? 0 : 1 << params.chainLog;
     const tagWords = row ? hashSize >> 2 : 0;
     this.#ownsTables = !pooled;
     // One-shot compressions share one cache (a fresh typed array costs microseconds in Deno).
@@ -276,7 +276,7 @@ export class MatchState {
   #lowerIndices(): void {
     const params = this.params;
     const strategy = params.strategy;
-    const byIndex = strategy >= 3 && !usesRowFinder(params);
+    const byIndex = strategy >= Strategy.Greedy && !usesRowFinder(params);
     // `1 <<`, not `2 **`: a double here would make `base` one, and JavaScriptCore's optimized
     // code exits on doubles at every use of a position.
     const cycle = byIndex ? 1 << params.chainLog : 1;
@@ -290,7 +290,7 @@ export class MatchState {
       return;
     }
     const correction = this.base - base;
-    const keepMarks = strategy === 6;
+    const keepMarks = strategy === Strategy.BtLazy2;
     for (const table of tables) {
       for (let i = 0; i < table.length; i++) {
         const index = table[i];
@@ -307,7 +307,8 @@ export class MatchState {
  * (with SIMD), for windows above 16 KiB.
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
-  return params.strategy >= 3 && params.strategy <= 5 && params.windowLog > 14;
+  return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&
+    params.windowLog > 14;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

@@ -19,8 +19,11 @@
  * @module
  */
 
-import type { EncoderDictionary } from "../encoder/dictionary.ts";
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { highbit } from "../entropy/bits.ts";
+import type { FseEncodeTable } from "../entropy/fse_encoder.ts";
+import type { HuffmanEncodeTable } from "../entropy/huffman_encoder.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 import {
   LL_EXTRA_BITS,
   llCodeOf,
@@ -33,6 +36,23 @@ import {
 import { getAllMatches, MatchList, OPT_NUM } from "./binary_tree.ts";
 import type { MatchState } from "./match_state.ts";
 
+/**
+ * What the optimal parser reads of a dictionary: the entropy tables whose code lengths seed the
+ * first block's statistics (the encoder's dictionary state is one).
+ */
+export interface DictionaryEntropy {
+  /** The literals' Huffman table, read only when `huffmanRepeat` is 2. */
+  readonly huffman: HuffmanEncodeTable;
+  /** 2 when `huffman` codes every byte (libzstd's HUF_repeat_valid, the encoder's Repeat.Valid). */
+  readonly huffmanRepeat: number;
+  /** Literal lengths. */
+  readonly ll: FseEncodeTable;
+  /** Match lengths. */
+  readonly ml: FseEncodeTable;
+  /** Offsets. */
+  readonly of: FseEncodeTable;
+}
+
 // Price scale: 1/256 bit.
 const BITCOST = 256;
 const MAX_PRICE = 1 << 30;
@@ -40,7 +60,6 @@ const MAX_PRICE = 1 << 30;
 const LITFREQ_ADD = 2;
 // Blocks this small are priced from fixed guesses rather than statistics.
 const PREDEF_THRESHOLD = 8;
-const BLOCK_SIZE_MAX = 128 * 1024;
 const OPT_SIZE = OPT_NUM + 3;
 // Added to every match-length price: the fifth of a bit, as fewer sequences decode faster.
 const ML_BONUS = (BITCOST / 5) | 0;
@@ -144,7 +163,7 @@ export class OptState {
   /** Fixed guesses instead of statistics (tiny first block). */
   predef = false;
   /** Dictionary whose entropy tables seed the first block's statistics. */
-  dict: EncoderDictionary | null = null;
+  dict: DictionaryEntropy | null = null;
   readonly matches: MatchList = new MatchList();
 
   // The price table: per position ahead, the cheapest stretch reaching it.
@@ -157,7 +176,7 @@ export class OptState {
   readonly rep2: Int32Array = new Int32Array(OPT_SIZE + 1);
 
   /** Forgets the statistics: the next block is a frame's first. */
-  reset(dict: EncoderDictionary | null, minMatch: number, windowLog: number): void {
+  reset(dict: DictionaryEntropy | null, minMatch: number, windowLog: number): void {
     this.llSum = 0;
     this.dict = dict;
     this.matches.prepare(minMatch, windowLog);
@@ -169,17 +188,13 @@ let pooledOpt: OptState | null = null;
 /** The parser state of a new frame: the shared one for one-shot compression, else its own. */
 export function newOptState(
   pooled: boolean,
-  dict: EncoderDictionary | null,
+  dict: DictionaryEntropy | null,
   minMatch: number,
   windowLog: number,
 ): OptState {
   const st = pooled ? (pooledOpt ??= new OptState()) : new OptState();
   st.reset(dict, minMatch, windowLog);
   return st;
-}
-
-function highbit(x: number): number {
-  return 31 - Math.clz32(x);
 }
 
 /** Cost of a symbol of frequency `stat`: whole bits (btopt) or interpolated (btultra). */
@@ -235,7 +250,7 @@ function scale(table: Int32Array, logTarget: number): number {
 }
 
 /** Frequencies `1 << (scaleLog - bits)` for the code lengths of a table. */
-function fseFreqs(table: Int32Array, fse: EncoderDictionary["ll"], scaleLog: number): number {
+function fseFreqs(table: Int32Array, fse: FseEncodeTable, scaleLog: number): number {
   let sum = 0;
   for (let s = 0; s < table.length; s++) {
     const bits = s <= fse.maxSymbol ? (fse.deltaNbBits[s] + 0xffff) >> 16 : 0;

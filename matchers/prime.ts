@@ -10,6 +10,7 @@ import { updateTree } from "./binary_tree.ts";
 import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
 import { fillRows } from "./row.ts";
+import { Strategy } from "./strategy.ts";
 
 /** Tables primed for one dictionary and one set of table parameters. */
 export interface PrimedTables {
@@ -61,12 +62,12 @@ function primeTables(ms: MatchState, end: number): void {
   const base = ms.base;
   const view = ms.view;
   const strategy = params.strategy;
-  if (strategy <= 2) {
+  if (strategy <= Strategy.DFast) {
     // A table on minMatch bytes (fast's only table, dfast's short one) and, for dfast, a long
     // table on 8 bytes. fast fills its table as libzstd fills a dictionary's: every third
     // position, the two after it only into empty slots (older positions widen the coverage).
     const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
-    const dfast = strategy === 2;
+    const dfast = strategy === Strategy.DFast;
     const table = dfast ? ms.chainTable : ms.hashTable;
     const tableLog = dfast ? params.chainLog : params.hashLog;
     for (let p = 0; p <= last; p++) {
@@ -76,10 +77,10 @@ function primeTables(ms: MatchState, end: number): void {
     }
     return;
   }
-  if (strategy >= 6) {
+  if (strategy >= Strategy.BtLazy2) {
     // The binary trees, sorted, for btlazy2 as for the optimal parsers (as libzstd).
     const mls = params.minMatch < 3 ? 3 : params.minMatch > 6 ? 6 : params.minMatch;
-    updateTree(ms, last, end, strategy === 6 && mls === 3 ? 4 : mls);
+    updateTree(ms, last, end, strategy === Strategy.BtLazy2 && mls === 3 ? 4 : mls);
     return;
   }
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;

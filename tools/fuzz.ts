@@ -37,6 +37,7 @@ import {
   withContentSize,
 } from "../tests/crafted.ts";
 import { concat, streamDecompress } from "../tests/helpers.ts";
+import { BLOCK_SIZE_MAX } from "../format.ts";
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -83,7 +84,7 @@ for (let i = 0; i < 24; i++) {
 }
 
 /** Room past a window or an output: a block and the copy slack. */
-const ROOM = (128 << 10) + 64;
+const ROOM = BLOCK_SIZE_MAX + 64;
 
 /** The raw dictionary of the dictionary family, rebuilt now and then. */
 let rawDictionary: Uint8Array = new Uint8Array(0);
@@ -161,7 +162,7 @@ async function windowsCase(): Promise<Case> {
       parts.push(new Uint8Array(emptyFrame(windowLog)));
       content = new Uint8Array(0);
     } else if (kind < 0.7) {
-      const size = Math.min(1 << windowLog, 128 << 10) >>> ((r() * 4) | 0);
+      const size = Math.min(1 << windowLog, BLOCK_SIZE_MAX) >>> ((r() * 4) | 0);
       const blocks = 1 + ((r() * 8) | 0);
       parts.push(rleFrame(blocks, undefined, windowLog, size));
       content = new Uint8Array(blocks * size);

@@ -101,6 +101,14 @@ export {
   type EncodeResponseOptions,
 } from "./http.ts";
 export { ZstdCompressionStream, ZstdDecompressionStream } from "./web_streams.ts";
+export {
+  type AsyncOptions,
+  compressAsync,
+  type CompressAsyncOptions,
+  decompressAsync,
+  type DecompressAsyncOptions,
+  terminateWorkers,
+} from "./async.ts";
 
 /**
  * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from

@@ -343,7 +343,9 @@ function dispatch(): void {
     clearTimeout(slot.idleTimer);
     slot.handle.ref();
     try {
-      slot.handle.post(job.request, job.transfer);
+      // Until a worker has answered once, the input is copied, not moved: if the worker cannot
+      // start, the call runs inline on the bytes still here.
+      slot.handle.post(job.request, slot.proven ? job.transfer : []);
     } catch (e) {
       slot.job = null;
       job.finish(e, null);

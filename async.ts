@@ -71,6 +71,15 @@ export interface WorkerReply {
  * Misuse never throws synchronously: every error, `TypeError` and `RangeError` included, is a
  * rejection. Options are checked before anything is sent to a worker.
  *
+ * Where the work runs: Deno, Bun and browsers start module Web Workers from worker.ts beside this
+ * module (Deno Deploy has none: inline); Node (20.16 and later) starts `node:worker_threads` from
+ * `worker.js`/`worker.mjs` beside the built module (same extension). Bundlers: Vite, webpack 5
+ * and Parcel find `new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })` in
+ * this module and emit the worker; esbuild does not, so a build with esbuild must add worker.ts
+ * as a second entry point written beside the bundle (without it, the calls run inline). Idle
+ * workers do not keep Node or Bun running; Deno's cannot be unref'd, so an idle worker there ends
+ * after a second (the next call starts a new one) or with {@linkcode terminateWorkers}.
+ *
  * @param input The bytes to compress. Copied to the worker, or moved with `transfer: true`.
  * @param options Those of `compress` ({@linkcode CompressOptions}), plus `transfer` and `signal`.
  * @returns One Zstandard frame.
@@ -153,6 +162,7 @@ export function decompressAsync(
 export function terminateWorkers(): void {
   const error = new DOMException("The zstd worker pool was terminated", "AbortError");
   for (const slot of slots) {
+    clearTimeout(slot.idleTimer);
     slot.handle.terminate();
     if (slot.job !== null) slot.job.finish(error, null);
   }
@@ -195,10 +205,13 @@ async function submit(
     }
   }
   const moved = transfer ? moveInput(src) : null;
+  if (!workersAvailable()) {
+    request.input = moved ?? src; // nothing to copy: the work stays on this thread
+    return await runInline(request, signal);
+  }
+  // A copy of our own (structured cloning would copy the whole buffer under a view), moved.
   request.input = moved ?? src.slice();
   const transferList: Transferable[] = [request.input.buffer as ArrayBuffer];
-
-  if (!workersAvailable()) return await runInline(request, signal);
   return await new Promise<Uint8Array>((resolve, reject) => {
     const job: Job = {
       request,
@@ -415,6 +428,7 @@ function becameIdle(slot: Slot): void {
 
 /** A worker failed: one that never answered means workers cannot start here. */
 function onFailure(slot: Slot, error: unknown): void {
+  if (!slots.includes(slot)) return; // already terminated (an abort, terminateWorkers)
   const job = slot.job;
   removeSlot(slot);
   if (!slot.proven) {
@@ -452,6 +466,7 @@ interface NodeWorker {
   unref(): void;
   on(event: "message", listener: (reply: WorkerReply) => void): void;
   on(event: "error", listener: (error: unknown) => void): void;
+  on(event: "exit", listener: (code: number) => void): void;
 }
 
 function nodeBuiltin<T>(name: string): T | undefined {
@@ -496,6 +511,7 @@ function createWorker(
   const worker = new threads.Worker(new URL(`./worker${extension}`, import.meta.url));
   worker.on("message", onReply);
   worker.on("error", onError);
+  worker.on("exit", (code: number) => onError(new Error(`zstd worker exited (code ${code})`)));
   worker.unref();
   return {
     post: (request, transfer) => worker.postMessage(request, transfer),

@@ -80,7 +80,8 @@ export interface WorkerReply {
  * workers do not keep Node or Bun running; Deno's cannot be unref'd, so an idle worker there ends
  * after a second (the next call starts a new one) or with {@linkcode terminateWorkers}.
  *
- * @param input The bytes to compress. Copied to the worker, or moved with `transfer: true`.
+ * @param input The bytes to compress. Copied to the worker (a large input a piece at a time,
+ * between tasks: do not modify it until the Promise settles), or moved with `transfer: true`.
  * @param options Those of `compress` ({@linkcode CompressOptions}), plus `transfer` and `signal`.
  * @returns One Zstandard frame.
  * @throws {TypeError} (as a rejection) on a bad `input` or options, as `compress` does, or a
@@ -121,8 +122,8 @@ export function compressAsync(
  * output, or the same {@linkcode ZstdError} code, as `decompress(input, options)`. The pool, the
  * start-up cost and the inline fallback are those of {@linkcode compressAsync}.
  *
- * @param input One or more Zstandard frames. Copied to the worker, or moved with
- * `transfer: true`.
+ * @param input One or more Zstandard frames. Copied to the worker (a large input a piece at a
+ * time: do not modify it until the Promise settles), or moved with `transfer: true`.
  * @param options Those of `decompress` ({@linkcode DecompressOptions}), plus `transfer` and
  * `signal`.
  * @returns The content of all the frames, in order.
@@ -160,7 +161,8 @@ export function decompressAsync(
  * ```
  */
 export function terminateWorkers(): void {
-  const error = new DOMException("The zstd worker pool was terminated", "AbortError");
+  generation++;
+  const error = terminated();
   for (const slot of slots) {
     clearTimeout(slot.idleTimer);
     slot.handle.terminate();
@@ -181,6 +183,12 @@ interface Job {
 }
 
 let nextId = 1;
+/** Counts the calls of terminateWorkers: a call still copying its input when it ends rejects. */
+let generation = 0;
+
+function terminated(): DOMException {
+  return new DOMException("The zstd worker pool was terminated", "AbortError");
+}
 
 async function submit(
   op: "compress" | "decompress",
@@ -210,7 +218,10 @@ async function submit(
     return await runInline(request, signal);
   }
   // A copy of our own (structured cloning would copy the whole buffer under a view), moved.
-  request.input = moved ?? src.slice();
+  const poolGeneration = generation;
+  request.input = moved ?? await copyInPieces(src);
+  if (signal?.aborted) throw abortReason(signal);
+  if (poolGeneration !== generation) throw terminated();
   const transferList: Transferable[] = [request.input.buffer as ArrayBuffer];
   return await new Promise<Uint8Array>((resolve, reject) => {
     const job: Job = {
@@ -228,6 +239,24 @@ async function submit(
     queue.push(job);
     dispatch();
   });
+}
+
+/** Size of the pieces a large input is copied in, between tasks of the calling thread. */
+const COPY_PIECE = 2 << 20;
+
+/**
+ * A copy of `src`; a large one is made a piece at a time, yielding to the event loop between
+ * pieces (copying 64 MiB at once blocks the calling thread for 100-200 ms on a slow machine).
+ */
+async function copyInPieces(src: Uint8Array): Promise<Uint8Array> {
+  if (src.length <= 2 * COPY_PIECE) return src.slice();
+  const copy = new Uint8Array(src.length);
+  for (let pos = 0; pos < src.length; pos += COPY_PIECE) {
+    if (pos > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    checkNotDetached(src, "input");
+    copy.set(src.subarray(pos, pos + COPY_PIECE), pos);
+  }
+  return copy;
 }
 
 /** The input moved out of the caller's buffer (now detached); null when it cannot move. */

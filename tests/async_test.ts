@@ -72,6 +72,16 @@ describe("compressAsync", () => {
     assert.ok(sameBytes(rawFrame, compress(text.subarray(0, 5000), { dictionary: raw })));
   });
 
+  it("a large input (copied in pieces between tasks) compresses the same", async () => {
+    const large = textLike(9 << 20, 4).subarray(5, (9 << 20) - 3);
+    const frame = await compressAsync(large, { level: 1 });
+    assert.ok(sameBytes(frame, compress(large, { level: 1 })));
+    const controller = new AbortController();
+    const call = compressAsync(large, { signal: controller.signal });
+    controller.abort(); // during the copy
+    assert.equal(((await rejection(() => call)) as Error).name, "AbortError");
+  });
+
   it("transfer: true detaches the caller's buffer, and compresses the same", async () => {
     const copy = text.slice();
     const frame = await compressAsync(copy, { level: 3, transfer: true });

@@ -9,6 +9,9 @@
  * - {@linkcode compress} and {@linkcode decompress}: `Uint8Array` in, `Uint8Array` out.
  * - {@linkcode compressStream} and {@linkcode decompressStream}: `TransformStream`s, like the
  *   Web's `CompressionStream` and `DecompressionStream`, for data of any size.
+ * - {@linkcode compressAsync} and {@linkcode decompressAsync}: the same, as Promises, in a pool
+ *   of workers started on first use, so a large input does not freeze a UI or an event loop
+ *   (`transfer`, `signal`: {@linkcode AsyncOptions}; {@linkcode terminateWorkers} ends the pool).
  * - Options: {@linkcode CompressOptions} (level, checksum, dictionary, advanced parameters),
  *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`) and
  *   {@linkcode DecompressOptions} (`maxOutputSize`, `maxWindowLog`, `verifyChecksum`,
@@ -101,6 +104,14 @@ export {
   type EncodeResponseOptions,
 } from "./http.ts";
 export { ZstdCompressionStream, ZstdDecompressionStream } from "./web_streams.ts";
+export {
+  type AsyncOptions,
+  compressAsync,
+  type CompressAsyncOptions,
+  decompressAsync,
+  type DecompressAsyncOptions,
+  terminateWorkers,
+} from "./async.ts";
 
 /**
  * Compresses `input` into one Zstandard frame that any decoder reads. Levels are libzstd's, from

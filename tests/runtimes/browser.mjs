@@ -69,6 +69,9 @@ before(async () => {
   const routes = {
     "/": ["text/html", PAGE],
     "/zstd.js": ["text/javascript", bundle],
+    // compressAsync's module worker, where the bundle's `new URL("./worker.ts", import.meta.url)`
+    // points (esbuild leaves the URL alone: the build emits the worker itself).
+    "/worker.ts": ["text/javascript", (await buildBundle('import "./worker.ts";')).code],
     "/sample.bin": ["application/octet-stream", SAMPLE],
     "/cli.zst": ["application/zstd", CLI_FRAME],
   };
@@ -203,6 +206,49 @@ describe("browser: Chromium", () => {
       result[3],
       'TypeError: unknown option "maxOutputsize" (did you mean "maxOutputSize"?)',
     );
+  });
+
+  it("compressAsync and decompressAsync run in a module worker", async () => {
+    const result = await page.evaluate(async () => {
+      const sample = await fetchBytes("/sample.bin");
+      const big = new Uint8Array(2 << 20);
+      for (let i = 0; i < big.length; i += sample.length) {
+        big.set(sample.subarray(0, big.length - i), i);
+      }
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const frame = await zstd.compressAsync(big, { level: 19 });
+      clearInterval(timer);
+      const same = sameBytes(frame, zstd.compress(big, { level: 19 }));
+      const back = sameBytes(await zstd.decompressAsync(frame.slice(), { transfer: true }), big);
+      const frames = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((level) => zstd.compressAsync(sample, { level })),
+      );
+      const many = frames.every((f, i) => sameBytes(f, zstd.compress(sample, { level: i + 1 })));
+      const moved = sample.slice();
+      await zstd.compressAsync(moved, { transfer: true });
+      const errors = [];
+      for (
+        const run of [
+          () => zstd.decompressAsync(frame.subarray(0, 1000)),
+          () => zstd.compressAsync(sample, { levle: 3 }),
+          () => zstd.compressAsync(sample, { signal: AbortSignal.abort() }),
+        ]
+      ) {
+        try {
+          await run();
+          errors.push("no error");
+        } catch (e) {
+          errors.push(e instanceof zstd.ZstdError ? `ZstdError ${e.code}` : e.name);
+        }
+      }
+      zstd.terminateWorkers();
+      return { ticks, same, back, many, detached: moved.byteLength === 0, errors };
+    });
+    assert.ok(result.ticks > 0, "the page ran timers during compressAsync");
+    assert.ok(result.same, "compressAsync differs from compress");
+    assert.ok(result.back && result.many && result.detached, JSON.stringify(result));
+    assert.deepEqual(result.errors, ["ZstdError input_truncated", "TypeError", "AbortError"]);
   });
 
   it("raised no uncaught error in the page", () => {

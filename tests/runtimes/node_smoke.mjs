@@ -10,8 +10,10 @@
  */
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import process from "node:process";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -38,10 +40,21 @@ before(async () => {
     target: "node20",
     logLevel: "silent",
   });
+  // compressAsync's worker, emitted beside the bundle with the bundle's extension (see worker.ts).
+  await build({
+    entryPoints: [join(ROOT, "worker.ts")],
+    outfile: join(outDir, "worker.mjs"),
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "silent",
+  });
   zstd = await import(pathToFileURL(join(outDir, "mod.mjs")).href);
 });
 
 after(() => {
+  zstd?.terminateWorkers();
   if (outDir !== "") rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -192,6 +205,82 @@ describe("node: built package", () => {
       },
     );
     assert.throws(() => zstd.compressStream({ pledgedsize: 5 }), /did you mean "pledgedSize"/);
+  });
+});
+
+describe("node: compressAsync and decompressAsync (node:worker_threads)", () => {
+  it("compress in a worker: the frame of compress, the main thread free meanwhile", async () => {
+    const big = sampleData(2 << 20);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const frame = await zstd.compressAsync(big, { level: 19 });
+    clearInterval(timer);
+    assert.ok(ticks > 0, "the main thread ran timers during compressAsync");
+    assertBytes(frame, zstd.compress(big, { level: 19 }), "compressAsync = compress");
+    assertLibzstdDecodes(frame, big, "compressAsync at level 19");
+    assertBytes(await zstd.decompressAsync(frame), big, "decompressAsync");
+  });
+
+  it("10 calls at once, transfer, errors and abort", async () => {
+    const inputs = Array.from({ length: 10 }, (_, i) => sampleData(30_000 + i * 1000));
+    const frames = await Promise.all(inputs.map((x, i) => zstd.compressAsync(x, { level: i + 1 })));
+    frames.forEach((f, i) => assertBytes(f, zstd.compress(inputs[i], { level: i + 1 }), `${i}`));
+    const moved = SAMPLE.slice();
+    const frame = await zstd.compressAsync(moved, { transfer: true });
+    assert.equal(moved.byteLength, 0);
+    assertBytes(await zstd.decompressAsync(frame), SAMPLE, "after transfer");
+    const e = await caught(() => zstd.decompressAsync(frame.subarray(0, 100)));
+    assert.ok(e instanceof zstd.ZstdError);
+    assert.equal(e.code, "input_truncated");
+    assert.ok((await caught(() => zstd.compressAsync(SAMPLE, { levle: 1 }))) instanceof TypeError);
+    const aborted = await caught(() => zstd.compressAsync(SAMPLE, { signal: AbortSignal.abort() }));
+    assert.equal(aborted.name, "AbortError");
+  });
+
+  it("idle workers do not keep the process alive", () => {
+    // A file, not `-e`: workers inherit execArgv, and `--input-type` would stop them.
+    const script = join(outDir, "exits.mjs");
+    writeFileSync(
+      script,
+      `import { compressAsync } from "./mod.mjs";
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      const f = await compressAsync(new Uint8Array(4 << 20).map((_, i) => i * i >> 7), { level: 19 });
+      clearInterval(timer);
+      console.log(f.length, ticks > 0);`,
+    );
+    const out = execFileSync(process.execPath, [script], {
+      timeout: 60_000,
+      encoding: "utf8",
+    });
+    assert.match(out, /^\d+ true\n$/); // true: it ran in a worker
+  });
+
+  it("without the worker file, the calls run inline", async () => {
+    const bare = mkdtempSync(join(tmpdir(), "zstd-node-bare-"));
+    try {
+      await build({
+        entryPoints: [join(ROOT, "mod.ts")],
+        outfile: join(bare, "mod.mjs"),
+        bundle: true,
+        format: "esm",
+        platform: "node",
+        target: "node20",
+        logLevel: "silent",
+      });
+      const lone = await import(pathToFileURL(join(bare, "mod.mjs")).href);
+      const frames = await Promise.all(
+        [1, 2, 3].map((level) => lone.compressAsync(SAMPLE, { level })),
+      );
+      frames.forEach((f, i) =>
+        assertBytes(f, zstd.compress(SAMPLE, { level: i + 1 }), `inline ${i}`)
+      );
+      const e = await caught(() => lone.decompressAsync(new Uint8Array([1, 2, 3, 4, 5])));
+      assert.equal(e.code, "prefix_unknown");
+      lone.terminateWorkers();
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,552 @@
+/**
+ * {@linkcode compressAsync} and {@linkcode decompressAsync}: `compress` and `decompress` off the
+ * main thread, in a small pool of workers (worker.ts) started on first use and reused. Where no
+ * worker can start (Deno Deploy, a bundle without the worker file, Node before 20.16) the same
+ * calls run inline, still as Promises.
+ *
+ * @module
+ */
+
+import { checkNotDetached, describeValue } from "./arguments.ts";
+import { type CompressOptions, resolveCompressOptions } from "./encoder/options.ts";
+import {
+  type DecompressOptions,
+  DEFAULT_MAX_OUTPUT_ONE_SHOT,
+  resolveDecompressOptions,
+  toBytes,
+} from "./decoder/options.ts";
+import { decompressFrames } from "./decoder/decompress.ts";
+import { compressFrame } from "./encoder/compress.ts";
+import { ZstdDictionary } from "./dictionary.ts";
+import { ZstdError, type ZstdErrorCode } from "./errors.ts";
+
+/** What {@linkcode compressAsync} and {@linkcode decompressAsync} add to the synchronous options. */
+export interface AsyncOptions {
+  /**
+   * Transfer the input's `ArrayBuffer` to the worker instead of copying it. The caller's buffer
+   * is then detached (its length reads 0, and every view of it, not only `input`, becomes
+   * unusable): pass `true` only for bytes you no longer need. A buffer that cannot be
+   * transferred (a `SharedArrayBuffer`, Node's pooled `Buffer`s) is copied instead.
+   *
+   * @default {false}
+   */
+  transfer?: boolean;
+  /**
+   * Cancels the call: it rejects with `signal.reason` (an `AbortError` `DOMException` by
+   * default), and a worker busy with it is terminated (a new one replaces it when needed).
+   */
+  signal?: AbortSignal;
+}
+
+/** Options of {@linkcode compressAsync}: those of `compress`, plus `transfer` and `signal`. */
+export interface CompressAsyncOptions extends CompressOptions, AsyncOptions {}
+
+/** Options of {@linkcode decompressAsync}: those of `decompress`, plus `transfer` and `signal`. */
+export interface DecompressAsyncOptions extends DecompressOptions, AsyncOptions {}
+
+/** A request to the worker (internal). */
+export interface WorkerRequest {
+  id: number;
+  op: "compress" | "decompress";
+  input: Uint8Array;
+  /** The options without `dictionary`, `transfer` and `signal`. */
+  options: Record<string, unknown>;
+  /** The dictionary, as bytes the worker rebuilds it from. */
+  dictionary?: { bytes: Uint8Array; raw: boolean };
+}
+
+/** A worker's answer (internal): the output, or the error as a plain record. */
+export interface WorkerReply {
+  id: number;
+  output?: Uint8Array;
+  error?: { name: string; message: string; code?: ZstdErrorCode };
+}
+
+/**
+ * Compresses `input` into one Zstandard frame in a worker, leaving the calling thread free: the
+ * same frame, byte for byte, as `compress(input, options)`. The first call starts a worker (a few
+ * tens of milliseconds); later calls reuse it. Up to min(`navigator.hardwareConcurrency`, 4)
+ * calls run at once, the rest wait their turn. Where no worker can start, the call runs inline.
+ *
+ * Misuse never throws synchronously: every error, `TypeError` and `RangeError` included, is a
+ * rejection. Options are checked before anything is sent to a worker.
+ *
+ * Where the work runs: Deno, Bun and browsers start module Web Workers from worker.ts beside this
+ * module (Deno Deploy has none: inline); Node (20.16 and later) starts `node:worker_threads` from
+ * `worker.js`/`worker.mjs` beside the built module (same extension). Bundlers: Vite, webpack 5
+ * and Parcel find `new Worker(new URL("./worker.ts", import.meta.url), { type: "module" })` in
+ * this module and emit the worker; esbuild does not, so a build with esbuild must add worker.ts
+ * as a second entry point written beside the bundle (without it, the calls run inline). Idle
+ * workers do not keep Node or Bun running; Deno's cannot be unref'd, so an idle worker there ends
+ * after a second (the next call starts a new one) or with {@linkcode terminateWorkers}.
+ *
+ * @param input The bytes to compress. Copied to the worker (a large input a piece at a time,
+ * between tasks: do not modify it until the Promise settles), or moved with `transfer: true`.
+ * @param options Those of `compress` ({@linkcode CompressOptions}), plus `transfer` and `signal`.
+ * @returns One Zstandard frame.
+ * @throws {TypeError} (as a rejection) on a bad `input` or options, as `compress` does, or a
+ * `signal` that is not an AbortSignal.
+ * @throws {RangeError} (as a rejection) on option values out of range.
+ *
+ * @example Compress without blocking the event loop
+ * ```ts
+ * import { compressAsync, decompressAsync, terminateWorkers } from "@x/zstd";
+ * const data = new TextEncoder().encode("a line of a log file\n".repeat(10_000));
+ * const frame = await compressAsync(data, { level: 19 });
+ * const back = await decompressAsync(frame);
+ * console.log(back.length === data.length); // true
+ * terminateWorkers(); // not needed in a long-running program
+ * ```
+ *
+ * @example Cancel with a timeout
+ * ```ts
+ * import { compressAsync, terminateWorkers } from "@x/zstd";
+ * const data = new Uint8Array(1 << 20);
+ * try {
+ *   await compressAsync(data, { level: 19, signal: AbortSignal.abort() });
+ * } catch (e) {
+ *   console.log((e as Error).name); // "AbortError"
+ * }
+ * terminateWorkers();
+ * ```
+ */
+export function compressAsync(
+  input: Uint8Array,
+  options?: CompressAsyncOptions,
+): Promise<Uint8Array> {
+  return submit("compress", input, options);
+}
+
+/**
+ * Decompresses every frame of `input` in a worker, leaving the calling thread free: the same
+ * output, or the same {@linkcode ZstdError} code, as `decompress(input, options)`. The pool, the
+ * start-up cost and the inline fallback are those of {@linkcode compressAsync}.
+ *
+ * @param input One or more Zstandard frames. Copied to the worker (a large input a piece at a
+ * time: do not modify it until the Promise settles), or moved with `transfer: true`.
+ * @param options Those of `decompress` ({@linkcode DecompressOptions}), plus `transfer` and
+ * `signal`.
+ * @returns The content of all the frames, in order.
+ * @throws {ZstdError} (as a rejection) on invalid, truncated or over-limit data.
+ * @throws {TypeError} (as a rejection) on a bad `input` or options, or a `signal` that is not an
+ * AbortSignal.
+ * @throws {RangeError} (as a rejection) on option values out of range.
+ *
+ * @example Decompress in a worker
+ * ```ts
+ * import { compress, decompressAsync, terminateWorkers } from "@x/zstd";
+ * const frame = compress(new TextEncoder().encode("hello"));
+ * console.log(new TextDecoder().decode(await decompressAsync(frame))); // "hello"
+ * terminateWorkers();
+ * ```
+ */
+export function decompressAsync(
+  input: Uint8Array,
+  options?: DecompressAsyncOptions,
+): Promise<Uint8Array> {
+  return submit("decompress", input, options);
+}
+
+/**
+ * Terminates the workers of {@linkcode compressAsync} and {@linkcode decompressAsync}; calls in
+ * progress or waiting reject with an `AbortError` `DOMException`. A later call starts a new pool.
+ * Idle workers do not keep Node or Bun alive; Deno has no `Worker.unref`, so there idle workers
+ * end themselves after a second without work, or at once with this call.
+ *
+ * @example Shut the pool down
+ * ```ts
+ * import { compressAsync, terminateWorkers } from "@x/zstd";
+ * await compressAsync(new Uint8Array(100));
+ * terminateWorkers();
+ * ```
+ */
+export function terminateWorkers(): void {
+  generation++;
+  const error = terminated();
+  for (const slot of slots) {
+    clearTimeout(slot.idleTimer);
+    slot.handle.terminate();
+    if (slot.job !== null) slot.job.finish(error, null);
+  }
+  slots.length = 0;
+  for (const job of queue.splice(0)) job.finish(error, null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+interface Job {
+  request: WorkerRequest;
+  transfer: Transferable[];
+  signal: AbortSignal | undefined;
+  finish(error: unknown, output: Uint8Array | null): void;
+}
+
+let nextId = 1;
+/** Counts the calls of terminateWorkers: a call still copying its input when it ends rejects. */
+let generation = 0;
+
+function terminated(): DOMException {
+  return new DOMException("The zstd worker pool was terminated", "AbortError");
+}
+
+async function submit(
+  op: "compress" | "decompress",
+  input: Uint8Array,
+  options: CompressAsyncOptions | DecompressAsyncOptions | undefined,
+): Promise<Uint8Array> {
+  const src = toBytes(input, "input");
+  const { rest, transfer, signal } = splitOptions(options);
+  // Checked here, so misuse fails without a worker; the worker resolves them again.
+  if (op === "compress") resolveCompressOptions(rest as CompressOptions, src.length);
+  else resolveDecompressOptions(rest as DecompressOptions, DEFAULT_MAX_OUTPUT_ONE_SHOT);
+  if (signal?.aborted) throw abortReason(signal);
+
+  const request: WorkerRequest = { id: nextId++, op, input: src, options: {} };
+  if (rest !== undefined) {
+    const { dictionary, ...others } = rest;
+    request.options = others;
+    if (dictionary instanceof ZstdDictionary) {
+      request.dictionary = { bytes: dictionary.bytes, raw: dictionary.layout === null };
+    } else if (dictionary !== undefined) {
+      request.options.dictionary = dictionary;
+    }
+  }
+  const moved = transfer ? moveInput(src) : null;
+  if (!workersAvailable()) {
+    request.input = moved ?? src; // nothing to copy: the work stays on this thread
+    return await runInline(request, signal);
+  }
+  // A copy of our own (structured cloning would copy the whole buffer under a view), moved.
+  const poolGeneration = generation;
+  request.input = moved ?? await copyInPieces(src);
+  if (signal?.aborted) throw abortReason(signal);
+  if (poolGeneration !== generation) throw terminated();
+  const transferList: Transferable[] = [request.input.buffer as ArrayBuffer];
+  return await new Promise<Uint8Array>((resolve, reject) => {
+    const job: Job = {
+      request,
+      transfer: transferList,
+      signal,
+      finish(error, output) {
+        signal?.removeEventListener("abort", onAbort);
+        if (output !== null) resolve(output);
+        else reject(error);
+      },
+    };
+    const onAbort = () => cancel(job);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    queue.push(job);
+    dispatch();
+  });
+}
+
+/** Size of the pieces a large input is copied in, between tasks of the calling thread. */
+const COPY_PIECE = 2 << 20;
+
+/**
+ * A copy of `src`; a large one is made a piece at a time, yielding to the event loop between
+ * pieces (copying 64 MiB at once blocks the calling thread for 100-200 ms on a slow machine).
+ */
+async function copyInPieces(src: Uint8Array): Promise<Uint8Array> {
+  if (src.length <= 2 * COPY_PIECE) return src.slice();
+  const copy = new Uint8Array(src.length);
+  for (let pos = 0; pos < src.length; pos += COPY_PIECE) {
+    if (pos > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    checkNotDetached(src, "input");
+    copy.set(src.subarray(pos, pos + COPY_PIECE), pos);
+  }
+  return copy;
+}
+
+/** The input moved out of the caller's buffer (now detached); null when it cannot move. */
+function moveInput(src: Uint8Array): Uint8Array | null {
+  if (!(src.buffer instanceof ArrayBuffer)) return null;
+  try {
+    return structuredClone(src, { transfer: [src.buffer] });
+  } catch {
+    return null; // untransferable (Node's Buffer pool): copied instead
+  }
+}
+
+function splitOptions(options: CompressAsyncOptions | DecompressAsyncOptions | undefined): {
+  rest: Record<string, unknown> | undefined;
+  transfer: boolean;
+  signal: AbortSignal | undefined;
+} {
+  if (options === undefined || options === null) {
+    return { rest: undefined, transfer: false, signal: undefined };
+  }
+  if (typeof options !== "object") {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  const rest: Record<string, unknown> = {};
+  // for-in, as the options are checked: inherited keys count too.
+  for (const key in options) {
+    if (key !== "transfer" && key !== "signal") {
+      rest[key] = (options as Record<string, unknown>)[key];
+    }
+  }
+  const transfer = options.transfer ?? false;
+  if (typeof transfer !== "boolean") throw new TypeError("transfer must be a boolean");
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  return { rest, transfer, signal };
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
+}
+
+/** Runs `request` on this thread, after yielding once (an abort before it still cancels it). */
+async function runInline(request: WorkerRequest, signal: AbortSignal | undefined) {
+  await Promise.resolve();
+  if (signal?.aborted) throw abortReason(signal);
+  const options = { ...request.options };
+  if (request.dictionary !== undefined) {
+    options.dictionary = new ZstdDictionary(request.dictionary.bytes, {
+      raw: request.dictionary.raw,
+    });
+  }
+  checkNotDetached(request.input, "input");
+  return request.op === "compress"
+    ? compressFrame(request.input, resolveCompressOptions(options, request.input.length))
+    : decompressFrames(
+      request.input,
+      resolveDecompressOptions(options, DEFAULT_MAX_OUTPUT_ONE_SHOT),
+    );
+}
+
+/** The error a worker reported, rebuilt as the class the synchronous call throws. */
+function rebuildError(error: NonNullable<WorkerReply["error"]>): Error {
+  if (error.code !== undefined) return new ZstdError(error.code, error.message);
+  if (error.name === "TypeError") return new TypeError(error.message);
+  if (error.name === "RangeError") return new RangeError(error.message);
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  return rebuilt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pool
+
+/** A worker of either kind, behind one interface. */
+interface WorkerHandle {
+  post(request: WorkerRequest, transfer: Transferable[]): void;
+  terminate(): void;
+  /** Whether an idle worker lets the process exit (false on Deno: no `unref`). */
+  readonly unrefs: boolean;
+  ref(): void;
+  unref(): void;
+}
+
+interface Slot {
+  handle: WorkerHandle;
+  job: Job | null;
+  /** Whether it has answered once (a worker that fails before that cannot start here). */
+  proven: boolean;
+  idleTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** How long an idle worker that cannot be unref'd (Deno) lives. */
+const IDLE_MS = 1000;
+
+const slots: Slot[] = [];
+const queue: Job[] = [];
+/** False once a worker failed to start, or none can be created: calls then run inline. */
+let canSpawn = true;
+
+function workersAvailable(): boolean {
+  return canSpawn || slots.length > 0;
+}
+
+function poolSize(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  let cores = nav?.hardwareConcurrency;
+  if (cores === undefined) {
+    const os = nodeBuiltin<{ availableParallelism?(): number }>("node:os");
+    cores = os?.availableParallelism?.();
+  }
+  return Math.max(1, Math.min(cores ?? 1, 4));
+}
+
+function dispatch(): void {
+  while (queue.length > 0) {
+    let slot = slots.find((s) => s.job === null);
+    if (slot === undefined && slots.length < poolSize()) slot = spawnSlot() ?? undefined;
+    if (slot === undefined) {
+      if (slots.length === 0) drainInline();
+      return;
+    }
+    const job = queue.shift()!;
+    slot.job = job;
+    clearTimeout(slot.idleTimer);
+    slot.handle.ref();
+    try {
+      // Until a worker has answered once, the input is copied, not moved: if the worker cannot
+      // start, the call runs inline on the bytes still here.
+      slot.handle.post(job.request, slot.proven ? job.transfer : []);
+    } catch (e) {
+      slot.job = null;
+      job.finish(e, null);
+    }
+  }
+}
+
+/** No worker: the waiting calls run inline. */
+function drainInline(): void {
+  for (const job of queue.splice(0)) {
+    runInline(job.request, job.signal).then(
+      (output) => job.finish(null, output),
+      (error) => job.finish(error, null),
+    );
+  }
+}
+
+function spawnSlot(): Slot | null {
+  if (!canSpawn) return null;
+  let slot: Slot | null = null;
+  try {
+    const handle = createWorker(
+      (reply) => slot !== null && onReply(slot, reply),
+      (error) => slot !== null && onFailure(slot, error),
+    );
+    if (handle === null) {
+      canSpawn = false;
+      return null;
+    }
+    slot = { handle, job: null, proven: false, idleTimer: undefined };
+    slots.push(slot);
+    return slot;
+  } catch {
+    canSpawn = false; // Worker creation throws (no worker support, CSP, ...)
+    return null;
+  }
+}
+
+function removeSlot(slot: Slot): void {
+  clearTimeout(slot.idleTimer);
+  slot.handle.terminate();
+  const index = slots.indexOf(slot);
+  if (index >= 0) slots.splice(index, 1);
+}
+
+function onReply(slot: Slot, reply: WorkerReply): void {
+  const job = slot.job;
+  if (job === null || job.request.id !== reply.id) return;
+  slot.proven = true;
+  slot.job = null;
+  if (reply.error !== undefined) job.finish(rebuildError(reply.error), null);
+  else job.finish(null, reply.output!);
+  becameIdle(slot);
+  dispatch();
+}
+
+function becameIdle(slot: Slot): void {
+  if (slot.job !== null) return;
+  if (slot.handle.unrefs) {
+    slot.handle.unref();
+  } else {
+    slot.idleTimer = setTimeout(() => {
+      if (slot.job === null) removeSlot(slot);
+    }, IDLE_MS);
+  }
+}
+
+/** A worker failed: one that never answered means workers cannot start here. */
+function onFailure(slot: Slot, error: unknown): void {
+  if (!slots.includes(slot)) return; // already terminated (an abort, terminateWorkers)
+  const job = slot.job;
+  removeSlot(slot);
+  if (!slot.proven) {
+    canSpawn = false;
+    if (job !== null) queue.unshift(job);
+    if (slots.length === 0) drainInline();
+    return;
+  }
+  if (job !== null) job.finish(error instanceof Error ? error : new Error(String(error)), null);
+  dispatch();
+}
+
+function cancel(job: Job): void {
+  const reason = abortReason(job.signal!);
+  const waiting = queue.indexOf(job);
+  if (waiting >= 0) {
+    queue.splice(waiting, 1);
+  } else {
+    const slot = slots.find((s) => s.job === job);
+    if (slot === undefined) return; // running inline: it cannot be stopped
+    removeSlot(slot); // the only way to stop it
+    slot.job = null;
+  }
+  job.finish(reason, null);
+  queueMicrotask(dispatch); // after the other aborts of the same moment
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workers of each runtime
+
+interface NodeWorker {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  terminate(): unknown;
+  ref(): void;
+  unref(): void;
+  on(event: "message", listener: (reply: WorkerReply) => void): void;
+  on(event: "error", listener: (error: unknown) => void): void;
+  on(event: "exit", listener: (code: number) => void): void;
+}
+
+function nodeBuiltin<T>(name: string): T | undefined {
+  const process = (globalThis as {
+    process?: { getBuiltinModule?(name: string): unknown };
+  }).process;
+  return process?.getBuiltinModule?.(name) as T | undefined;
+}
+
+/**
+ * Starts a worker running worker.ts: a module Web Worker where `Worker` exists (Deno, Bun,
+ * browsers), else a `node:worker_threads` worker (Node), else null.
+ */
+function createWorker(
+  onReply: (reply: WorkerReply) => void,
+  onError: (error: unknown) => void,
+): WorkerHandle | null {
+  if (typeof globalThis.Worker === "function") {
+    // Written out in full so that bundlers (Vite, webpack 5, Parcel) find and emit worker.ts.
+    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => onReply(event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault(); // else Deno takes it for an uncaught error of the program
+      onError(event.error ?? new Error(event.message));
+    };
+    worker.onmessageerror = () => onError(new Error("a worker message could not be read"));
+    const refs = worker as unknown as { ref?(): void; unref?(): void };
+    const unrefs = typeof refs.unref === "function" && typeof refs.ref === "function";
+    return {
+      post: (request, transfer) => worker.postMessage(request, transfer),
+      terminate: () => worker.terminate(),
+      unrefs,
+      ref: () => refs.ref?.(),
+      unref: () => refs.unref?.(),
+    };
+  }
+  const threads = nodeBuiltin<{ Worker: new (url: URL) => NodeWorker }>("node:worker_threads");
+  if (threads === undefined) return null;
+  // The worker has the extension of this module: worker.ts beside async.ts, worker.mjs beside
+  // a bundle mod.mjs (see worker.ts for what the build must emit).
+  const extension = /\.[cm]?[jt]s$/.exec(new URL(import.meta.url).pathname)?.[0] ?? ".js";
+  const worker = new threads.Worker(new URL(`./worker${extension}`, import.meta.url));
+  worker.on("message", onReply);
+  worker.on("error", onError);
+  worker.on("exit", (code: number) => onError(new Error(`zstd worker exited (code ${code})`)));
+  worker.unref();
+  return {
+    post: (request, transfer) => worker.postMessage(request, transfer),
+    terminate: () => void worker.terminate(),
+    unrefs: true,
+    ref: () => worker.ref(),
+    unref: () => worker.unref(),
+  };
+}

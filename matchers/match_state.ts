@@ -362,8 +362,9 @@ const RUN_MIN = 32;
  * Length of the match at `p` with offset `offset` (`src[p..]` against `src[p − offset..]`), not
  * reading at or past `end`, which must be the same for every call in a block: as countMatch, but
  * a match inside the last long one counted, with the same offset or a multiple of it, is known
- * without comparing again. The lazy strategies look for matches at ip, ip + 1 and ip + 2 and check the repeat offset
- * at each, so in repetitive input the same run was counted up to six times, to the block's end.
+ * without comparing again. The lazy strategies look for matches at ip, ip + 1 and ip + 2 and
+ * check the repeat offset at each, so in repetitive input the same run was counted up to six
+ * times, to the block's end. The finders ask only at or before `ms.runReach`.
  */
 export function countRun(
   ms: MatchState,

@@ -16,23 +16,11 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { createServer } from "node:http";
-import process from "node:process";
 import { after, before, describe, it } from "node:test";
 import { chromium } from "playwright-core";
 import { buildBundle, ENTRIES } from "../../tools/bundle_sizes.mjs";
-import { assertBytes, sampleData, zstdCli } from "./helpers.mjs";
+import { assertBytes, CHROMIUM, CHROMIUM_ARGS, sampleData, zstdCli } from "./helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SAMPLE = sampleData(300_000);
 const CLI_FRAME = zstdCli(["-19", "--check", "-c"], SAMPLE);
 

@@ -31,19 +31,8 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import { assertBytes, ROOT, zstdCli } from "./helpers.mjs";
+import { assertBytes, CHROMIUM, CHROMIUM_ARGS, ROOT, zstdCli } from "./helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SERVERS = {
   "Deno.serve": [join(ROOT, "node_modules/deno/deno"), ["run", "-A"]],
   "Bun.serve": [join(ROOT, "node_modules/bun/bin/bun.exe"), []],

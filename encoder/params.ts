@@ -9,6 +9,7 @@
 
 import { highbit } from "../entropy/bits.ts";
 import { type CompressionParameters, Strategy } from "../matchers/strategy.ts";
+import { usesRowFinder } from "../matchers/match_state.ts";
 
 // Their home is the matchers' layer (the finders read them); the encoder imports them from here.
 export { type CompressionParameters, Strategy };
@@ -144,6 +145,11 @@ const WINDOW_LOG_ABSOLUTE_MIN = 10;
 /** libzstd's smallest hash log. */
 const HASH_LOG_MIN = 6;
 
+/** Log2 of the power of two that holds `size` bytes, at least libzstd's smallest hash log. */
+function sourceLog(size: number): number {
+  return size < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(size - 1) + 1;
+}
+
 /**
  * libzstd's parameters for `level` and an input of `srcSize` bytes (−1 when unknown) after a
  * dictionary of `dictSize` bytes (0: none), adjusted to small inputs as ZSTD_getCParams does.
@@ -176,11 +182,8 @@ export function levelParameters(
   // candidates when the input fills no more than half of it anyway. Sizes move by at most
   // +0.24% (4 MiB of x86 code at level 12; 1 MiB inputs at level 8: −0.01 to +0.03%).
   // Not with a dictionary: its content fills the table before the input does.
-  if (
-    srcSize >= 0 && dictSize === 0 && p.strategy >= Strategy.Greedy &&
-    p.strategy <= Strategy.Lazy2 && p.windowLog > 14
-  ) {
-    const srcLog = srcSize < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(srcSize - 1) + 1;
+  if (srcSize >= 0 && dictSize === 0 && usesRowFinder(p)) {
+    const srcLog = sourceLog(srcSize);
     if (p.hashLog > srcLog - 1) p.hashLog = srcLog - 1;
   }
   return p;
@@ -197,7 +200,7 @@ export function adjustToSource(
 ): CompressionParameters {
   if (srcSize >= 0) {
     const total = srcSize + dictSize;
-    const srcLog = total < 1 << HASH_LOG_MIN ? HASH_LOG_MIN : highbit(total - 1) + 1;
+    const srcLog = sourceLog(total);
     if (p.windowLog > srcLog) p.windowLog = srcLog;
     const cycleLog = p.chainLog - (p.strategy >= Strategy.BtLazy2 ? 1 : 0);
     if (p.hashLog > p.windowLog + 1) p.hashLog = p.windowLog + 1;

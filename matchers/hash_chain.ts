@@ -39,10 +39,10 @@ export class HashChain {
   /** The hash of `hashPos`. */
   lastHash = 0;
   // The match state's tables and source, as of the last bind().
-  hashTable: Int32Array;
-  chainTable: Int32Array;
-  view: DataView;
-  src: Uint8Array;
+  hashTable!: Int32Array;
+  chainTable!: Int32Array;
+  view!: DataView;
+  src!: Uint8Array;
   base = 0;
   hashLog: number;
   chainLog: number;
@@ -51,14 +51,10 @@ export class HashChain {
   /** A finder over `ms`'s tables, hashing `mls` bytes (4 to 6). */
   constructor(readonly ms: MatchState, readonly mls: number) {
     const params = ms.params;
-    this.hashTable = ms.hashTable;
-    this.chainTable = ms.chainTable;
-    this.view = ms.view;
-    this.src = ms.src;
-    this.base = ms.base;
     this.hashLog = params.hashLog;
     this.chainLog = params.chainLog;
     this.searchLog = params.searchLog;
+    this.bind();
   }
 
   /** Takes the match state's tables and source again (at each block: a stream may move them). */

@@ -16,7 +16,7 @@
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { highbit } from "../entropy/bits.ts";
 import { ChainSearch, HashChain } from "./hash_chain.ts";
-import { fillHashCache, searchRow } from "./row.ts";
+import { batchesHashes, fillHashCache, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
   countRun,
@@ -68,6 +68,8 @@ function compressBlockLazyGeneric(
   finder: number,
 ): number {
   const row = finder === ROW;
+  // The row finder's hash cache, where it hashes ahead.
+  const cached = row && batchesHashes(ms.params);
   const params = ms.params;
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const windowLog = params.windowLog;
@@ -91,7 +93,7 @@ function compressBlockLazyGeneric(
   const saved1 = REPEATS[2];
   const saved2 = REPEATS[3];
   let skipping = false;
-  if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
+  if (cached) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
   if (finder === CHAIN) {
     if (ms.chain === null) ms.chain = new HashChain(ms, mls);
     else ms.chain.bind();
@@ -178,7 +180,7 @@ function compressBlockLazyGeneric(
     ip = anchor = matchStart + length;
     if (skipping) {
       // The row finder's hash cache was left behind while skipping.
-      if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
+      if (cached) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
       skipping = false;
     }
 

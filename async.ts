@@ -9,9 +9,11 @@
 
 import { checkNotDetached, describeValue } from "./arguments.ts";
 import {
+  checkWorkers,
   type CompressOptions,
   resolveCompressOptions,
   type ResolvedCompressOptions,
+  type ResolvedStreamOptions,
 } from "./encoder/options.ts";
 import {
   type DecompressOptions,
@@ -447,19 +449,9 @@ function splitOptions(
 
 /** The `workers` option as a number of workers. */
 function workersOption(value: unknown): number {
-  if (value === undefined) return 1;
-  if (value === "auto") return coreCount();
-  if (typeof value !== "number") {
-    throw new TypeError(`workers must be a number or "auto", got ${describeValue(value)}`);
-  }
-  if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS) {
-    throw new RangeError(`workers must be an integer from 1 to ${MAX_WORKERS}, got ${value}`);
-  }
-  return value;
+  const workers = checkWorkers(value);
+  return workers === "auto" ? coreCount() : workers;
 }
-
-/** Most workers a call may ask for (libzstd's limit on 64-bit systems). */
-const MAX_WORKERS = 256;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException("The operation was aborted", "AbortError");
@@ -726,4 +718,169 @@ function createWorker(
     ref: () => worker.ref(),
     unref: () => worker.unref(),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-core streams
+
+/**
+ * `compressStream` with `workers` above 1 (mod.ts calls this): the stream is cut into the jobs
+ * of {@linkcode jobPlan}, each sent to the pool as soon as the next byte shows it is not the
+ * last, at most `workers` at once; their blocks go out in order. Falls back to `fallback` (the
+ * one-thread stream) when the options hold a dictionary.
+ */
+export function compressStreamInWorkers(
+  resolved: ResolvedStreamOptions,
+  fallback: () => TransformStream<Uint8Array, Uint8Array>,
+): TransformStream<Uint8Array, Uint8Array> {
+  const workers = resolved.workers === "auto" ? coreCount() : resolved.workers;
+  if (workers <= 1 || resolved.options.dictionary !== null) return fallback();
+  return new ParallelCompressStream(resolved, workers);
+}
+
+class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+
+  constructor(resolved: ResolvedStreamOptions, workers: number) {
+    const options = resolved.options;
+    const pledged = resolved.pledgedSize;
+    const params = options.params;
+    const { jobSize, overlap } = jobPlan(params);
+    const hasher = options.checksum ? new Xxh64() : null;
+    hasher?.reset(0);
+    // Cancels the jobs in the workers when the stream is cancelled or aborted.
+    const stop = new AbortController();
+    // The prefix `[0, prefix)` then the job being filled, `[prefix, filled)`.
+    let buffer = new Uint8Array(jobSize);
+    let prefix = 0;
+    let filled = 0;
+    let first = true;
+    let total = 0;
+    const inFlight: Promise<Uint8Array>[] = [];
+
+    let out!: ReadableStreamDefaultController<Uint8Array>;
+    let wake: (() => void) | null = null;
+    let cancelled = false;
+    let cancelReason: unknown = undefined;
+    const resume = () => {
+      const w = wake;
+      wake = null;
+      if (w !== null) w();
+    };
+    /** Queues `bytes` for the reader; waits while the reader is behind. */
+    const emit = async (bytes: Uint8Array) => {
+      if (bytes.length > 0) out.enqueue(bytes);
+      while (!cancelled && (out.desiredSize ?? 0) <= 0) {
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+      if (cancelled) throw cancelReason;
+    };
+    const dispatch = async (last: boolean) => {
+      while (inFlight.length >= workers) await emit(await inFlight.shift()!);
+      const input = buffer.subarray(0, filled);
+      const job = { prefix, first, last, params };
+      if (!last) {
+        // The next job's buffer starts with this one's tail; this buffer moves to the worker.
+        const keep = Math.min(overlap, filled);
+        buffer = new Uint8Array(keep + jobSize);
+        buffer.set(input.subarray(filled - keep));
+        prefix = filled = keep;
+      }
+      first = false;
+      const request: WorkerRequest = { id: nextId++, op: "job", input, options: {}, job };
+      const result = enqueue(request, stop.signal, workers);
+      result.catch(() => {}); // rejections surface when it is awaited, in order
+      inFlight.push(result);
+    };
+    const fail = (e: unknown) => {
+      stop.abort(e);
+      if (!cancelled) out.error(e);
+      throw e;
+    };
+    let inputController!: WritableStreamDefaultController;
+    this.readable = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          out = controller;
+          const header = new Uint8Array(18);
+          const size = writeFrameHeader(
+            header,
+            0,
+            params.windowLog,
+            options.contentSize ? pledged : -1,
+            options.checksum,
+            0,
+          );
+          controller.enqueue(header.subarray(0, size));
+        },
+        pull: resume,
+        cancel(reason) {
+          cancelled = true;
+          cancelReason = reason;
+          stop.abort(reason);
+          inputController.error(reason);
+          resume();
+        },
+      },
+      { highWaterMark: 1 << 20, size: (chunk) => chunk.byteLength },
+    );
+    this.writable = new WritableStream<Uint8Array>({
+      start(controller) {
+        inputController = controller;
+      },
+      async write(chunk) {
+        if (cancelled) throw cancelReason;
+        try {
+          const bytes = toBytes(chunk, "chunk");
+          total += bytes.length;
+          if (pledged >= 0 && total > pledged) {
+            throw new ZstdError(
+              "source_size_wrong",
+              `Cannot compress: the stream holds more than the ${pledged} bytes pledged`,
+            );
+          }
+          hasher?.update(bytes, 0, bytes.length);
+          let pos = 0;
+          while (pos < bytes.length) {
+            // A full job goes once a byte more shows it is not the last.
+            if (filled - prefix === jobSize) await dispatch(false);
+            const n = Math.min(bytes.length - pos, jobSize - (filled - prefix));
+            buffer.set(bytes.subarray(pos, pos + n), filled);
+            filled += n;
+            pos += n;
+          }
+        } catch (e) {
+          fail(e);
+        }
+      },
+      async close() {
+        if (cancelled) return;
+        try {
+          if (pledged >= 0 && total !== pledged) {
+            throw new ZstdError(
+              "source_size_wrong",
+              `Cannot compress: the stream held ${total} bytes, ${pledged} were pledged`,
+            );
+          }
+          await dispatch(true);
+          while (inFlight.length > 0) await emit(await inFlight.shift()!);
+          if (hasher !== null) {
+            const digest = hasher.digestLow32();
+            await emit(Uint8Array.of(digest, digest >>> 8, digest >>> 16, digest >>> 24));
+          }
+        } catch (e) {
+          fail(e);
+        }
+        out.close();
+      },
+      abort(reason) {
+        stop.abort(reason);
+        if (!cancelled) out.error(reason);
+        cancelled = true;
+        cancelReason = reason;
+        resume();
+      },
+    });
+  }
 }

@@ -83,6 +83,7 @@ import {
 } from "./encoder/options.ts";
 import { StreamEncoder } from "./encoder/stream.ts";
 import { ByteTransform } from "./streams.ts";
+import { compressStreamInWorkers } from "./async.ts";
 import { createDecompressStream } from "./decoder/stream.ts";
 import {
   type DecompressOptions,
@@ -229,12 +230,15 @@ export function compressStream(
   options?: CompressStreamOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
   const resolved = resolveStreamOptions(options);
-  const encoder = new StreamEncoder(
-    resolved.options,
-    resolved.pledgedSize,
-    resolved.flushEachChunk,
-  );
-  return new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk"));
+  const oneThread = () => {
+    const encoder = new StreamEncoder(
+      resolved.options,
+      resolved.pledgedSize,
+      resolved.flushEachChunk,
+    );
+    return new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk"));
+  };
+  return resolved.workers === 1 ? oneThread() : compressStreamInWorkers(resolved, oneThread);
 }
 
 /**

@@ -12,6 +12,7 @@ import { after, describe, it } from "node:test";
 import {
   compress,
   compressAsync,
+  compressStream,
   decompress,
   decompressAsync,
   readFrameInfo,
@@ -21,7 +22,7 @@ import {
 import { jobPlan } from "../encoder/jobs.ts";
 import { levelParameters } from "../encoder/params.ts";
 import { xxh64Low32 } from "../entropy/xxh64.ts";
-import { nativeDecompress, sameBytes, textLike, zstdCli } from "./helpers.ts";
+import { nativeDecompress, pipeChunks, rng, sameBytes, textLike, zstdCli } from "./helpers.ts";
 
 const MiB = 1 << 20;
 /** Three jobs of 1 MiB (the last shorter) with windowLog 17. */
@@ -167,6 +168,47 @@ describe("compressAsync with workers", () => {
       () => compress(text, { workers: 2 } as unknown as Record<string, never>),
       TypeError,
     );
+  });
+});
+
+describe("compressStream with workers", () => {
+  const chunks = (seed: number) => {
+    const r = rng(seed);
+    return () => 1 + Math.floor(r() * 300_000);
+  };
+
+  it("with the size pledged: the frame of compressAsync, written in chunks of any size", async () => {
+    const options = { level: 3, windowLog: 17, checksum: true };
+    const frame = await pipeChunks(
+      compressStream({ ...options, workers: 2, pledgedSize: text.length }),
+      text,
+      chunks(1),
+    );
+    assert.ok(sameBytes(frame, await compressAsync(text, { ...options, workers: 2 })));
+    const three = compressStream({ ...options, workers: 3, pledgedSize: text.length });
+    assert.ok(sameBytes(await pipeChunks(three, text, chunks(2)), frame));
+  });
+
+  it("without a pledged size, an exact number of jobs, an empty stream: libzstd decodes them", async () => {
+    const options = { level: 5, windowLog: 17, checksum: true, workers: 2 };
+    const frame = await pipeChunks(compressStream(options), text, chunks(3));
+    assert.equal(readFrameInfo(frame)[0].contentSize, undefined);
+    assert.ok(sameBytes(zstdCli(["-d", "-c"], frame), text));
+    const exact = text.subarray(0, 2 * MiB); // two jobs, the second the last
+    const framed = await pipeChunks(compressStream(options), exact, () => 65536);
+    assert.ok(sameBytes(nativeDecompress(framed), exact));
+    const empty = await pipeChunks(compressStream(options), new Uint8Array(0), () => 1);
+    assert.equal(decompress(empty).length, 0);
+    assert.ok(sameBytes(zstdCli(["-d", "-c"], empty), new Uint8Array(0)));
+  });
+
+  it("a wrong pledged size errors; flushEachChunk with workers and bad workers are misuse", async () => {
+    const stream = compressStream({ windowLog: 17, workers: 2, pledgedSize: 1000 });
+    const e = await rejection(() => pipeChunks(stream, text, () => 100_000));
+    assert.equal((e as { code?: string }).code, "source_size_wrong");
+    assert.throws(() => compressStream({ workers: 2, flushEachChunk: true }), TypeError);
+    assert.throws(() => compressStream({ workers: 0 }), RangeError);
+    assert.throws(() => compressStream({ workers: "many" as unknown as number }), TypeError);
   });
 });
 

@@ -324,9 +324,12 @@ async function compressInJobs(
       const i = next++;
       const start = i * jobSize;
       const from = i === 0 ? 0 : start - overlap;
-      const input = await copyInPieces(src.subarray(from, Math.min(n, start + jobSize)));
       if (signal?.aborted) throw abortReason(signal);
       if (poolGeneration !== generation) throw terminated();
+      checkNotDetached(src, "input");
+      // One copy, not in pieces between tasks: at most 10 MiB, a few milliseconds, and a job
+      // that waits for the event loop leaves its worker idle.
+      const input = src.slice(from, Math.min(n, start + jobSize));
       const job = { prefix: start - from, first: i === 0, last: i === count - 1, params };
       const request: WorkerRequest = { id: nextId++, op: "job", input, options: {}, job };
       outputs[i] = await enqueue(request, signal, workers);

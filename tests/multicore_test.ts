@@ -213,12 +213,14 @@ describe("compressStream with workers", () => {
 });
 
 describe("jobPlan", () => {
-  it("job size 2^max(20, windowLog + 2) up to 8 MiB; overlap the window up to a quarter of a job (an eighth for binary trees)", () => {
+  it("job size 2^max(20, windowLog + 2) up to 8 MiB; overlap the window up to a quarter of a job", () => {
     const plan = (level: number) => jobPlan(levelParameters(level, 64 * MiB, 0));
     assert.deepEqual(plan(1), { jobSize: 2 * MiB, overlap: MiB / 2 }); // windowLog 19, fast
     assert.deepEqual(plan(3), { jobSize: 8 * MiB, overlap: 2 * MiB }); // windowLog 21, dfast
     assert.deepEqual(plan(9), { jobSize: 8 * MiB, overlap: 2 * MiB }); // windowLog 22, lazy2
-    assert.deepEqual(plan(19), { jobSize: 8 * MiB, overlap: MiB }); // windowLog 23, btultra2
-    assert.deepEqual(plan(22), { jobSize: 8 * MiB, overlap: MiB }); // windowLog 27
+    assert.deepEqual(plan(19), { jobSize: 8 * MiB, overlap: 2 * MiB }); // windowLog 23, btultra2
+    assert.deepEqual(plan(22), { jobSize: 8 * MiB, overlap: 2 * MiB }); // windowLog 27
+    const small = { ...levelParameters(19, 64 * MiB, 0), windowLog: 10 };
+    assert.deepEqual(jobPlan(small), { jobSize: MiB, overlap: 1024 });
   });
 });

@@ -319,17 +319,22 @@ async function compressInJobs(
   const poolGeneration = generation;
   let next = 0;
   let failed = false;
+  let copying: Promise<unknown> = Promise.resolve();
   const lane = async () => {
     while (next < count && !failed) {
       const i = next++;
       const start = i * jobSize;
       const from = i === 0 ? 0 : start - overlap;
+      // Copied in pieces between tasks (10 MiB at once blocked this thread for up to 100 ms on
+      // a loaded machine), one job after the other: the first job starts first.
+      const copied = copying.then(() => {
+        checkNotDetached(src, "input");
+        return copyInPieces(src.subarray(from, Math.min(n, start + jobSize)));
+      });
+      copying = copied.catch(() => {});
+      const input = await copied;
       if (signal?.aborted) throw abortReason(signal);
       if (poolGeneration !== generation) throw terminated();
-      checkNotDetached(src, "input");
-      // One copy, not in pieces between tasks: at most 10 MiB, a few milliseconds, and a job
-      // that waits for the event loop leaves its worker idle.
-      const input = src.slice(from, Math.min(n, start + jobSize));
       const job = { prefix: start - from, first: i === 0, last: i === count - 1, params };
       const request: WorkerRequest = { id: nextId++, op: "job", input, options: {}, job };
       outputs[i] = await enqueue(request, signal, workers);
@@ -398,6 +403,7 @@ const COPY_PIECE = 2 << 20;
  * pieces (copying 64 MiB at once blocks the calling thread for 100-200 ms on a slow machine).
  */
 async function copyInPieces(src: Uint8Array): Promise<Uint8Array> {
+  checkNotDetached(src, "input");
   if (src.length <= 2 * COPY_PIECE) return src.slice();
   const copy = new Uint8Array(src.length);
   for (let pos = 0; pos < src.length; pos += COPY_PIECE) {
@@ -754,8 +760,9 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
     hasher?.reset(0);
     // Cancels the jobs in the workers when the stream is cancelled or aborted.
     const stop = new AbortController();
-    // The prefix `[0, prefix)` then the job being filled, `[prefix, filled)`.
-    let buffer = new Uint8Array(jobSize);
+    // The prefix `[0, prefix)` then the job being filled, `[prefix, filled)`. The first grows as
+    // it fills (a short stream does not take a whole job's memory); the next ones are full size.
+    let buffer = new Uint8Array(1 << 16);
     let prefix = 0;
     let filled = 0;
     let first = true;
@@ -849,6 +856,12 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
             // A full job goes once a byte more shows it is not the last.
             if (filled - prefix === jobSize) await dispatch(false);
             const n = Math.min(bytes.length - pos, jobSize - (filled - prefix));
+            if (filled + n > buffer.length) {
+              const size = Math.min(Math.max(filled + n, buffer.length * 2), prefix + jobSize);
+              const grown = new Uint8Array(size);
+              grown.set(buffer.subarray(0, filled));
+              buffer = grown;
+            }
             buffer.set(bytes.subarray(pos, pos + n), filled);
             filled += n;
             pos += n;

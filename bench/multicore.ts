@@ -4,7 +4,9 @@
  * Markdown files of node_modules, in path order, repeated to the size), at `--levels` (default
  * 3,19), in interleaved rounds in one process; the sizes of both frames, and the frame of the
  * multi-core one decoded and compared. Prints the load average before each round: on a shared
- * machine the ratio means little when other processes hold the cores.
+ * machine the ratio means little when other processes hold the cores, so on Linux it also reads
+ * each thread's CPU time (/proc/self/task): the busiest thread's time is the critical path the
+ * call would take with a core per worker, and their ratio the speedup free cores would give.
  *
  *   deno run -A bench/multicore.ts [--size=16] [--levels=3,19] [--rounds=3] [--workers=2]
  *   bun bench/multicore.ts [--size=16] [--levels=3,19] [--rounds=3] [--workers=2]
@@ -14,7 +16,7 @@
 
 import process from "node:process";
 import { loadavg } from "node:os";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compressAsync, decompress, terminateWorkers } from "../mod.ts";
@@ -56,6 +58,34 @@ export function realText(size: number): Uint8Array {
   return out;
 }
 
+/** CPU time of each thread of this process, in ms (Linux only: an empty map elsewhere). */
+function threadTimes(): Map<string, number> {
+  const times = new Map<string, number>();
+  if (!existsSync("/proc/self/task")) return times;
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      times.set(tid, (Number(fields[11]) + Number(fields[12])) * 10); // utime + stime, 100 Hz
+    } catch {
+      // The thread ended.
+    }
+  }
+  return times;
+}
+
+/** The CPU time of the busiest thread since `before`, and of all of them, in ms. */
+function cpuSince(before: Map<string, number>): [number, number] {
+  let busiest = 0;
+  let total = 0;
+  for (const [tid, t] of threadTimes()) {
+    const d = t - (before.get(tid) ?? 0);
+    busiest = Math.max(busiest, d);
+    total += d;
+  }
+  return [busiest, total];
+}
+
 if (import.meta.main) await main();
 
 async function main() {
@@ -69,13 +99,19 @@ async function main() {
 
   for (const level of levels) {
     const times: Record<number, number[]> = { 1: [], [workers]: [] };
+    const busiest: Record<number, number[]> = { 1: [], [workers]: [] };
+    const cpu: Record<number, number[]> = { 1: [], [workers]: [] };
     const sizes: Record<number, number> = {};
     for (let round = 0; round < rounds; round++) {
       console.log(`${runtime} L${level} round ${round + 1}: load ${load()}`);
       for (const w of round % 2 === 0 ? [1, workers] : [workers, 1]) {
+        const before = threadTimes();
         const t = performance.now();
         const frame = await compressAsync(data, { level, workers: w });
         times[w].push(performance.now() - t);
+        const [most, all] = cpuSince(before);
+        busiest[w].push(most);
+        cpu[w].push(all);
         sizes[w] = frame.length;
         if (w !== 1 && round === 0) {
           const back = decompress(frame);
@@ -93,6 +129,14 @@ async function main() {
         `(${(100 * (sizes[workers] / sizes[1] - 1)).toFixed(2)}%); speedup (best of each) ` +
         `${(best(times[1]) / best(times[workers])).toFixed(2)}x; load ${load()}`,
     );
+    if (busiest[1].some((x) => x > 0)) {
+      console.log(
+        `  CPU ms, busiest thread / all threads: workers 1 ${fmt(busiest[1])} / ${fmt(cpu[1])}; ` +
+          `workers ${workers} ${fmt(busiest[workers])} / ${fmt(cpu[workers])}; speedup with a ` +
+          `core per worker (best busiest-thread times) ` +
+          `${(best(busiest[1]) / best(busiest[workers])).toFixed(2)}x`,
+      );
+    }
   }
   terminateWorkers();
 }

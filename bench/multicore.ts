@@ -8,7 +8,10 @@
  * each thread's CPU time (/proc/self/task): the busiest thread's time is the critical path the
  * call would take with a core per worker, and their ratio the speedup free cores would give.
  *
- *   deno run -A bench/multicore.ts [--size=16] [--levels=3,19] [--rounds=3] [--workers=2]
+ * With `--stream=1`, `compressStream` (the size pledged, 1 MiB chunks) instead of `compressAsync`:
+ * with one worker, the stream compresses on the calling thread.
+ *
+ *   deno run -A bench/multicore.ts [--size=16] [--levels=3,19] [--rounds=3] [--workers=2] [--stream=1]
  *   bun bench/multicore.ts [--size=16] [--levels=3,19] [--rounds=3] [--workers=2]
  *
  * Results: docs/perf/2026-12-05-multicore.md.
@@ -19,7 +22,7 @@ import { loadavg } from "node:os";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compressAsync, decompress, terminateWorkers } from "../mod.ts";
+import { compressAsync, compressStream, decompress, terminateWorkers } from "../mod.ts";
 import { runtime } from "./native.ts";
 
 const args = process.argv.slice(2);
@@ -31,6 +34,7 @@ const sizeMiB = Number(arg("size", "16"));
 const levels = arg("levels", "3,19").split(",").map(Number);
 const rounds = Number(arg("rounds", "3"));
 const workers = Number(arg("workers", "2"));
+const stream = arg("stream", "0") !== "0";
 
 /** `size` bytes of the text files under node_modules, in path order, repeated as needed. */
 export function realText(size: number): Uint8Array {
@@ -86,6 +90,22 @@ function cpuSince(before: Map<string, number>): [number, number] {
   return [busiest, total];
 }
 
+/** `data` through `compressStream` in 1 MiB chunks. */
+async function viaStream(data: Uint8Array, level: number, w: number): Promise<Uint8Array> {
+  let pos = 0;
+  const source = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pos >= data.length) return controller.close();
+      controller.enqueue(data.subarray(pos, pos + (1 << 20)));
+      pos += 1 << 20;
+    },
+  });
+  const compressed = source.pipeThrough(
+    compressStream({ level, workers: w, pledgedSize: data.length }),
+  );
+  return new Uint8Array(await new Response(compressed).arrayBuffer());
+}
+
 if (import.meta.main) await main();
 
 async function main() {
@@ -107,7 +127,9 @@ async function main() {
       for (const w of round % 2 === 0 ? [1, workers] : [workers, 1]) {
         const before = threadTimes();
         const t = performance.now();
-        const frame = await compressAsync(data, { level, workers: w });
+        const frame = stream
+          ? await viaStream(data, level, w)
+          : await compressAsync(data, { level, workers: w });
         times[w].push(performance.now() - t);
         const [most, all] = cpuSince(before);
         busiest[w].push(most);
@@ -124,7 +146,9 @@ async function main() {
     const best = (xs: number[]) => Math.min(...xs);
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
     console.log(
-      `${runtime} ${sizeMiB} MiB L${level}: workers 1 ${fmt(times[1])} ms, ${sizes[1]} B; ` +
+      `${runtime} ${
+        stream ? "compressStream" : "compressAsync"
+      } ${sizeMiB} MiB L${level}: workers 1 ${fmt(times[1])} ms, ${sizes[1]} B; ` +
         `workers ${workers} ${fmt(times[workers])} ms, ${sizes[workers]} B ` +
         `(${(100 * (sizes[workers] / sizes[1] - 1)).toFixed(2)}%); speedup (best of each) ` +
         `${(best(times[1]) / best(times[workers])).toFixed(2)}x; load ${load()}`,

@@ -11,9 +11,10 @@
  *   Web's `CompressionStream` and `DecompressionStream`, for data of any size.
  * - {@linkcode compressAsync} and {@linkcode decompressAsync}: the same, as Promises, in a pool
  *   of workers started on first use, so a large input does not freeze a UI or an event loop
- *   (`transfer`, `signal`: {@linkcode AsyncOptions}; {@linkcode terminateWorkers} ends the pool).
+ *   (`transfer`, `signal`: {@linkcode AsyncOptions}; {@linkcode terminateWorkers} ends the pool);
+ *   `workers: n` compresses one frame on several cores ({@linkcode CompressAsyncOptions}).
  * - Options: {@linkcode CompressOptions} (level, checksum, dictionary, advanced parameters),
- *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`) and
+ *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`, `workers`) and
  *   {@linkcode DecompressOptions} (`maxOutputSize`, `maxWindowLog`, `verifyChecksum`,
  *   dictionary).
  * - {@linkcode readFrameInfo}: what `zstd -l` shows of each frame (content size, window size,

@@ -7,6 +7,7 @@
  * machine the ratio means little when other processes hold the cores, so on Linux it also reads
  * each thread's CPU time (/proc/self/task): the busiest thread's time is the critical path the
  * call would take with a core per worker, and their ratio the speedup free cores would give.
+ * (The sum over threads misses a Deno worker that ended, idle for a second, before the reading.)
  *
  * With `--stream=1`, `compressStream` (the size pledged, 1 MiB chunks) instead of `compressAsync`:
  * with one worker, the stream compresses on the calling thread.

@@ -11,9 +11,10 @@
  *   Web's `CompressionStream` and `DecompressionStream`, for data of any size.
  * - {@linkcode compressAsync} and {@linkcode decompressAsync}: the same, as Promises, in a pool
  *   of workers started on first use, so a large input does not freeze a UI or an event loop
- *   (`transfer`, `signal`: {@linkcode AsyncOptions}; {@linkcode terminateWorkers} ends the pool).
+ *   (`transfer`, `signal`: {@linkcode AsyncOptions}; {@linkcode terminateWorkers} ends the pool);
+ *   `workers: n` compresses one frame on several cores ({@linkcode CompressAsyncOptions}).
  * - Options: {@linkcode CompressOptions} (level, checksum, dictionary, advanced parameters),
- *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`) and
+ *   {@linkcode CompressStreamOptions} (`pledgedSize`, `flushEachChunk`, `workers`) and
  *   {@linkcode DecompressOptions} (`maxOutputSize`, `maxWindowLog`, `verifyChecksum`,
  *   dictionary).
  * - {@linkcode readFrameInfo}: what `zstd -l` shows of each frame (content size, window size,
@@ -83,6 +84,7 @@ import {
 } from "./encoder/options.ts";
 import { StreamEncoder } from "./encoder/stream.ts";
 import { ByteTransform } from "./streams.ts";
+import { compressStreamInWorkers } from "./async.ts";
 import { createDecompressStream } from "./decoder/stream.ts";
 import {
   type DecompressOptions,
@@ -229,12 +231,15 @@ export function compressStream(
   options?: CompressStreamOptions,
 ): TransformStream<Uint8Array, Uint8Array> {
   const resolved = resolveStreamOptions(options);
-  const encoder = new StreamEncoder(
-    resolved.options,
-    resolved.pledgedSize,
-    resolved.flushEachChunk,
-  );
-  return new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk"));
+  const oneThread = () => {
+    const encoder = new StreamEncoder(
+      resolved.options,
+      resolved.pledgedSize,
+      resolved.flushEachChunk,
+    );
+    return new ByteTransform(encoder, (chunk) => toBytes(chunk, "chunk"));
+  };
+  return resolved.workers === 1 ? oneThread() : compressStreamInWorkers(resolved, oneThread);
 }
 
 /**

@@ -15,6 +15,7 @@
 
 import { decompressFrames } from "./decoder/decompress.ts";
 import { compressFrame } from "./encoder/compress.ts";
+import { compressJob } from "./encoder/jobs.ts";
 import { resolveCompressOptions } from "./encoder/options.ts";
 import { DEFAULT_MAX_OUTPUT_ONE_SHOT, resolveDecompressOptions } from "./decoder/options.ts";
 import { ZstdDictionary } from "./dictionary.ts";
@@ -34,7 +35,10 @@ function run(request: WorkerRequest): [WorkerReply, Transferable[]] {
         raw: request.dictionary.raw,
       });
     }
-    const output = request.op === "compress"
+    const job = request.job;
+    const output = job !== undefined
+      ? compressJob(request.input, job.prefix, job.first, job.params, job.last)
+      : request.op === "compress"
       ? compressFrame(request.input, resolveCompressOptions(options, request.input.length))
       : decompressFrames(
         request.input,

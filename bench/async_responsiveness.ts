@@ -7,8 +7,8 @@
  *    `compressAsync` compresses `--size` MiB (default 64) of log lines at `--level` (default 19),
  *    against the same with the synchronous `compress` (one long gap: the whole compression).
  *
- *   deno run -A bench/async_responsiveness.ts [--size=64] [--level=19] [--sync=0]
- *   bun bench/async_responsiveness.ts [--size=64] [--level=19]
+ *   deno run -A bench/async_responsiveness.ts [--size=64] [--level=19] [--sync=0] [--workers=1]
+ *   bun bench/async_responsiveness.ts [--size=64] [--level=19] [--workers=1]
  *
  * Measured on the 2-core CI machine (shared: load average about 3 during the runs):
  *
@@ -25,6 +25,7 @@
  */
 
 import process from "node:process";
+import { loadavg } from "node:os";
 import { compress, compressAsync, decompressAsync, terminateWorkers } from "../mod.ts";
 import { runtime } from "./native.ts";
 import { logLines } from "./scenarios.ts";
@@ -37,6 +38,7 @@ function arg(name: string, fallback: number): number {
 const sizeMiB = arg("size", 64);
 const level = arg("level", 19);
 const withSync = arg("sync", 1) !== 0;
+const workers = arg("workers", 1);
 
 // 1. Start-up.
 const tiny = new Uint8Array(100).fill(7);
@@ -79,10 +81,11 @@ async function worstGap(work: () => Promise<unknown>): Promise<[number, number]>
   return [worst, total];
 }
 
-const [asyncGap, asyncTime] = await worstGap(() => compressAsync(data, { level }));
+const [asyncGap, asyncTime] = await worstGap(() => compressAsync(data, { level, workers }));
 console.log(
-  `${runtime}: compressAsync ${sizeMiB} MiB L${level}: ${(asyncTime / 1000).toFixed(1)} s, ` +
-    `worst 10 ms-interval gap ${asyncGap.toFixed(1)} ms`,
+  `${runtime}: compressAsync ${sizeMiB} MiB L${level} workers ${workers}: ` +
+    `${(asyncTime / 1000).toFixed(1)} s, worst 10 ms-interval gap ${asyncGap.toFixed(1)} ms ` +
+    `(load ${loadavg().map((x) => x.toFixed(2)).join(" ")})`,
 );
 if (withSync) {
   const [syncGap, syncTime] = await worstGap(async () => {

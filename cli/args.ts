@@ -45,8 +45,10 @@ Options:
   --[no-]progress           Force or disable the progress line (shown on a terminal for large
                             inputs).
   -v, --verbose             More messages; -q, --quiet: fewer (twice: none).
-  -T#, --threads=#, --single-thread
-                            Accepted and ignored: this implementation is single-threaded.
+  -T#, --threads=#          Compress on # workers (0: one per core) [Default: 1]: inputs
+                            above one job (1 to 8 MiB, from the level) are cut into jobs
+                            compressed in parallel into one frame, as zstd -T# does.
+  --single-thread           Compress on this thread (-T1).
   -h, -H, --help            Print this help and exit.
   -V, --version             Print the version and exit.
   --                        All following arguments are file names.
@@ -97,7 +99,12 @@ export interface Settings {
   /** -e#: last benchmarked level; null for the first. */
   benchEnd: number | null;
   benchSeconds: number;
+  /** -T#: workers to compress on; 0 for one per core. */
+  threads: number;
 }
+
+/** Most workers -T# takes (those compressAsync takes). */
+const MAX_THREADS = 256;
 
 /** A bad command line: printed with a pointer to --help, exit code 1. */
 export class UsageError extends Error {}
@@ -126,6 +133,7 @@ export function parseArgs(args: readonly string[]): Settings {
     blockSize: 0,
     benchEnd: null,
     benchSeconds: DEFAULT_BENCH_SECONDS,
+    threads: 1,
   };
   let onlyFiles = false;
   for (let i = 0; i < args.length; i++) {
@@ -252,10 +260,11 @@ function parseLongOption(s: Settings, arg: string): void {
       s.maxDict = parseSize(required(), name, 256);
       break;
     case "--threads":
-      parseSize(required(), name, 0);
+      s.threads = parseSize(required(), name, 0, MAX_THREADS);
       break;
     case "--single-thread":
       flag();
+      s.threads = 1;
       break;
     default:
       throw new UsageError(`unknown option ${arg}`);
@@ -349,9 +358,14 @@ function parseShortOptions(
       case "B":
         s.blockSize = requiredDigits(c);
         break;
-      case "T":
-        digits();
+      case "T": {
+        const threads = requiredDigits(c);
+        if (threads > MAX_THREADS) {
+          throw new UsageError(`option -T must be from 0 to ${MAX_THREADS}, got ${threads}`);
+        }
+        s.threads = threads;
         break;
+      }
       default:
         throw new UsageError(`unknown option -${c}`);
     }

@@ -6,7 +6,7 @@
  */
 
 import process from "node:process";
-import { compressStream, decompressStream } from "../mod.ts";
+import { compressStream, decompressStream, terminateWorkers } from "../mod.ts";
 import {
   copyMetadata,
   FileSink,
@@ -91,6 +91,8 @@ export async function transcode(run: Run): Promise<number> {
       }
     }
   } finally {
+    // -T#: idle workers would keep Deno running for a second.
+    if (op === "compress" && s.threads !== 1) terminateWorkers();
     try {
       shared?.close();
     } catch (e) {
@@ -153,6 +155,7 @@ export async function transcodeOne(
         windowLog: s.windowLog ?? undefined,
         // A known size goes in the header, and makes the frame the one `compress` writes.
         pledgedSize: source.size >= 0 ? source.size : undefined,
+        workers: s.threads === 0 ? "auto" : s.threads,
       })
       : decompressStream({
         dictionary: run.dictionary ?? undefined,

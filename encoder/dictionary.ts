@@ -41,7 +41,8 @@ export class EncoderDictionary implements DictionaryEntropy {
   /** Match tables primed with the content, per table parameters. */
   readonly primed: Map<string, PrimedTables> = new Map();
 
-  constructor(dict: ZstdDictionary) {
+  /** From a dictionary, or (multi-core jobs, see jobs.ts) any record of its fields. */
+  constructor(dict: Pick<ZstdDictionary, "id" | "content" | "repeats" | "bytes" | "layout">) {
     this.id = dict.id;
     this.content = dict.content;
     this.repeats = Int32Array.from(dict.repeats);

@@ -124,6 +124,18 @@ export interface CompressStreamOptions extends CompressOptions {
    * @default {false}
    */
   flushEachChunk?: boolean;
+  /**
+   * Compress on this many workers at once (1 to 256), or `"auto"`: one per core. With more than
+   * one, the stream is cut into jobs (1 to 8 MiB, from the level's window) compressed in parallel
+   * by the workers of `compressAsync` into one frame, as `compressAsync`'s `workers` does (see
+   * there): the same bytes for any number of workers above one, output in order, and at most
+   * `workers` jobs in the workers plus one filling, so memory stays bounded. The output then
+   * comes a job at a time. Not with `flushEachChunk`; with a dictionary, the stream compresses
+   * on this thread as with one worker.
+   *
+   * @default {1}
+   */
+  workers?: number | "auto";
 }
 
 const COMPRESS_NAMES: Record<keyof CompressOptions, true> = {
@@ -147,6 +159,7 @@ const STREAM_KEYS = optionNames<CompressStreamOptions>({
   ...COMPRESS_NAMES,
   pledgedSize: true,
   flushEachChunk: true,
+  workers: true,
 });
 
 /** Throws a `TypeError` unless `options` is an object (for `null`, `undefined`: false). */
@@ -163,6 +176,24 @@ export interface ResolvedStreamOptions {
   options: ResolvedCompressOptions;
   pledgedSize: number;
   flushEachChunk: boolean;
+  /** Workers to compress on (1: this thread). */
+  workers: number | "auto";
+}
+
+/** Most workers a call may ask for (libzstd's limit on 64-bit systems). */
+const MAX_WORKERS = 256;
+
+/** Checks a `workers` option (`compressAsync`, `compressStream`); 1 when absent. */
+export function checkWorkers(value: unknown): number | "auto" {
+  if (value === undefined) return 1;
+  if (value === "auto") return value;
+  if (typeof value !== "number") {
+    throw new TypeError(`workers must be a number or "auto", got ${describeValue(value)}`);
+  }
+  if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS) {
+    throw new RangeError(`workers must be an integer from 1 to ${MAX_WORKERS}, got ${value}`);
+  }
+  return value;
 }
 
 /** Checks stream options; `pledgedSize` −1 when absent. */
@@ -171,6 +202,7 @@ export function resolveStreamOptions(
 ): ResolvedStreamOptions {
   let pledgedSize = -1;
   let flushEachChunk = false;
+  let workers: number | "auto" = 1;
   if (isOptionsObject(options)) {
     checkOptionKeys(options, STREAM_KEYS);
     if (options.pledgedSize !== undefined) {
@@ -181,11 +213,16 @@ export function resolveStreamOptions(
       }
     }
     flushEachChunk = booleanOption(options, "flushEachChunk", false);
+    workers = checkWorkers(options.workers);
+    if (flushEachChunk && workers !== 1) {
+      throw new TypeError("flushEachChunk cannot be combined with workers other than 1");
+    }
   }
   return {
     options: resolveChecked(options, pledgedSize),
     pledgedSize,
     flushEachChunk,
+    workers,
   };
 }
 

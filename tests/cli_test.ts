@@ -27,7 +27,7 @@ import process from "node:process";
 import { describe, it as nodeIt } from "node:test";
 import { fileURLToPath } from "node:url";
 import { main } from "../cli.ts";
-import { compress } from "../mod.ts";
+import { compress, compressAsync, terminateWorkers } from "../mod.ts";
 import { concat, DECODECORPUS_DIR, DICT_DIR, readBytes, sameBytes, textLike } from "./helpers.ts";
 
 // Each test runs the CLI as subprocesses: on a busy machine that takes far more than Bun's
@@ -108,6 +108,24 @@ function ok(r: CliResult): void {
 }
 
 describe("cli: compression", () => {
+  it(
+    "-T# compresses on # workers (-T0: one per core) into one frame zstd -d restores",
+    inTempDir(async (dir) => {
+      const big = textLike((1 << 20) + 200_000, 9);
+      writeFileSync(join(dir, "big"), big);
+      ok(cli(dir, ["-q", "--long=17", "-T2", "-o", "two.zst", "big"]));
+      ok(cli(dir, ["-q", "--long=17", "--threads=3", "-o", "three.zst", "big"]));
+      const two = readBytes(join(dir, "two.zst"));
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "two.zst"]), big));
+      assert.ok(sameBytes(readBytes(join(dir, "three.zst")), two));
+      const expected = await compressAsync(big, { windowLog: 17, checksum: true, workers: 2 });
+      assert.ok(sameBytes(two, expected));
+      ok(cli(dir, ["-q", "--long=17", "-T0", "-o", "all.zst", "big"]));
+      assert.ok(sameBytes(zstd(dir, ["-d", "-c", "all.zst"]), big));
+      terminateWorkers();
+    }),
+  );
+
   it(
     "writes FILE.zst that zstd -d restores, the frame compress() makes",
     inTempDir((dir) => {
@@ -436,9 +454,16 @@ describe("cli: list, train, bench, arguments", () => {
       ok(version);
       const config = JSON.parse(readFileSync(new URL("../deno.json", import.meta.url), "utf8"));
       assert.equal(text(version.stdout), `${config.version}\n`);
-      // -T# and friends are accepted and ignored.
+      // -T# and friends: a file of one job compresses as with one worker.
       writeFileSync(join(dir, "t"), TEXT.subarray(0, 1000));
       ok(cli(dir, ["-T4", "--single-thread", "--threads=2", "-q", "t"]));
+      assert.ok(sameBytes(
+        readBytes(join(dir, "t.zst")),
+        compress(TEXT.subarray(0, 1000), {
+          checksum: true,
+        }),
+      ));
+      assert.equal(cli(dir, ["-T257", "t"]).status, 1);
     }),
   );
 

@@ -239,6 +239,28 @@ describe("browser: Chromium", () => {
     assert.deepEqual(result.errors, ["ZstdError input_truncated", "TypeError", "AbortError"]);
   });
 
+  it("compressAsync with workers: 2 writes one frame from parallel jobs", async () => {
+    const result = await page.evaluate(async () => {
+      const sample = await fetchBytes("/sample.bin");
+      const big = new Uint8Array((1 << 20) + 300_000); // two jobs of 1 MiB with windowLog 17
+      for (let i = 0; i < big.length; i += sample.length) {
+        big.set(sample.subarray(0, big.length - i), i);
+      }
+      const options = { level: 5, windowLog: 17, checksum: true };
+      const frame = await zstd.compressAsync(big, { ...options, workers: 2 });
+      const three = await zstd.compressAsync(big, { ...options, workers: 3 });
+      const back = sameBytes(zstd.decompress(frame), big);
+      zstd.terminateWorkers();
+      return {
+        back,
+        same: sameBytes(frame, three),
+        frames: zstd.readFrameInfo(frame).length,
+        split: !sameBytes(frame, zstd.compress(big, options)),
+      };
+    });
+    assert.deepEqual(result, { back: true, same: true, frames: 1, split: true });
+  });
+
   it("raised no uncaught error in the page", () => {
     assert.deepEqual(pageErrors, []);
   });

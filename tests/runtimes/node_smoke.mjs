@@ -237,6 +237,20 @@ describe("node: compressAsync and decompressAsync (node:worker_threads)", () => 
     assert.equal(aborted.name, "AbortError");
   });
 
+  it("workers: 2 compresses jobs in parallel into one frame libzstd decodes", async () => {
+    const big = sampleData((1 << 20) + 300_000); // two jobs of 1 MiB with windowLog 17
+    const options = { level: 5, windowLog: 17, checksum: true };
+    const frame = await zstd.compressAsync(big, { ...options, workers: 2 });
+    assert.equal(zstd.readFrameInfo(frame).length, 1);
+    assertLibzstdDecodes(frame, big, "compressAsync with workers: 2");
+    assertBytes(await zstd.compressAsync(big, { ...options, workers: 3 }), frame, "workers: 3");
+    const stream = zstd.compressStream({ ...options, workers: 2, pledgedSize: big.length });
+    const streamed = new Uint8Array(
+      await new Response(new Blob([big]).stream().pipeThrough(stream)).arrayBuffer(),
+    );
+    assertBytes(streamed, frame, "compressStream with workers: 2");
+  });
+
   it("idle workers do not keep the process alive", () => {
     // A file, not `-e`: workers inherit execArgv, and `--input-type` would stop them.
     const script = join(outDir, "exits.mjs");

@@ -30,6 +30,7 @@ import { Xxh64 } from "../entropy/xxh64.ts";
 import { hashLong } from "../matchers/match_state.ts";
 import { BlockEncoder } from "./block.ts";
 import { compressFrame } from "./compress.ts";
+import { releaseWorkspace, takeOneShotWorkspace } from "./workspace.ts";
 import { encoderDictionary } from "./dictionary.ts";
 import { resolveCompressOptions } from "./options.ts";
 import { levelParameters } from "./params.ts";
@@ -351,21 +352,27 @@ function finalize(
   const params = levelParameters(level, average, content.length);
   const src = new Uint8Array(content.length + BLOCK_SIZE_MAX + 8);
   src.set(content);
-  for (const sample of trainSamples) {
-    // The first block of each sample, as libzstd.
-    const n = Math.min(sample.length, BLOCK_SIZE_MAX, 2 ** params.windowLog);
-    if (n < 8) continue;
-    src.set(sample.subarray(0, n), content.length);
-    const encoder = new BlockEncoder(params, src, true, raw);
-    const seqs = encoder.findSequences(src, content.length, content.length + n);
-    for (let i = 0; i < seqs.litCount; i++) litCounts[seqs.literals[i]]++;
-    computeCodes(seqs);
-    for (let i = 0; i < seqs.count; i++) {
-      const of = seqs.ofCode[i];
-      if (of <= offsetMax) ofCounts[of]++;
-      mlCounts[seqs.mlCode[i]]++;
-      llCounts[seqs.llCode[i]]++;
+  // One-shot working memory, as compressing each sample would use.
+  const ws = takeOneShotWorkspace();
+  try {
+    for (const sample of trainSamples) {
+      // The first block of each sample, as libzstd.
+      const n = Math.min(sample.length, BLOCK_SIZE_MAX, 2 ** params.windowLog);
+      if (n < 8) continue;
+      src.set(sample.subarray(0, n), content.length);
+      const encoder = new BlockEncoder(params, src, ws, raw);
+      const seqs = encoder.findSequences(src, content.length, content.length + n);
+      for (let i = 0; i < seqs.litCount; i++) litCounts[seqs.literals[i]]++;
+      computeCodes(seqs);
+      for (let i = 0; i < seqs.count; i++) {
+        const of = seqs.ofCode[i];
+        if (of <= offsetMax) ofCounts[of]++;
+        mlCounts[seqs.mlCode[i]]++;
+        llCounts[seqs.llCode[i]]++;
+      }
     }
+  } finally {
+    releaseWorkspace(ws);
   }
 
   const header = new Uint8Array(8 + 129 + 3 * 80 + 12);

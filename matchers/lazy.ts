@@ -21,7 +21,6 @@ import { searchTree } from "./btlazy2.ts";
 import {
   countRun,
   type MatchState,
-  REPEATS,
   repeatsAtEnd,
   repeatsAtStart,
   windowLow,
@@ -85,11 +84,12 @@ function compressBlockLazyGeneric(
   if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
   // A run known from an earlier block stays true unless this block is not after it.
   if (ms.runLimit > end) ms.forgetRun();
-  repeatsAtStart(rep, ip - windowLow(windowLog, ip));
-  let rep1 = REPEATS[0];
-  let rep2 = REPEATS[1];
-  const saved1 = REPEATS[2];
-  const saved2 = REPEATS[3];
+  const repeats = ms.repeats;
+  repeatsAtStart(repeats, rep, ip - windowLow(windowLog, ip));
+  let rep1 = repeats[0];
+  let rep2 = repeats[1];
+  const saved1 = repeats[2];
+  const saved2 = repeats[3];
   let skipping = false;
   if (row) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
   if (finder === CHAIN) {

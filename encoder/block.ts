@@ -35,7 +35,7 @@ import type { EncoderDictionary } from "./dictionary.ts";
 import { compressLiterals, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
 import { appendLiterals, type SeqStore } from "./seq_store.ts";
-import { compressSequences, sequencesNeedRawBlock } from "./sequences.ts";
+import { compressSequences } from "./sequences.ts";
 import { blockRoom, type EntropyState, MAX_BLOCK_SPLITS, type Workspace } from "./workspace.ts";
 
 // Block compressors by strategy.
@@ -93,7 +93,6 @@ export class BlockEncoder {
   #prev: EntropyState;
   #next: EntropyState;
   #compressor: BlockCompressor;
-  #literalsDisabled: boolean;
   #firstBlock = true;
   /** Whether the last block written went out compressed. */
   #compressed = false;
@@ -140,8 +139,10 @@ export class BlockEncoder {
       : COMPRESSORS[params.strategy];
     // libzstd splits blocks for its optimal parsers with windows of 128 KiB and more.
     this.#splitBlocks = params.strategy >= Strategy.BtOpt && params.windowLog >= 17;
+    const literals = workspace.literals;
+    literals.strategy = params.strategy;
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
-    this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
+    literals.disabled = params.strategy === Strategy.Fast && params.targetLength > 0;
   }
 
   /**
@@ -177,7 +178,15 @@ export class BlockEncoder {
     const strategy = this.params.strategy;
     const size = this.#repetitive
       ? (remaining < this.blockSize ? remaining : this.blockSize)
-      : optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
+      : optimalBlockSize(
+        this.workspace.split,
+        src,
+        start,
+        remaining,
+        this.blockSize,
+        strategy,
+        this.#savings,
+      );
     const written = this.encode(src, start, start + size, final && size === remaining, out, at);
     this.#savings += size - written;
     this.#repetitive = written * REPETITIVE_RATIO < size;
@@ -250,22 +259,23 @@ export class BlockEncoder {
     // them first (incompressible input spends its time copying).
     const gain = minGain(size, strategy);
     const rawIsHopeless = seqs.litCount + 2 >= size - gain;
+    const literals = this.workspace.literals;
+    literals.suspectUncompressible = suspect;
+    literals.estimate = false;
+    literals.copyRaw = !rawIsHopeless;
     let pos = compressLiterals(
+      literals,
       seqs.literals,
       seqs.litCount,
       prev.literals,
       next.literals,
-      strategy,
-      this.#literalsDisabled,
-      suspect,
       out,
       at + 3,
-      false,
-      !rawIsHopeless,
     );
-    pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
+    const stage = this.workspace.sequences;
+    pos = compressSequences(stage, seqs, prev.sequences, next.sequences, strategy, out, pos);
     let bodySize = pos - at - 3; // 0: raw, 1: RLE, else compressed
-    if (sequencesNeedRawBlock || bodySize >= size - gain) bodySize = 0;
+    if (stage.needRawBlock || bodySize >= size - gain) bodySize = 0;
     if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
     this.#compressed = bodySize > 1;
     if (bodySize > 1) {
@@ -301,19 +311,30 @@ export class BlockEncoder {
     const prev = this.#prev;
     const next = this.#next;
     const strategy = this.params.strategy;
+    const literals = this.workspace.literals;
+    literals.suspectUncompressible = false;
+    literals.estimate = true;
+    literals.copyRaw = true;
     const lits = compressLiterals(
+      literals,
       seqs.literals,
       seqs.litCount,
       prev.literals,
       next.literals,
-      strategy,
-      this.#literalsDisabled,
-      false,
       this.out,
       3,
+    );
+    const stage = this.workspace.sequences;
+    return compressSequences(
+      stage,
+      seqs,
+      prev.sequences,
+      next.sequences,
+      strategy,
+      this.out,
+      lits,
       true,
     );
-    return compressSequences(seqs, prev.sequences, next.sequences, strategy, this.out, lits, true);
   }
 
   /**

@@ -363,7 +363,7 @@ function finalize(
       const encoder = new BlockEncoder(params, src, ws, raw);
       const seqs = encoder.findSequences(src, content.length, content.length + n);
       for (let i = 0; i < seqs.litCount; i++) litCounts[seqs.literals[i]]++;
-      computeCodes(seqs);
+      computeCodes(seqs, ws.sequences);
       for (let i = 0; i < seqs.count; i++) {
         const of = seqs.ofCode[i];
         if (of <= offsetMax) ofCounts[of]++;

@@ -29,10 +29,11 @@
 
 import { BLOCK_SIZE_MAX } from "../format.ts";
 import { MatchWorkspace } from "../matchers/workspace.ts";
+import { SplitScratch } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
-import { LiteralsState, Repeat } from "./literals.ts";
+import { LiteralsStage, LiteralsState, Repeat } from "./literals.ts";
 import { SeqStore } from "./seq_store.ts";
-import { SequencesState } from "./sequences.ts";
+import { SequencesStage, SequencesState } from "./sequences.ts";
 
 /** Entropy state carried from one compressed block to the next. */
 export class EntropyState {
@@ -104,6 +105,12 @@ export class Workspace {
   /** Entropy states: one is the last compressed block's, the other the next block's. */
   readonly entropyA: EntropyState = new EntropyState();
   readonly entropyB: EntropyState = new EntropyState();
+  /** The literals section's settings and scratch. */
+  readonly literals: LiteralsStage = new LiteralsStage();
+  /** The sequences section's histograms, scratch and results. */
+  readonly sequences: SequencesStage = new SequencesStage();
+  /** The pre-splitter's fingerprints (block_split.ts). */
+  readonly split: SplitScratch = new SplitScratch();
   /** The block splitter's start of each sequence's literals, grown on demand. */
   litStarts: Int32Array = new Int32Array(0);
   /** The block splitter's cuts. */

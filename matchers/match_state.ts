@@ -13,7 +13,7 @@
 import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { SeqStore } from "../encoder/seq_store.ts";
 import type { OptState } from "./opt.ts";
-import type { HashChain } from "./hash_chain.ts";
+import type { ChainSearch, HashChain } from "./hash_chain.ts";
 import { getIndexLimit, type MatchWorkspace } from "./workspace.ts";
 
 /**
@@ -81,6 +81,8 @@ export class MatchState {
   readonly workspace: MatchWorkspace;
   /** Slots of {@linkcode repeatsAtStart}: usable rep1, rep2, then the offsets set aside. */
   readonly repeats: Int32Array;
+  /** The lazy finders' search result besides the length (the workspace's). */
+  readonly found: ChainSearch;
 
   /**
    * The tables come from `workspace`: a one-shot workspace's are shared between compressions
@@ -98,6 +100,7 @@ export class MatchState {
     // A fresh typed array costs microseconds in Deno: the workspace's serve every compression.
     this.hashCache = workspace.hashCache;
     this.repeats = workspace.repeats;
+    this.found = workspace.found;
     if (workspace.forStream) {
       this.base = 1;
       this.hashTable = workspace.hashTable(hashSize);

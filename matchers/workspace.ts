@@ -1,7 +1,7 @@
 /**
  * The match finders' part of a compression's working memory: the hash, chain and tag tables, the
- * row finder's hash cache, the optimal parsers' state, the binary trees' carried match lengths
- * and the repeat-offset slots. One {@linkcode MatchWorkspace} serves one compression at a time;
+ * row finder's hash cache, the optimal parsers' state, the binary trees' carried match lengths,
+ * the repeat-offset slots and the lazy finders' search result. One {@linkcode MatchWorkspace} serves one compression at a time;
  * the encoder's `Workspace` (encoder/workspace.ts) holds one, and decides who owns it (one-shot
  * calls share a cached one, each stream owns one). It lives here, not in encoder/, because the
  * matchers use it and must not import the encoder.
@@ -23,6 +23,7 @@
  * @module
  */
 
+import { ChainSearch } from "./hash_chain.ts";
 import type { OptState } from "./opt.ts";
 
 // Largest index before the tables are cleared: keeps `index + window` inside int32.
@@ -116,6 +117,8 @@ export class MatchWorkspace {
   readonly carry: Int32Array = new Int32Array(4 * CARRY_ENTRIES).fill(-1);
   /** Serial of the last insertion that wrote `carry`. */
   carrySerial = 0;
+  /** The lazy finders' search result besides the length (lazy.ts). */
+  readonly found: ChainSearch = new ChainSearch();
   /** The optimal parsers' state (opt.ts), made by the first compression that needs it. */
   opt: OptState | null = null;
   /** One-shot: the table index the next compression starts above. */

@@ -10,7 +10,6 @@
  */
 
 import { corrupt } from "../errors.ts";
-import { BLOCK_SIZE_MAX } from "../format.ts";
 import { buildFseTable, NormalizedCounts, readNormalizedCounts } from "./fse_decoder.ts";
 
 /** Zstandard's limit on Huffman code lengths. */
@@ -24,8 +23,6 @@ export class HuffmanTable {
 
 const weights = new Uint8Array(256);
 /** Literal streams copied to words (little-endian, as every JS engine in use). */
-const literalWords = new Int32Array((BLOCK_SIZE_MAX >>> 2) + 4);
-const literalBytes = new Uint8Array(literalWords.buffer);
 const rankCount = new Uint32Array(HUFFMAN_MAX_BITS + 2);
 const rankStart = new Uint32Array(HUFFMAN_MAX_BITS + 2);
 const weightCounts = new NormalizedCounts();
@@ -206,9 +203,13 @@ export function decodeHuffmanStream(
 
 /**
  * Decodes the 4-stream layout (6-byte jump table) of src[start, end) into dst[dstPos, dstPos+size).
+ * `words` (viewed as `bytes`) is scratch of at least `(end - start) / 4 + 4` words, where the
+ * streams are copied for aligned reads.
  */
 export function decodeHuffman4Streams(
   table: HuffmanTable,
+  words: Int32Array,
+  bytes: Uint8Array,
   src: Uint8Array,
   start: number,
   end: number,
@@ -246,8 +247,7 @@ export function decodeHuffman4Streams(
   const e3 = e2 + segment;
   const shift1 = 25 - maxBits;
   // The four streams, copied to aligned 32-bit words: a 25-bit window is two loads.
-  literalBytes.set(src.subarray(s1, end), 0);
-  const words = literalWords;
+  bytes.set(src.subarray(s1, end), 0);
   const q1 = 0;
   const q2 = (s2 - s1) * 8;
   const q3 = (s3 - s1) * 8;

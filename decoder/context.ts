@@ -8,8 +8,8 @@
  * @module
  */
 
-import { NormalizedCounts } from "../entropy/fse_decoder.ts";
-import { HuffmanTable } from "../entropy/huffman_decoder.ts";
+import { FseDecodeScratch } from "../entropy/fse_decoder.ts";
+import { HuffmanDecodeScratch, HuffmanTable } from "../entropy/huffman_decoder.ts";
 import { BLOCK_SIZE_MAX } from "../format.ts";
 import type { DecoderDictionary } from "./dictionary.ts";
 import {
@@ -36,7 +36,10 @@ export class BlockContext {
   matchLengths: SequenceTable | null = null;
   /** Repeat offsets 1, 2, 3. */
   readonly reps: Int32Array = new Int32Array(3);
-  readonly counts: NormalizedCounts = new NormalizedCounts();
+  /** Scratch of reading the sequence streams' FSE tables. */
+  readonly fse: FseDecodeScratch = new FseDecodeScratch();
+  /** Scratch of reading Huffman tree descriptions. */
+  readonly huffmanScratch: HuffmanDecodeScratch = new HuffmanDecodeScratch();
   /**
    * The dictionary's content, history before the frame's first byte (empty without one): read
    * where it is by the sequences that reach into it, never copied.

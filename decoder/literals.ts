@@ -95,7 +95,7 @@ export function decodeLiterals(
   const streamsEnd = from + compressedSize;
   if (streamsEnd > end) corrupt("compressed literals are truncated");
   if (type === 2) {
-    from += readHuffmanTable(ctx.huffman, src, from, streamsEnd);
+    from += readHuffmanTable(ctx.huffmanScratch, ctx.huffman, src, from, streamsEnd);
     ctx.huffmanValid = true;
   } else if (!ctx.huffmanValid) {
     corrupt("treeless literals without a previous Huffman table");

@@ -74,7 +74,7 @@ function selectTable(
       ctx.tableBytes = 1;
       return own;
     case 2:
-      ctx.tableBytes = readSequenceTable(own, kind, ctx.counts, src, pos, end);
+      ctx.tableBytes = readSequenceTable(ctx.fse, own, kind, src, pos, end);
       return own;
     default:
       if (previous === null) corrupt("repeat sequence table without a previous table");

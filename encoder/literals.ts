@@ -14,6 +14,7 @@ import {
   HUFFMAN_MAX_LENGTH,
   huffmanCanEncode,
   huffmanEncodedSize,
+  HuffmanEncodeScratch,
   HuffmanEncodeTable,
   writeHuffmanTable,
 } from "../entropy/huffman_encoder.ts";
@@ -113,6 +114,8 @@ export class LiteralsStage {
   readonly sampleCounts: Int32Array = new Int32Array(256);
   /** The table built for the block at hand (copied into the next state if it is used). */
   readonly fresh: HuffmanEncodeTable = new HuffmanEncodeTable();
+  /** Scratch of building, describing and coding with Huffman tables. */
+  readonly huffman: HuffmanEncodeScratch = new HuffmanEncodeScratch();
 }
 
 /**
@@ -210,8 +213,8 @@ export function compressLiterals(
           usedRepeat = true;
         } else {
           const log = optimalTableLog(HUFFMAN_MAX_LENGTH, count, maxSymbol, 1);
-          buildHuffmanTable(fresh, counts, maxSymbol, log);
-          const headerEnd = writeHuffmanTable(fresh, out, start);
+          buildHuffmanTable(stage.huffman, fresh, counts, maxSymbol, log);
+          const headerEnd = writeHuffmanTable(stage.huffman, fresh, out, start);
           const tableSize = headerEnd - start;
           if (headerEnd >= 0) {
             let reuse = false;
@@ -243,8 +246,8 @@ export function compressLiterals(
     return end + huffmanEncodedSize(table, counts, maxSymbol) + (singleStream ? 0 : 6);
   }
   end = singleStream
-    ? encodeHuffmanStream(table, lits, 0, count, out, end)
-    : encodeHuffman4Streams(table, lits, 0, count, out, end);
+    ? encodeHuffmanStream(stage.huffman, table, lits, 0, count, out, end)
+    : encodeHuffman4Streams(stage.huffman, table, lits, 0, count, out, end);
   const compressedSize = end - start;
   if (compressedSize >= count - minGain(count, strategy)) {
     return writeRawLiterals(lits, count, out, pos, copyRaw);

@@ -9,6 +9,7 @@
 import {
   buildFseEncodeTable,
   buildFseRleTable,
+  FseEncodeScratch,
   FseEncodeTable,
   fseInitState,
   fseTableCost,
@@ -36,7 +37,7 @@ import {
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
 import { highbit } from "../entropy/bits.ts";
-import { viewOf } from "../entropy/byte_view.ts";
+import { ByteViews } from "../entropy/byte_view.ts";
 import { Repeat } from "./literals.ts";
 import { Strategy } from "./params.ts";
 import type { SeqStore } from "./seq_store.ts";
@@ -82,7 +83,7 @@ const OF_PREDEFINED = /* @__PURE__ */ predefinedTable(
 
 function predefinedTable(norm: Int16Array, maxCode: number, tableLog: number): FseEncodeTable {
   const table = new FseEncodeTable();
-  buildFseEncodeTable(table, norm, maxCode, tableLog);
+  buildFseEncodeTable(new FseEncodeScratch(), table, norm, maxCode, tableLog);
   return table;
 }
 
@@ -108,6 +109,10 @@ export class SequencesStage {
   /** The histogram of the stream at hand (codeCounts copies it here). */
   readonly counts: Uint32Array = new Uint32Array(64);
   readonly norm: Int16Array = new Int16Array(64);
+  /** Scratch of building FSE tables. */
+  readonly fse: FseEncodeScratch = new FseEncodeScratch();
+  /** The sequence stream encoder's view of its output. */
+  readonly views: ByteViews = new ByteViews();
   /** Where table descriptions are written to learn their size. */
   readonly scratch: Uint8Array = new Uint8Array(512);
   /** Result of selectMode besides the mode: the stream's next repeat flag. */
@@ -346,7 +351,7 @@ function buildTable(
       }
       normalizeCounts(norm, log, counts, total, max, useLowProbCount(total));
       const end = writeNormalizedCounts(out, pos, norm, max, log);
-      buildFseEncodeTable(table, norm, max, log);
+      buildFseEncodeTable(stage.fse, table, norm, max, log);
       return end;
     }
   }
@@ -475,7 +480,7 @@ export function compressSequences(
   out[modesPos] = (llMode << 6) | (ofMode << 4) | (mlMode << 2);
   if (estimate) return pos + (streamCost(stage, seqs, next) >> 3);
   const streamStart = pos;
-  pos = encodeSequenceStream(seqs, next.ll, next.of, next.ml, out, pos);
+  pos = encodeSequenceStream(stage.views.of(out), seqs, next.ll, next.of, next.ml, pos);
   // Decoders up to 1.3.4 misread a last table description of 2–3 bytes followed by a stream
   // shorter than 4 bytes in total; libzstd emits such blocks raw, and so do we.
   const lastTableSize = stage.lastTableSize;
@@ -517,18 +522,18 @@ function codesCost(
 
 /**
  * Writes the interleaved bit stream of all sequences (last to first, so the decoder reads the
- * first first); returns the new position. Invariant between fields: fewer than 8 bits pending,
- * so any group of fields of at most 24 bits can be added before the next flush.
+ * first first) through `view` (of the output) at `pos`; returns the new position. Invariant
+ * between fields: fewer than 8 bits pending, so any group of fields of at most 24 bits can be
+ * added before the next flush.
  */
 function encodeSequenceStream(
+  view: DataView,
   seqs: SeqStore,
   llTable: FseEncodeTable,
   ofTable: FseEncodeTable,
   mlTable: FseEncodeTable,
-  out: Uint8Array,
   pos: number,
 ): number {
-  const view = viewOf(out);
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;

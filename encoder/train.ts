@@ -22,6 +22,7 @@ import { highbit } from "../entropy/bits.ts";
 import { normalizeCounts, writeNormalizedCounts } from "../entropy/fse_encoder.ts";
 import {
   buildHuffmanTable,
+  HuffmanEncodeScratch,
   HuffmanEncodeTable,
   writeHuffmanTable,
 } from "../entropy/huffman_encoder.ts";
@@ -382,10 +383,11 @@ function finalize(
   // described at all, so the commonest byte is made commoner until they differ (libzstd gives
   // up in both cases).
   const huffman = new HuffmanEncodeTable();
+  const huffmanScratch = new HuffmanEncodeScratch();
   for (let attempt = 0; pos === 8 && attempt < 16; attempt++) {
     for (let maxBits = 11; maxBits >= 9 && pos === 8; maxBits--) {
-      buildHuffmanTable(huffman, litCounts, 255, maxBits);
-      pos = Math.max(8, writeHuffmanTable(huffman, header, 8));
+      buildHuffmanTable(huffmanScratch, huffman, litCounts, 255, maxBits);
+      pos = Math.max(8, writeHuffmanTable(huffmanScratch, huffman, header, 8));
     }
     if (pos !== 8) break;
     let commonest = 0;

@@ -21,8 +21,21 @@
  * stream workspaces; tables above a million entries only by WeakRef (matchers/workspace.ts); one
  * stream window buffer of at most {@linkcode KEEP_STREAM_BUFFER} bytes, the largest given back.
  *
- * The module-level state here (the cache and the spares) is the only mutable module-level state
- * of the encoder; `indexLimit` in matchers/workspace.ts is a test hook.
+ * Module-level mutable state that stays, library-wide (tests/layers_test.ts checks the list):
+ * - here and in decoder/workspace.ts: the cached one-shot workspace and the spares;
+ * - matchers/workspace.ts `indexLimit`: a test hook (a small limit exercises the index
+ *   correction of short streams);
+ * - encoder/dictionary.ts and decoder/dictionary.ts: a WeakMap from each dictionary to its
+ *   digested tables, built once and only read after (a cache of derived data, not working
+ *   memory);
+ * - entropy/xxh64.ts: `resHi`/`resLo`, the second word of its private 64-bit helpers' results
+ *   (pure functions, cold path), and the hasher behind `xxh64Low32`, reset after each call;
+ * - decoder/decompress.ts `outputAllocations`, decoder/stream.ts `windowAllocations`: test hooks
+ *   counting allocations;
+ * - async.ts: the worker pool, one per process by design; http.ts: WeakMap caches of
+ *   dictionaries and their hashes.
+ * Constant tables computed once at load (entropy/sequence_codes.ts, the predefined FSE tables)
+ * are not state.
  *
  * @module
  */

@@ -193,6 +193,9 @@ export function takeStreamWorkspace(): Workspace {
 export function releaseWorkspace(ws: Workspace): void {
   ws.inUse = false;
   if (!ws.forStream || spareStreams.length >= SPARE_STREAMS) return;
+  // A spare keeps no more than the stream spares did before the workspace: the optimal parsers'
+  // state (up to 0.7 MiB) is made afresh by the next stream that needs it.
+  ws.match.opt = null;
   // One window buffer is kept among the spares: the largest.
   const buffer = ws.streamBuffer;
   if (buffer !== null && buffer.length > KEEP_STREAM_BUFFER) ws.streamBuffer = null;

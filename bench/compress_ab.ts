@@ -4,7 +4,7 @@
  * round of each. Both sides see the same machine noise; the output sizes must agree.
  *
  *   deno run -A bench/compress_ab.ts --other=/path/to/checkout [--levels=1,3,8,19] [--rounds=15]
- *   bun bench/compress_ab.ts --other=/path/to/checkout
+ *   bun bench/compress_ab.ts --other=/path/to/checkout [--inputs=10k-random,z000033,stream]
  *
  * Inputs: small ones where per-call overhead shows (1 KiB and 10 KiB of log lines and of random
  * bytes), decodecorpus z000033, and 256 KiB of log lines as a stream (per-stream overhead).
@@ -25,6 +25,8 @@ const other = option("other");
 if (other === undefined) throw new TypeError("--other=/path/to/checkout is required");
 const levels = (option("levels") ?? "1,3,8,19").split(",").map(Number);
 const rounds = Number(option("rounds") ?? 15);
+// A subset of the inputs by name (comma-separated), and whether to run the stream.
+const only = option("inputs")?.split(",");
 
 const a = (await import(`${other}/mod.ts`)) as Lib;
 const b = (await import("../mod.ts")) as Lib;
@@ -38,6 +40,8 @@ const inputs: [string, Uint8Array][] = [
   ["z000033", scenario("decodecorpus-z000033")],
 ];
 const streamInput = logs.slice(0, 256 * 1024);
+const selected = only === undefined ? inputs : inputs.filter(([name]) => only.includes(name));
+const withStream = only === undefined || only.includes("stream");
 
 async function streamSize(lib: Lib, level: number): Promise<number> {
   const stream = new Blob([streamInput]).stream().pipeThrough(lib.compressStream({ level }));
@@ -54,7 +58,7 @@ console.log(`${runtime}; A = ${other}, B = this checkout; best of ${rounds} alte
 console.log("| level | input | size | A MiB/s | B MiB/s | B/A |");
 console.log("|---|---|---|---|---|---|");
 for (const level of levels) {
-  for (const [name, data] of inputs) {
+  for (const [name, data] of selected) {
     const size = a.compress(data, { level }).length;
     if (b.compress(data, { level }).length !== size) throw new Error(`${name}: sizes differ`);
     // About 2 MiB of input per round (levels 19+: 1 MiB), at least one call.
@@ -78,6 +82,7 @@ for (const level of levels) {
       } |`,
     );
   }
+  if (!withStream) continue;
   const size = await streamSize(a, level);
   if (await streamSize(b, level) !== size) throw new Error("stream: sizes differ");
   const calls = level >= 16 ? 2 : 8;

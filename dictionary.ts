@@ -10,7 +10,7 @@ import { checkNotDetached, checkOptionKeys, describeValue, optionNames } from ".
 import { ZstdError } from "./errors.ts";
 import { DICTIONARY_MAGIC } from "./format.ts";
 import { NormalizedCounts, readNormalizedCounts } from "./entropy/fse_decoder.ts";
-import { HuffmanTable, readHuffmanTable } from "./entropy/huffman_decoder.ts";
+import { HuffmanDecodeScratch, HuffmanTable, readHuffmanTable } from "./entropy/huffman_decoder.ts";
 import {
   LL_ML_MAX_LOG,
   MAX_LL_CODE,
@@ -54,9 +54,6 @@ export interface DictionaryLayout {
 
 /** The keys of the constructor's options: any other is misuse (a `TypeError`). */
 const DICTIONARY_KEYS = optionNames<{ raw?: boolean }>({ raw: true });
-
-const scratchHuffman = new HuffmanTable();
-const scratchCounts = new NormalizedCounts();
 
 /**
  * A Zstandard dictionary (RFC 8878 §5): zstd-format (magic number, ID, entropy tables, repeat
@@ -174,9 +171,13 @@ export class ZstdDictionary {
 /** Reads and checks the entropy tables that follow the magic and the ID. */
 function parseEntropy(bytes: Uint8Array): DictionaryLayout {
   const end = bytes.length;
+  // Tables read only to check them and find their ends.
+  const scratchHuffman = new HuffmanTable();
+  const scratchCounts = new NormalizedCounts();
   try {
     const huffman = 8;
-    const offsets = huffman + readHuffmanTable(scratchHuffman, bytes, huffman, end);
+    const offsets = huffman +
+      readHuffmanTable(new HuffmanDecodeScratch(), scratchHuffman, bytes, huffman, end);
     const matchLengths = offsets +
       readNormalizedCounts(scratchCounts, bytes, offsets, end, MAX_OF_CODE, OF_MAX_LOG);
     const literalLengths = matchLengths +

@@ -5,20 +5,17 @@
  * @module
  */
 
-import { BLOCK_SIZE_MAX } from "../format.ts";
 import type { BlockContext } from "./context.ts";
 import { decodeLiterals } from "./literals.ts";
 import { decodeSequences, WILD_SLACK } from "./sequences.ts";
 
-const literals = { size: 0 };
-
 /**
  * Readable bytes guaranteed before and after a compressed block body, so that bit readers can
  * load 32-bit words without bounds checks. Bodies too close to either end of their array are
- * copied into `padded` first (rare: a block at the start of a stream chunk or at the input's end).
+ * copied into the context's `padded` buffer first (rare: a block at the start of a stream chunk or
+ * at the input's end).
  */
 export const BLOCK_PADDING = 16;
-const padded = new Uint8Array(BLOCK_PADDING + BLOCK_SIZE_MAX + BLOCK_PADDING);
 
 /** Block types (RFC 8878 §3.1.1.2.2). */
 export const RAW_BLOCK = 0;
@@ -57,13 +54,17 @@ export function decodeBlock(
   // streaming and the CLI) decodes it as an empty block, like an empty raw block, and so do we.
   if (size === 0) return op;
   if (pos < BLOCK_PADDING || pos + size + BLOCK_PADDING > src.length) {
+    let padded = ctx.padded;
+    if (padded.length < BLOCK_PADDING + size + BLOCK_PADDING) {
+      padded = ctx.padded = new Uint8Array(BLOCK_PADDING + ctx.blockMaxSize + BLOCK_PADDING);
+    }
     padded.set(src.subarray(pos, pos + size), BLOCK_PADDING);
     src = padded;
     pos = BLOCK_PADDING;
   }
   const end = pos + size;
   const litEnd = op + ctx.blockMaxSize + WILD_SLACK;
-  const used = decodeLiterals(ctx, literals, src, pos, end, out, litEnd);
+  const used = decodeLiterals(ctx, src, pos, end, out, litEnd);
   return decodeSequences(
     ctx,
     src,
@@ -71,7 +72,7 @@ export function decodeBlock(
     end,
     out,
     op,
-    litEnd - literals.size,
+    litEnd - ctx.literalsSize,
     litEnd,
     historyStart,
   );

@@ -12,15 +12,12 @@
  */
 
 import { corrupt, truncated, ZstdError } from "../errors.ts";
-import { Xxh64 } from "../entropy/xxh64.ts";
 import { SKIPPABLE_MAGIC, SKIPPABLE_MAGIC_MASK, ZSTD_MAGIC } from "../format.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
-import { BlockContext } from "./context.ts";
 import {
   checkBlockHeader,
   FRAME_HEADER_MIN,
-  FrameHeader,
   frameHeaderSize,
   parseFrameHeader,
   readU32,
@@ -29,11 +26,11 @@ import {
 import type { ResolvedDecompressOptions } from "./options.ts";
 import type { ZstdDictionary } from "../dictionary.ts";
 import { type DecoderDictionary, decoderDictionary } from "./dictionary.ts";
-
-/** Shared by every one-shot call: decoding is synchronous, so one context suffices. */
-const ctx = new BlockContext();
-const header = new FrameHeader();
-const hash = new Xxh64();
+import {
+  type DecoderWorkspace,
+  releaseDecoderWorkspace,
+  takeOneShotDecoderWorkspace,
+} from "./workspace.ts";
 
 /** Smallest block that can regenerate `blockMaxSize` bytes (an RLE block: 3 + 1 bytes). */
 const MIN_BYTES_PER_BLOCK = 4;
@@ -56,6 +53,20 @@ export const outputAllocations = { count: 0, bytes: 0, largest: 0 };
 
 /** Decodes every frame of `src`. */
 export function decompressFrames(src: Uint8Array, options: ResolvedDecompressOptions): Uint8Array {
+  const ws = takeOneShotDecoderWorkspace();
+  try {
+    return decompressFramesWith(ws, src, options);
+  } finally {
+    releaseDecoderWorkspace(ws);
+  }
+}
+
+function decompressFramesWith(
+  ws: DecoderWorkspace,
+  src: Uint8Array,
+  options: ResolvedDecompressOptions,
+): Uint8Array {
+  const { ctx, header, hash } = ws;
   const len = src.length;
   if (len === 0) truncated("the frame magic number (the input is empty)");
   const limit = Math.min(options.maxOutputSize, MAX_ONE_SHOT_OUTPUT);

@@ -6,8 +6,12 @@
  */
 
 import type { ZstdDictionary } from "../dictionary.ts";
-import { NormalizedCounts } from "../entropy/fse_decoder.ts";
-import { HuffmanTable, readHuffmanTable } from "../entropy/huffman_decoder.ts";
+import { FseDecodeScratch } from "../entropy/fse_decoder.ts";
+import {
+  HuffmanDecodeScratch,
+  HuffmanTable,
+  readHuffmanTable,
+} from "../entropy/huffman_decoder.ts";
 import {
   LITERAL_LENGTHS,
   MATCH_LENGTHS,
@@ -32,25 +36,31 @@ export class DecoderDictionary {
     const layout = dict.layout;
     if (layout === null) return;
     const bytes = dict.bytes;
-    const counts = new NormalizedCounts();
+    const fse = new FseDecodeScratch();
     this.huffman = new HuffmanTable();
-    readHuffmanTable(this.huffman, bytes, layout.huffman, layout.offsets);
+    readHuffmanTable(
+      new HuffmanDecodeScratch(),
+      this.huffman,
+      bytes,
+      layout.huffman,
+      layout.offsets,
+    );
     this.offsets = new SequenceTable();
-    readSequenceTable(this.offsets, OFFSETS, counts, bytes, layout.offsets, layout.matchLengths);
+    readSequenceTable(fse, this.offsets, OFFSETS, bytes, layout.offsets, layout.matchLengths);
     this.matchLengths = new SequenceTable();
     readSequenceTable(
+      fse,
       this.matchLengths,
       MATCH_LENGTHS,
-      counts,
       bytes,
       layout.matchLengths,
       layout.literalLengths,
     );
     this.literalLengths = new SequenceTable();
     readSequenceTable(
+      fse,
       this.literalLengths,
       LITERAL_LENGTHS,
-      counts,
       bytes,
       layout.literalLengths,
       layout.repeats,

@@ -20,11 +20,10 @@ const SHORT_COPY = 16;
 
 /**
  * Decodes the literals section at src[pos, end) into out[litEnd − size, litEnd), where size is
- * the regenerated size, returned through `literals.size`. Returns the bytes the section occupies.
+ * the regenerated size, returned through `ctx.literalsSize`. Returns the bytes the section occupies.
  */
 export function decodeLiterals(
   ctx: BlockContext,
-  literals: { size: number },
   src: Uint8Array,
   pos: number,
   end: number,
@@ -60,12 +59,12 @@ export function decodeLiterals(
       } else {
         out.set(src.subarray(from, from + size), start);
       }
-      literals.size = size;
+      ctx.literalsSize = size;
       return header + size;
     }
     if (from + 1 > end) corrupt("RLE literals are truncated");
     out.fill(src[from], start, litEnd);
-    literals.size = size;
+    ctx.literalsSize = size;
     return header + 1;
   }
   // Compressed (2) or treeless (3): 3, 4 or 5 header bytes, 1 or 4 streams.
@@ -96,7 +95,7 @@ export function decodeLiterals(
   const streamsEnd = from + compressedSize;
   if (streamsEnd > end) corrupt("compressed literals are truncated");
   if (type === 2) {
-    from += readHuffmanTable(ctx.huffman, src, from, streamsEnd);
+    from += readHuffmanTable(ctx.huffmanScratch, ctx.huffman, src, from, streamsEnd);
     ctx.huffmanValid = true;
   } else if (!ctx.huffmanValid) {
     corrupt("treeless literals without a previous Huffman table");
@@ -105,8 +104,18 @@ export function decodeLiterals(
   if (sizeFormat === 0) {
     decodeHuffmanStream(ctx.huffman, src, from, streamsEnd, out, start, litEnd);
   } else {
-    decodeHuffman4Streams(ctx.huffman, src, from, streamsEnd, out, start, size);
+    decodeHuffman4Streams(
+      ctx.huffman,
+      ctx.literalWords,
+      ctx.literalBytes,
+      src,
+      from,
+      streamsEnd,
+      out,
+      start,
+      size,
+    );
   }
-  literals.size = size;
+  ctx.literalsSize = size;
   return header + compressedSize;
 }

@@ -10,11 +10,7 @@
  */
 
 import { corrupt } from "../errors.ts";
-import {
-  type NormalizedCounts,
-  readNormalizedCounts,
-  spreadSymbols,
-} from "../entropy/fse_decoder.ts";
+import { FseDecodeScratch, readNormalizedCounts, spreadSymbols } from "../entropy/fse_decoder.ts";
 import {
   LL_BASELINES,
   LL_DEFAULT_LOG,
@@ -76,15 +72,13 @@ export const MATCH_LENGTHS: StreamKind = {
 /** Offsets: codes 0..31. */
 export const OFFSETS: StreamKind = offsetKind();
 
-const spread = new Uint8Array(1 << 9);
-const symbolNext = new Uint16Array(64);
-
 /**
  * Fills `table` from normalized counts: spreads the symbols over the states and writes each
  * state's packed cell directly (no intermediate table: this runs per block at high levels, where
  * libzstd splits blocks small).
  */
 export function buildSequenceTable(
+  scratch: FseDecodeScratch,
   table: SequenceTable,
   kind: StreamKind,
   counts: Int16Array,
@@ -92,6 +86,7 @@ export function buildSequenceTable(
   tableLog: number,
 ): void {
   const size = 1 << tableLog;
+  const { spread, symbolNext } = scratch;
   spreadSymbols(counts, symbolCount, tableLog, spread, symbolNext);
   const cells = table.cells;
   const extraBits = kind.extraBits;
@@ -116,21 +111,22 @@ export function buildRleTable(table: SequenceTable, kind: StreamKind, symbol: nu
 
 /** Reads an FSE table description for a sequence stream; returns the bytes it occupies. */
 export function readSequenceTable(
+  scratch: FseDecodeScratch,
   table: SequenceTable,
   kind: StreamKind,
-  scratch: NormalizedCounts,
   src: Uint8Array,
   pos: number,
   end: number,
 ): number {
-  const used = readNormalizedCounts(scratch, src, pos, end, kind.maxSymbol, kind.maxLog);
-  buildSequenceTable(table, kind, scratch.counts, scratch.symbolCount, scratch.tableLog);
+  const counts = scratch.counts;
+  const used = readNormalizedCounts(counts, src, pos, end, kind.maxSymbol, kind.maxLog);
+  buildSequenceTable(scratch, table, kind, counts.counts, counts.symbolCount, counts.tableLog);
   return used;
 }
 
 function predefined(kind: StreamKind, log: number, norm: Int16Array): SequenceTable {
   const t = new SequenceTable();
-  buildSequenceTable(t, kind, norm, norm.length, log);
+  buildSequenceTable(new FseDecodeScratch(), t, kind, norm, norm.length, log);
   return t;
 }
 

@@ -13,7 +13,6 @@
  */
 
 import { corrupt } from "../errors.ts";
-import { BLOCK_SIZE_MAX } from "../format.ts";
 import { backwardStreamBits } from "../entropy/huffman_decoder.ts";
 import type { BlockContext } from "./context.ts";
 import {
@@ -46,17 +45,14 @@ const SHORT_MATCH = 32;
 const SHORT_LITERALS = 32;
 
 /**
- * Zero bits in front of the copied stream: a corrupt stream may run 89 bits (one sequence) below
- * its start before the check after that sequence catches it.
+ * Zero bits in front of the copied stream (the context's `streamWords`): a corrupt stream may run
+ * 89 bits (one sequence) below its start before the check after that sequence catches it.
  */
-const STREAM_BIT_BASE = 128;
-/** The sequence bit stream of the current block, copied to 32-bit words (little-endian). */
-const streamWords = new Int32Array((STREAM_BIT_BASE >>> 5) + (BLOCK_SIZE_MAX >>> 2) + 4);
-const streamBytes = new Uint8Array(streamWords.buffer);
+export const STREAM_BIT_BASE = 128;
 
-/** Where `selectTable` leaves the byte count it consumed. */
-let tableBytes = 0;
-
+/**
+ * The table of one stream for `mode`; leaves the bytes its description took in `ctx.tableBytes`.
+ */
 function selectTable(
   mode: number,
   kind: StreamKind,
@@ -70,19 +66,19 @@ function selectTable(
 ): SequenceTable {
   switch (mode) {
     case 0:
-      tableBytes = 0;
+      ctx.tableBytes = 0;
       return predefinedTable;
     case 1:
       if (pos >= end) corrupt("RLE sequence table is truncated");
       buildRleTable(own, kind, src[pos]);
-      tableBytes = 1;
+      ctx.tableBytes = 1;
       return own;
     case 2:
-      tableBytes = readSequenceTable(own, kind, ctx.counts, src, pos, end);
+      ctx.tableBytes = readSequenceTable(ctx.fse, own, kind, src, pos, end);
       return own;
     default:
       if (previous === null) corrupt("repeat sequence table without a previous table");
-      tableBytes = 0;
+      ctx.tableBytes = 0;
       return previous;
   }
 }
@@ -132,7 +128,7 @@ export function decodeSequences(
     pos,
     end,
   );
-  pos += tableBytes;
+  pos += ctx.tableBytes;
   const ofTable = selectTable(
     (modes >>> 4) & 3,
     OFFSETS,
@@ -144,7 +140,7 @@ export function decodeSequences(
     pos,
     end,
   );
-  pos += tableBytes;
+  pos += ctx.tableBytes;
   const mlTable = selectTable(
     (modes >>> 2) & 3,
     MATCH_LENGTHS,
@@ -156,7 +152,7 @@ export function decodeSequences(
     pos,
     end,
   );
-  pos += tableBytes;
+  pos += ctx.tableBytes;
   ctx.literalLengths = llTable;
   ctx.offsets = ofTable;
   ctx.matchLengths = mlTable;
@@ -221,8 +217,8 @@ function executeSequences(
   // The stream is copied into aligned words after STREAM_BIT_BASE zero bits; ptr is the bit
   // position (in `words`) below which the bits not yet consumed lie.
   const total = backwardStreamBits(src, start, end);
-  streamBytes.set(src.subarray(start, end), STREAM_BIT_BASE >>> 3);
-  const words = streamWords;
+  ctx.streamBytes.set(src.subarray(start, end), STREAM_BIT_BASE >>> 3);
+  const words = ctx.streamWords;
   let ptr = STREAM_BIT_BASE + total;
   let s: number;
   let w: number;
@@ -270,15 +266,15 @@ function executeSequences(
     } else {
       if (ofBits <= 24) {
         ptr -= ofBits;
-        offsetValue = ofCells[2 * ofState + 1] + readWordBits(ptr, ofBits);
+        offsetValue = ofCells[2 * ofState + 1] + readWordBits(words, ptr, ofBits);
       } else {
-        offsetValue = readLongOffset(ptr, ofBits);
+        offsetValue = readLongOffset(words, ptr, ofBits);
         ptr -= ofBits;
       }
       ptr -= mlBits;
-      ml = mlCells[2 * mlState + 1] + readWordBits(ptr, mlBits);
+      ml = mlCells[2 * mlState + 1] + readWordBits(words, ptr, mlBits);
       ptr -= llBits;
-      ll = llCells[2 * llState + 1] + readWordBits(ptr, llBits);
+      ll = llCells[2 * llState + 1] + readWordBits(words, ptr, llBits);
     }
 
     // Repeat offsets (RFC 8878 §3.1.2.5).
@@ -442,17 +438,16 @@ function copyFromDictionary(
 }
 
 /** Offsets with more than 24 extra bits (windows above 16 MiB), read in two parts. */
-function readLongOffset(ptr: number, ofBits: number): number {
+function readLongOffset(words: Int32Array, ptr: number, ofBits: number): number {
   if (ofBits > 30) corrupt(`offset code ${ofBits} is beyond any supported window`);
   const highBits = ofBits - 24;
-  const high = readWordBits(ptr - highBits, highBits);
-  const low = readWordBits(ptr - ofBits, 24);
+  const high = readWordBits(words, ptr - highBits, highBits);
+  const low = readWordBits(words, ptr - ofBits, 24);
   return (1 << ofBits) + high * 0x1000000 + low;
 }
 
-/** n ≤ 25 bits at bit position s of `streamWords`. */
-function readWordBits(s: number, n: number): number {
+/** n ≤ 25 bits at bit position s of `words` (the copied sequence stream). */
+function readWordBits(words: Int32Array, s: number, n: number): number {
   const w = s >>> 5;
-  const words = streamWords;
   return (words[w] >>> (s & 31) | ((words[w + 1] << 1) << (31 - (s & 31)))) & ((1 << n) - 1);
 }

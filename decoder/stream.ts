@@ -14,16 +14,21 @@
 
 import { corrupt, truncated, ZstdError } from "../errors.ts";
 import { ByteTransform, type ChunkProcessor } from "../streams.ts";
-import { Xxh64 } from "../entropy/xxh64.ts";
+import type { Xxh64 } from "../entropy/xxh64.ts";
 import { SKIPPABLE_MAGIC, SKIPPABLE_MAGIC_MASK, ZSTD_MAGIC } from "../format.ts";
 import { decodeBlock, RLE_BLOCK } from "./block.ts";
 import { OUTPUT_SLACK } from "./sequences.ts";
-import { BlockContext } from "./context.ts";
+import type { BlockContext } from "./context.ts";
+import {
+  type DecoderWorkspace,
+  releaseDecoderWorkspace,
+  takeStreamDecoderWorkspace,
+} from "./workspace.ts";
 import { frameDictionary, outputTooLarge } from "./decompress.ts";
 import {
   checkBlockHeader,
   FRAME_HEADER_MIN,
-  FrameHeader,
+  type FrameHeader,
   frameHeaderSize,
   parseFrameHeader,
   readU32,
@@ -62,9 +67,11 @@ export const windowAllocations = { count: 0, bytes: 0, largest: 0 };
 /** Incremental decoder of a sequence of frames. */
 export class StreamDecoder implements ChunkProcessor {
   private readonly options: ResolvedDecompressOptions;
-  private readonly ctx = new BlockContext();
-  private readonly header = new FrameHeader();
-  private readonly hash = new Xxh64();
+  /** The stream's own working memory (workspace.ts). */
+  private readonly workspace: DecoderWorkspace = takeStreamDecoderWorkspace();
+  private readonly ctx: BlockContext = this.workspace.ctx;
+  private readonly header: FrameHeader = this.workspace.header;
+  private readonly hash: Xxh64 = this.workspace.hash;
   private stage = Stage.Magic;
   /** Bytes the current stage needs. */
   private need = 4;
@@ -142,6 +149,8 @@ export class StreamDecoder implements ChunkProcessor {
 
   /** Ends the input: throws `input_truncated` if it stopped inside a frame. */
   finish(): Uint8Array[] {
+    // Nothing is decoded from here on: the working memory goes to the next stream.
+    if (this.workspace.inUse) releaseDecoderWorkspace(this.workspace);
     if (!this.sawInput) truncated("the frame magic number (the input is empty)");
     if (this.stage === Stage.Magic && this.stagedLength === 0) return [];
     const what = [

@@ -32,65 +32,11 @@ import {
 import { primeFromCache } from "../matchers/prime.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
-import { compressLiterals, LiteralsState, minGain, Repeat } from "./literals.ts";
+import { compressLiterals, minGain, Repeat } from "./literals.ts";
 import { type CompressionParameters, Strategy } from "./params.ts";
-import { appendLiterals, SeqStore } from "./seq_store.ts";
-import { compressSequences, sequencesNeedRawBlock, SequencesState } from "./sequences.ts";
-
-/** Entropy state carried from one compressed block to the next. */
-class EntropyState {
-  readonly literals: LiteralsState = new LiteralsState();
-  readonly sequences: SequencesState = new SequencesState();
-  /** Repeat offsets 1..3 as the decoder will hold them. */
-  readonly rep: Int32Array = Int32Array.of(1, 4, 8);
-
-  /** The state at the start of a frame: none, or the dictionary's tables and offsets. */
-  reset(dict: EncoderDictionary | null): void {
-    this.literals.repeat = Repeat.None;
-    this.sequences.llRepeat = Repeat.None;
-    this.sequences.ofRepeat = Repeat.None;
-    this.sequences.mlRepeat = Repeat.None;
-    this.rep[0] = 1;
-    this.rep[1] = 4;
-    this.rep[2] = 8;
-    if (dict === null) return;
-    this.rep.set(dict.repeats);
-    const literals = this.literals;
-    const sequences = this.sequences;
-    if (dict.huffmanRepeat !== Repeat.None) literals.table.copyFrom(dict.huffman);
-    literals.repeat = dict.huffmanRepeat;
-    if (dict.llRepeat !== Repeat.None) sequences.ll.copyFrom(dict.ll);
-    if (dict.ofRepeat !== Repeat.None) sequences.of.copyFrom(dict.of);
-    if (dict.mlRepeat !== Repeat.None) sequences.ml.copyFrom(dict.ml);
-    sequences.llRepeat = dict.llRepeat;
-    sequences.ofRepeat = dict.ofRepeat;
-    sequences.mlRepeat = dict.mlRepeat;
-  }
-}
-
-/**
- * Working memory of one-shot compressions, kept between calls: fresh buffers cost page faults
- * that, on a 1 MiB input, took as long as compressing it. `compress` is synchronous, so one
- * set serves every call; streams own theirs.
- */
-let pool: {
-  seqs: SeqStore;
-  chunk: SeqStore;
-  out: Uint8Array;
-  a: EntropyState;
-  b: EntropyState;
-} | null = null;
-
-/** A finished stream's block buffers, for the next stream of the same block size. */
-interface StreamBuffers {
-  blockSize: number;
-  seqs: SeqStore;
-  chunk: SeqStore;
-  out: Uint8Array;
-}
-// Under JavaScriptCore, the fresh buffers cost a 16 MiB stream 10% of its time.
-const spareStreamBuffers: StreamBuffers[] = [];
-const SPARE_STREAM_BUFFERS = 2;
+import { appendLiterals, type SeqStore } from "./seq_store.ts";
+import { compressSequences } from "./sequences.ts";
+import { blockRoom, type EntropyState, MAX_BLOCK_SPLITS, type Workspace } from "./workspace.ts";
 
 // Block compressors by strategy.
 const COMPRESSORS: readonly BlockCompressor[] = [
@@ -116,11 +62,6 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockLazyRow,
   compressBlockLazy2Row,
 ];
-// Output room per block byte. The worst compressed attempt, discarded for a raw block but
-// written first, is the literals (one byte each plus headers) and up to one sequence per 3 bytes
-// of at most 7 bytes of bit stream each: under 3.4 bytes per input byte.
-const OUT_CAPACITY_FACTOR = 4;
-
 // After a block that compressed more than this many times, the next one is not pre-split: its
 // fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated log
 // lines at level 8), and cutting such a block saves next to nothing. libzstd pre-splits every
@@ -131,22 +72,15 @@ const MIN_COMPRESSIBLE_BLOCK = 7;
 // A compressed block this small or smaller may be replaced by an RLE block (libzstd's bound).
 const RLE_MAX_LENGTH = 25;
 // The splitter halves no part of fewer sequences than this, into no more parts than this.
+// (At most MAX_BLOCK_SPLITS parts, workspace.ts.)
 const MIN_SEQUENCES_BLOCK_SPLITTING = 300;
-const MAX_BLOCK_SPLITS = 196;
-
-// Start of each sequence's literals, for the block splitter (see #deriveSplits).
-let litStartsScratch = new Int32Array(0);
-// The splitter's cuts and the repeat offsets of #encodePartitions: scratch of one encode call,
-// shared by all encoders. (Not fields: Deno takes 1.3-3.8 µs to make each typed array, more
-// than some whole compressions of small inputs.)
-const partitions = new Int32Array(MAX_BLOCK_SPLITS + 1);
-const decoderRep = new Int32Array(3);
-const coderRep = new Int32Array(3);
 
 /** Compresses the blocks of one frame. */
 export class BlockEncoder {
   readonly params: CompressionParameters;
   readonly ms: MatchState;
+  /** The working memory, the compression's for its life (see workspace.ts). */
+  readonly workspace: Workspace;
   readonly seqs: SeqStore;
   /** Largest block: 128 KiB or the window, whichever is smaller. */
   readonly blockSize: number;
@@ -159,7 +93,6 @@ export class BlockEncoder {
   #prev: EntropyState;
   #next: EntropyState;
   #compressor: BlockCompressor;
-  #literalsDisabled: boolean;
   #firstBlock = true;
   /** Whether the last block written went out compressed. */
   #compressed = false;
@@ -173,54 +106,32 @@ export class BlockEncoder {
   #repetitive = false;
 
   /**
-   * `pooled`: use the shared working memory of one-shot compression. `dict`: the frame is
-   * compressed with this dictionary, whose content is `src[0, dict.content.length)`.
+   * `workspace`: the working memory, which the caller holds for the frame's life. `dict`: the
+   * frame is compressed with this dictionary, whose content is `src[0, dict.content.length)`.
    */
   constructor(
     params: CompressionParameters,
     src: Uint8Array,
-    pooled: boolean,
+    workspace: Workspace,
     dict: EncoderDictionary | null,
   ) {
     this.params = params;
-    this.ms = new MatchState(params, src, pooled);
+    this.workspace = workspace;
+    this.ms = new MatchState(params, src, workspace.match);
     // `1 <<`, not `2 **`: a power is a double, and a double-valued block size turns every
     // position derived from it into a double (see windowLow).
     this.blockSize = params.windowLog < 17 ? 1 << params.windowLog : BLOCK_SIZE_MAX;
-    this.blockRoom = OUT_CAPACITY_FACTOR * this.blockSize + 4096;
-    if (pooled) {
-      pool ??= {
-        seqs: new SeqStore(BLOCK_SIZE_MAX),
-        chunk: new SeqStore(BLOCK_SIZE_MAX),
-        out: new Uint8Array(OUT_CAPACITY_FACTOR * BLOCK_SIZE_MAX + 4096),
-        a: new EntropyState(),
-        b: new EntropyState(),
-      };
-      this.seqs = pool.seqs;
-      this.#chunk = pool.chunk;
-      this.out = pool.out;
-      this.#prev = pool.a;
-      this.#next = pool.b;
-      this.#prev.reset(dict);
-      this.#next.reset(dict);
-    } else {
-      const spare = spareStreamBuffers.findIndex((b) => b.blockSize === this.blockSize);
-      const buffers = spare >= 0 ? spareStreamBuffers.splice(spare, 1)[0] : {
-        blockSize: this.blockSize,
-        seqs: new SeqStore(this.blockSize),
-        chunk: new SeqStore(this.blockSize),
-        out: new Uint8Array(OUT_CAPACITY_FACTOR * this.blockSize + 4096),
-      };
-      this.seqs = buffers.seqs;
-      this.#chunk = buffers.chunk;
-      this.out = buffers.out;
-      this.#prev = new EntropyState();
-      this.#next = new EntropyState();
-      this.#prev.reset(dict);
-      this.#next.reset(dict);
-    }
+    this.blockRoom = blockRoom(this.blockSize);
+    workspace.prepareBlocks(this.blockSize);
+    this.seqs = workspace.seqs;
+    this.#chunk = workspace.chunk;
+    this.out = workspace.out;
+    this.#prev = workspace.entropyA;
+    this.#next = workspace.entropyB;
+    this.#prev.reset(dict);
+    this.#next.reset(dict);
     if (params.strategy >= Strategy.BtOpt) {
-      this.ms.opt = newOptState(pooled, dict, params.minMatch, params.windowLog);
+      this.ms.opt = newOptState(workspace.match, dict, params.minMatch, params.windowLog);
     }
     if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
@@ -228,24 +139,10 @@ export class BlockEncoder {
       : COMPRESSORS[params.strategy];
     // libzstd splits blocks for its optimal parsers with windows of 128 KiB and more.
     this.#splitBlocks = params.strategy >= Strategy.BtOpt && params.windowLog >= 17;
+    const literals = workspace.literals;
+    literals.strategy = params.strategy;
     // libzstd leaves literals raw at the negative levels (fast with a step acceleration).
-    this.#literalsDisabled = params.strategy === Strategy.Fast && params.targetLength > 0;
-  }
-
-  /**
-   * The frame is done: a stream's buffers and tables become spares for the next stream (one-shot
-   * compression's are the pool's already). The encoder must not be used again.
-   */
-  release(): void {
-    if (this.seqs !== pool?.seqs && spareStreamBuffers.length < SPARE_STREAM_BUFFERS) {
-      spareStreamBuffers.push({
-        blockSize: this.blockSize,
-        seqs: this.seqs,
-        chunk: this.#chunk,
-        out: this.out,
-      });
-    }
-    this.ms.release();
+    literals.disabled = params.strategy === Strategy.Fast && params.targetLength > 0;
   }
 
   /**
@@ -281,7 +178,15 @@ export class BlockEncoder {
     const strategy = this.params.strategy;
     const size = this.#repetitive
       ? (remaining < this.blockSize ? remaining : this.blockSize)
-      : optimalBlockSize(src, start, remaining, this.blockSize, strategy, this.#savings);
+      : optimalBlockSize(
+        this.workspace.split,
+        src,
+        start,
+        remaining,
+        this.blockSize,
+        strategy,
+        this.#savings,
+      );
     const written = this.encode(src, start, start + size, final && size === remaining, out, at);
     this.#savings += size - written;
     this.#repetitive = written * REPETITIVE_RATIO < size;
@@ -354,22 +259,23 @@ export class BlockEncoder {
     // them first (incompressible input spends its time copying).
     const gain = minGain(size, strategy);
     const rawIsHopeless = seqs.litCount + 2 >= size - gain;
+    const literals = this.workspace.literals;
+    literals.suspectUncompressible = suspect;
+    literals.estimate = false;
+    literals.copyRaw = !rawIsHopeless;
     let pos = compressLiterals(
+      literals,
       seqs.literals,
       seqs.litCount,
       prev.literals,
       next.literals,
-      strategy,
-      this.#literalsDisabled,
-      suspect,
       out,
       at + 3,
-      false,
-      !rawIsHopeless,
     );
-    pos = compressSequences(seqs, prev.sequences, next.sequences, strategy, out, pos);
+    const stage = this.workspace.sequences;
+    pos = compressSequences(stage, seqs, prev.sequences, next.sequences, strategy, out, pos);
     let bodySize = pos - at - 3; // 0: raw, 1: RLE, else compressed
-    if (sequencesNeedRawBlock || bodySize >= size - gain) bodySize = 0;
+    if (stage.needRawBlock || bodySize >= size - gain) bodySize = 0;
     if (!this.#firstBlock && bodySize < RLE_MAX_LENGTH && isRle(src, start, end)) bodySize = 1;
     this.#compressed = bodySize > 1;
     if (bodySize > 1) {
@@ -405,19 +311,30 @@ export class BlockEncoder {
     const prev = this.#prev;
     const next = this.#next;
     const strategy = this.params.strategy;
+    const literals = this.workspace.literals;
+    literals.suspectUncompressible = false;
+    literals.estimate = true;
+    literals.copyRaw = true;
     const lits = compressLiterals(
+      literals,
       seqs.literals,
       seqs.litCount,
       prev.literals,
       next.literals,
-      strategy,
-      this.#literalsDisabled,
-      false,
       this.out,
       3,
+    );
+    const stage = this.workspace.sequences;
+    return compressSequences(
+      stage,
+      seqs,
+      prev.sequences,
+      next.sequences,
+      strategy,
+      this.out,
+      lits,
       true,
     );
-    return compressSequences(seqs, prev.sequences, next.sequences, strategy, this.out, lits, true);
   }
 
   /**
@@ -426,12 +343,13 @@ export class BlockEncoder {
    * `partitions` with the end of each part but the last; returns their number.
    */
   #deriveSplits(seqs: SeqStore): number {
-    // Scratch shared by all encoders (it is used within one encodeNext call), grown on demand:
-    // a fresh array per compression costs small inputs more than their compression.
-    if (litStartsScratch.length <= seqs.count) {
-      litStartsScratch = new Int32Array(this.seqs.litLength.length + 1);
+    // The workspace's, grown on demand: a fresh array per compression costs small inputs more
+    // than their compression.
+    const ws = this.workspace;
+    if (ws.litStarts.length <= seqs.count) {
+      ws.litStarts = new Int32Array(this.seqs.litLength.length + 1);
     }
-    literalStarts(seqs, litStartsScratch);
+    literalStarts(seqs, ws.litStarts);
     this.#splitCount = 0;
     this.#splitHelper(seqs, 0, seqs.count);
     return this.#splitCount;
@@ -441,7 +359,7 @@ export class BlockEncoder {
     if (to - from < MIN_SEQUENCES_BLOCK_SPLITTING || this.#splitCount >= MAX_BLOCK_SPLITS) return;
     const mid = (from + to) >>> 1;
     const chunk = this.#chunk;
-    const litStarts = litStartsScratch;
+    const litStarts = this.workspace.litStarts;
     copySequences(chunk, seqs, litStarts, from, to);
     const whole = this.#estimate(chunk);
     copySequences(chunk, seqs, litStarts, from, mid);
@@ -450,7 +368,7 @@ export class BlockEncoder {
     const second = this.#estimate(chunk);
     if (first + second < whole) {
       this.#splitHelper(seqs, from, mid);
-      partitions[this.#splitCount++] = mid;
+      this.workspace.partitions[this.#splitCount++] = mid;
       this.#splitHelper(seqs, mid, to);
     }
   }
@@ -472,8 +390,11 @@ export class BlockEncoder {
   ): number {
     const seqs = this.seqs;
     const chunk = this.#chunk;
-    const dRep = decoderRep;
-    const cRep = coderRep;
+    const ws = this.workspace;
+    const partitions = ws.partitions;
+    const litStarts = ws.litStarts;
+    const dRep = ws.decoderRep;
+    const cRep = ws.coderRep;
     dRep.set(this.#prev.rep);
     cRep.set(this.#prev.rep);
     let at = at0;
@@ -482,10 +403,10 @@ export class BlockEncoder {
     for (let i = 0; i <= splits; i++) {
       const lastPart = i === splits;
       const to = lastPart ? seqs.count : partitions[i];
-      copySequences(chunk, seqs, litStartsScratch, from, to);
+      copySequences(chunk, seqs, litStarts, from, to);
       let size = end - pos;
       if (!lastPart) {
-        size = litStartsScratch[to] - litStartsScratch[from];
+        size = litStarts[to] - litStarts[from];
         for (let k = from; k < to; k++) size += seqs.matchLength[k];
       }
       const d0 = dRep[0];

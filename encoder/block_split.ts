@@ -29,16 +29,22 @@ const SPLIT_LEVELS = [0, 0, 1, 2, 2, 3, 3, 4, 4, 4];
 const SAMPLING_RATES = [0, 43, 11, 5, 1];
 const HASH_LOGS = [0, 8, 9, 10, 10];
 
-// Event counts: at most 16 chunks of 8 KiB, so every product below fits an int32.
-const past = new Int32Array(1024);
-const next = new Int32Array(1024);
-const middle = new Int32Array(1024);
+/**
+ * The splitter's fingerprints, a workspace's. Event counts: at most 16 chunks of 8 KiB, so every
+ * product below fits an int32.
+ */
+export class SplitScratch {
+  readonly past: Int32Array = new Int32Array(1024);
+  readonly next: Int32Array = new Int32Array(1024);
+  readonly middle: Int32Array = new Int32Array(1024);
+}
 
 /**
  * Size of the next block of a frame: `remaining` bytes are left from `start`, blocks are at
  * most `blockSizeMax`, and `savings` is the input consumed minus the output produced so far.
  */
 export function optimalBlockSize(
+  scratch: SplitScratch,
   src: Uint8Array,
   start: number,
   remaining: number,
@@ -51,7 +57,9 @@ export function optimalBlockSize(
   }
   if (savings < 3) return BLOCK_SIZE_MAX;
   const level = SPLIT_LEVELS[strategy];
-  return level === 0 ? splitFromBorders(src, start) : splitByChunks(src, start, level);
+  return level === 0
+    ? splitFromBorders(scratch, src, start)
+    : splitByChunks(scratch, src, start, level);
 }
 
 /** Σ |a[n]·countB − b[n]·countA| over the `size` buckets. */
@@ -84,7 +92,8 @@ function byteHistogram(h: Int32Array, src: Uint8Array, from: number, count: numb
  * Compares 512-byte histograms of the block's start and end; if they differ, the middle decides
  * the cut: 64 KiB when it is as far from both, else 32 or 96 KiB toward the border it resembles.
  */
-function splitFromBorders(src: Uint8Array, start: number): number {
+function splitFromBorders(scratch: SplitScratch, src: Uint8Array, start: number): number {
+  const { past, next, middle } = scratch;
   byteHistogram(past, src, start, SEGMENT_SIZE);
   byteHistogram(next, src, start + BLOCK_SIZE_MAX - SEGMENT_SIZE, SEGMENT_SIZE);
   if (!tooDifferent(past, SEGMENT_SIZE, next, SEGMENT_SIZE, 0, 256)) return BLOCK_SIZE_MAX;
@@ -119,7 +128,8 @@ function fingerprint(
 }
 
 /** Walks 8 KiB chunks; cuts before the first chunk too different from all before it. */
-function splitByChunks(src: Uint8Array, start: number, level: number): number {
+function splitByChunks(scratch: SplitScratch, src: Uint8Array, start: number, level: number) {
+  const { past, next } = scratch;
   const rate = SAMPLING_RATES[level];
   const hashLog = HASH_LOGS[level];
   const size = 1 << hashLog;

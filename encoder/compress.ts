@@ -8,28 +8,43 @@ import { xxh64Low32 } from "../entropy/xxh64.ts";
 import { BlockEncoder } from "./block.ts";
 import { writeFrameHeader } from "./frame.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
+import {
+  KEEP_FRAME_OUTPUT,
+  releaseWorkspace,
+  STAGE_BELOW,
+  takeOneShotWorkspace,
+  type Workspace,
+} from "./workspace.ts";
 
-// Largest output buffer kept between calls.
-const KEEP_OUTPUT = 8 << 20;
-let pooledOutput = new Uint8Array(64 * 1024);
-
-// Inputs below this size are compressed from a copy in a buffer kept between calls. Under
-// JavaScriptCore, a few hundred compressions of 1 KiB inputs left the optimized code exiting to the
-// baseline tier on every later large input (Bun: 1 MiB at 11 MiB/s instead of 150); compressing
-// from one stable buffer avoids that case. It does not cure the related collapse that 4 KiB inputs
-// still cause (bench/mixed_sizes.ts, BENCHMARKS.md).
-const STAGE_BELOW = 64 * 1024;
-const staging = new Uint8Array(STAGE_BELOW + 64);
+// Inputs below STAGE_BELOW (workspace.ts) are compressed from a copy in the workspace's staging
+// buffer. Under JavaScriptCore, a few hundred compressions of 1 KiB inputs left the optimized code
+// exiting to the baseline tier on every later large input (Bun: 1 MiB at 11 MiB/s instead of
+// 150); compressing from one stable buffer avoids that case. It does not cure the related collapse
+// that 4 KiB inputs still cause (bench/mixed_sizes.ts, BENCHMARKS.md).
 
 /** Compresses `input` into one frame. */
 export function compressFrame(input: Uint8Array, options: ResolvedCompressOptions): Uint8Array {
+  const ws = takeOneShotWorkspace();
+  try {
+    return compressFrameWith(ws, input, options);
+  } finally {
+    releaseWorkspace(ws);
+  }
+}
+
+function compressFrameWith(
+  ws: Workspace,
+  input: Uint8Array,
+  options: ResolvedCompressOptions,
+): Uint8Array {
   const n = input.length;
   const dict = options.dictionary;
   // A dictionary's content goes right before the input, as history.
   const first = dict === null ? 0 : dict.content.length;
   let src = input;
   if (first + n < STAGE_BELOW) {
-    src = staging;
+    if (ws.staging.length === 0) ws.staging = new Uint8Array(STAGE_BELOW + 64);
+    src = ws.staging;
   } else if (first > 0) {
     src = new Uint8Array(first + n + 8);
   }
@@ -39,10 +54,10 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
   }
   const end = first + n;
   const params = options.params;
-  const encoder = new BlockEncoder(params, src, true, dict);
-  // Blocks are written straight into a buffer kept between calls (grown by half when the next
-  // block might not fit); the result is one exact-size copy.
-  let out = pooledOutput;
+  const encoder = new BlockEncoder(params, src, ws, dict);
+  // Blocks are written straight into the workspace's buffer (grown by half when the next block
+  // might not fit); the result is one exact-size copy.
+  let out = ws.frameOut;
   let pos = writeFrameHeader(
     out,
     0,
@@ -58,7 +73,7 @@ export function compressFrame(input: Uint8Array, options: ResolvedCompressOption
       const grown = new Uint8Array(Math.max(pos + room, out.length + (out.length >>> 1)));
       grown.set(out.subarray(0, pos));
       out = grown;
-      if (out.length <= KEEP_OUTPUT) pooledOutput = out;
+      if (out.length <= KEEP_FRAME_OUTPUT) ws.frameOut = out;
     }
     start += encoder.encodeNextInto(src, start, end - start, true, out, pos);
     pos += encoder.written;

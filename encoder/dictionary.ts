@@ -11,8 +11,12 @@ import type { ZstdDictionary } from "../dictionary.ts";
 import { BLOCK_SIZE_MAX } from "../format.ts";
 import { highbit } from "../entropy/bits.ts";
 import { NormalizedCounts, readNormalizedCounts } from "../entropy/fse_decoder.ts";
-import { buildFseEncodeTable, FseEncodeTable } from "../entropy/fse_encoder.ts";
-import { HuffmanTable, readHuffmanTable } from "../entropy/huffman_decoder.ts";
+import { buildFseEncodeTable, FseEncodeScratch, FseEncodeTable } from "../entropy/fse_encoder.ts";
+import {
+  HuffmanDecodeScratch,
+  HuffmanTable,
+  readHuffmanTable,
+} from "../entropy/huffman_decoder.ts";
 import { HuffmanEncodeTable } from "../entropy/huffman_encoder.ts";
 import {
   LL_ML_MAX_LOG,
@@ -78,7 +82,7 @@ function huffmanFromDictionary(
   end: number,
 ): Repeat {
   const decoding = new HuffmanTable();
-  readHuffmanTable(decoding, bytes, pos, end);
+  readHuffmanTable(new HuffmanDecodeScratch(), decoding, bytes, pos, end);
   const maxBits = decoding.maxBits;
   const cells = decoding.cells;
   table.lengths.fill(0);
@@ -116,7 +120,7 @@ function fseFromDictionary(
 ): Repeat {
   readNormalizedCounts(counts, bytes, pos, bytes.length, maxSymbol, maxLog);
   const max = counts.symbolCount - 1;
-  buildFseEncodeTable(table, counts.counts, max, counts.tableLog);
+  buildFseEncodeTable(new FseEncodeScratch(), table, counts.counts, max, counts.tableLog);
   if (max < needed) return Repeat.Check;
   for (let s = 0; s <= needed; s++) if (counts.counts[s] === 0) return Repeat.Check;
   return Repeat.Valid;

@@ -17,6 +17,7 @@
 import { EncoderDictionary } from "./dictionary.ts";
 import { BlockEncoder } from "./block.ts";
 import type { CompressionParameters } from "./params.ts";
+import { releaseWorkspace, takeOneShotWorkspace, type Workspace } from "./workspace.ts";
 
 /** How a frame's input is cut into jobs. */
 export interface JobPlan {
@@ -69,7 +70,23 @@ export function compressJob(
     bytes: src.subarray(0, prefix),
     layout: null,
   });
-  const encoder = new BlockEncoder(params, src, true, dict);
+  const ws = takeOneShotWorkspace();
+  try {
+    return compressJobWith(ws, src, prefix, params, last, dict);
+  } finally {
+    releaseWorkspace(ws);
+  }
+}
+
+function compressJobWith(
+  ws: Workspace,
+  src: Uint8Array,
+  prefix: number,
+  params: CompressionParameters,
+  last: boolean,
+  dict: EncoderDictionary | null,
+): Uint8Array {
+  const encoder = new BlockEncoder(params, src, ws, dict);
   const end = src.length;
   const room = encoder.blockRoom;
   let out = new Uint8Array(Math.max(MIN_OUTPUT, ((end - prefix) >>> 1) + room));

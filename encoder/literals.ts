@@ -14,6 +14,7 @@ import {
   HUFFMAN_MAX_LENGTH,
   huffmanCanEncode,
   huffmanEncodedSize,
+  HuffmanEncodeScratch,
   HuffmanEncodeTable,
   writeHuffmanTable,
 } from "../entropy/huffman_encoder.ts";
@@ -80,26 +81,62 @@ function writeRleLiterals(byte: number, count: number, out: Uint8Array, pos: num
   return pos + 1;
 }
 
-const counts = new Uint32Array(256);
-// countBytes' four tables (int32: JavaScriptCore checks each uint32 load for the int32 range).
+/**
+ * The literals stage of one workspace: what {@linkcode compressLiterals} is asked besides the
+ * literals and the states (set per frame and per call), and its scratch. Used by one block at a
+ * time.
+ */
+export class LiteralsStage {
+  /** The strategy in force (the thresholds depend on it). */
+  strategy: Strategy = Strategy.Fast;
+  /** Leave every literal raw (libzstd does at the negative levels). */
+  disabled = false;
+  /** The block looks incompressible: sample the literals before counting them all. */
+  suspectUncompressible = false;
+  /**
+   * Make the same choices but, for Huffman-coded literals, return the position the section would
+   * end at (from the symbol counts) without coding them, nor falling back to raw literals.
+   */
+  estimate = false;
+  /**
+   * False: raw literals would make the block go out raw, so their bytes are not copied (the
+   * section's size is still returned).
+   */
+  copyRaw = true;
+  /** Byte histogram of the literals. */
+  readonly counts: Uint32Array = new Uint32Array(256);
+  /** The table built for the block at hand (copied into the next state if it is used). */
+  readonly fresh: HuffmanEncodeTable = new HuffmanEncodeTable();
+  /** Scratch of building, describing and coding with Huffman tables. */
+  readonly huffman: HuffmanEncodeScratch = new HuffmanEncodeScratch();
+}
+
+// countBytes' four tables and sampleLargest's (int32: JavaScriptCore checks each uint32 load for
+// the int32 range). Module-level on purpose, the one exception to the workspace (listed in
+// tests/layers_test.ts): JavaScriptCore treats a module-level typed array as a constant, so
+// `c0[lits[i]]` (a byte into 256 entries) needs no bounds check; read from the workspace, 10 KiB of
+// random bytes compressed 38% slower at level 1 in Bun (V8: no difference). Scratch of one call,
+// which calls nothing: no other compression can see them.
 const counts0 = new Int32Array(256);
 const counts1 = new Int32Array(256);
 const counts2 = new Int32Array(256);
 const counts3 = new Int32Array(256);
+const sampleCounts = new Int32Array(256);
+
 /**
  * Byte histogram of `lits[0, count)` into `counts`: four tables, one for each byte of four, so
  * that runs of equal bytes do not serialize on one counter. (Byte reads: faster than a word read
  * split four ways, by 23% under JavaScriptCore.)
  */
-function countBytes(lits: Uint8Array, count: number): void {
-  counts0.fill(0);
-  counts1.fill(0);
-  counts2.fill(0);
-  counts3.fill(0);
+function countBytes(stage: LiteralsStage, lits: Uint8Array, count: number): void {
   const c0 = counts0;
   const c1 = counts1;
   const c2 = counts2;
   const c3 = counts3;
+  c0.fill(0);
+  c1.fill(0);
+  c2.fill(0);
+  c3.fill(0);
   const end8 = count & ~7;
   for (let i = 0; i < end8; i += 8) {
     c0[lits[i]]++;
@@ -112,35 +149,30 @@ function countBytes(lits: Uint8Array, count: number): void {
     c3[lits[i + 7]]++;
   }
   for (let i = end8; i < count; i++) c0[lits[i]]++;
-  const c = counts;
+  const c = stage.counts;
   for (let s = 0; s < 256; s++) c[s] = c0[s] + c1[s] + c2[s] + c3[s];
 }
-const fresh = /* @__PURE__ */ new HuffmanEncodeTable();
-
 /**
  * Writes the literals section of `lits[0, count)` at `out[pos]`; returns the new position.
  * `prev` is the state after the last compressed block; `next` receives the state to commit if
- * this block is emitted compressed. `out` needs `count + 200` bytes of room. `estimate`: make
- * the same choices but, for Huffman-coded literals, return the position the section would end
- * at (from the symbol counts) without coding them, nor falling back to raw literals.
- * `copyRaw` false: raw literals would make the block go out raw, so their bytes are not copied
- * (the section's size is still returned).
+ * this block is emitted compressed. `out` needs `count + 200` bytes of room. `stage` says how
+ * (strategy, estimate or write, …) and holds the scratch.
  */
 export function compressLiterals(
+  stage: LiteralsStage,
   lits: Uint8Array,
   count: number,
   prev: LiteralsState,
   next: LiteralsState,
-  strategy: Strategy,
-  disableCompression: boolean,
-  suspectUncompressible: boolean,
   out: Uint8Array,
   pos: number,
-  estimate: boolean = false,
-  copyRaw: boolean = true,
 ): number {
+  const strategy = stage.strategy;
+  const copyRaw = stage.copyRaw;
+  const counts = stage.counts;
+  const fresh = stage.fresh;
   next.copyFrom(prev);
-  if (disableCompression) return writeRawLiterals(lits, count, out, pos, copyRaw);
+  if (stage.disabled) return writeRawLiterals(lits, count, out, pos, copyRaw);
   // Too few literals to pay for a table (tighter as the strategy gets stronger).
   const shift = Math.min(9 - strategy, 3);
   const minToCompress = prev.repeat === Repeat.Valid ? 6 : 8 << shift;
@@ -164,12 +196,12 @@ export function compressLiterals(
   } else {
     // Incompressible data is detected on two small samples before a full histogram.
     let skip = false;
-    if (suspectUncompressible && count >= 4096 * 10) {
+    if (stage.suspectUncompressible && count >= 4096 * 10) {
       const largest = sampleLargest(lits, 0, 4096) + sampleLargest(lits, count - 4096, count);
       if (largest <= ((2 * 4096) >>> 7) + 4) skip = true;
     }
     if (!skip) {
-      countBytes(lits, count);
+      countBytes(stage, lits, count);
       maxSymbol = 255;
       while (counts[maxSymbol] === 0) maxSymbol--;
       let largest = 0;
@@ -185,8 +217,8 @@ export function compressLiterals(
           usedRepeat = true;
         } else {
           const log = optimalTableLog(HUFFMAN_MAX_LENGTH, count, maxSymbol, 1);
-          buildHuffmanTable(fresh, counts, maxSymbol, log);
-          const headerEnd = writeHuffmanTable(fresh, out, start);
+          buildHuffmanTable(stage.huffman, fresh, counts, maxSymbol, log);
+          const headerEnd = writeHuffmanTable(stage.huffman, fresh, out, start);
           const tableSize = headerEnd - start;
           if (headerEnd >= 0) {
             let reuse = false;
@@ -210,16 +242,16 @@ export function compressLiterals(
   if (isRle) return writeRleLiterals(lits[0], count, out, pos);
   if (table === null) return writeRawLiterals(lits, count, out, pos, copyRaw);
   if (usedRepeat) end = start;
-  if (estimate) {
+  if (stage.estimate) {
     if (maxSymbol < 0) {
-      countBytes(lits, count);
+      countBytes(stage, lits, count);
       maxSymbol = 255;
     }
     return end + huffmanEncodedSize(table, counts, maxSymbol) + (singleStream ? 0 : 6);
   }
   end = singleStream
-    ? encodeHuffmanStream(table, lits, 0, count, out, end)
-    : encodeHuffman4Streams(table, lits, 0, count, out, end);
+    ? encodeHuffmanStream(stage.huffman, table, lits, 0, count, out, end)
+    : encodeHuffman4Streams(stage.huffman, table, lits, 0, count, out, end);
   const compressedSize = end - start;
   if (compressedSize >= count - minGain(count, strategy)) {
     return writeRawLiterals(lits, count, out, pos, copyRaw);
@@ -251,8 +283,6 @@ export function compressLiterals(
   }
   return end;
 }
-
-const sampleCounts = new Int32Array(256);
 
 /** Largest count of one byte value in `lits[from, to)`. */
 function sampleLargest(lits: Uint8Array, from: number, to: number): number {

@@ -9,6 +9,7 @@
 import {
   buildFseEncodeTable,
   buildFseRleTable,
+  FseEncodeScratch,
   FseEncodeTable,
   fseInitState,
   fseTableCost,
@@ -36,13 +37,13 @@ import {
   OF_MAX_LOG,
 } from "../entropy/sequence_codes.ts";
 import { highbit } from "../entropy/bits.ts";
-import { viewOf } from "../entropy/byte_view.ts";
+import { ByteViews } from "../entropy/byte_view.ts";
 import { Repeat } from "./literals.ts";
 import { Strategy } from "./params.ts";
 import type { SeqStore } from "./seq_store.ts";
 
 /** Stream modes as the sequences header spells them. */
-const enum Mode {
+export const enum Mode {
   Predefined = 0,
   Rle = 1,
   Compressed = 2,
@@ -82,7 +83,7 @@ const OF_PREDEFINED = /* @__PURE__ */ predefinedTable(
 
 function predefinedTable(norm: Int16Array, maxCode: number, tableLog: number): FseEncodeTable {
   const table = new FseEncodeTable();
-  buildFseEncodeTable(table, norm, maxCode, tableLog);
+  buildFseEncodeTable(new FseEncodeScratch(), table, norm, maxCode, tableLog);
   return table;
 }
 
@@ -95,16 +96,79 @@ function inverseProbabilityLog256(): Uint32Array {
   return table;
 }
 
-// Histograms of the three code streams, made by computeCodes as it computes them.
-const llCounts = new Uint32Array(64);
-const ofCounts = new Uint32Array(64);
-const mlCounts = new Uint32Array(64);
+/**
+ * The sequences stage of one workspace: the histograms and scratch of
+ * {@linkcode compressSequences}, and the results it gives besides the position. Used by one
+ * block at a time.
+ */
+export class SequencesStage {
+  /** Histograms of the three code streams, made by computeCodes as it computes them. */
+  readonly llCounts: Uint32Array = new Uint32Array(64);
+  readonly ofCounts: Uint32Array = new Uint32Array(64);
+  readonly mlCounts: Uint32Array = new Uint32Array(64);
+  /** The histogram of the stream at hand (codeCounts copies it here). */
+  readonly counts: Uint32Array = new Uint32Array(64);
+  readonly norm: Int16Array = new Int16Array(64);
+  /** Scratch of building FSE tables. */
+  readonly fse: FseEncodeScratch = new FseEncodeScratch();
+  /** The sequence stream encoder's view of its output. */
+  readonly views: ByteViews = new ByteViews();
+  /** Where table descriptions are written to learn their size. */
+  readonly scratch: Uint8Array = new Uint8Array(512);
+  /** Result of selectMode besides the mode: the stream's next repeat flag. */
+  selectedRepeat: Repeat = Repeat.None;
+  /** Result of writeStreamTable besides the position: the stream's mode. */
+  mode: Mode = Mode.Predefined;
+  /** Size of the last FSE table description written for the block (0: none). */
+  lastTableSize = 0;
+  /**
+   * Result of {@linkcode compressSequences} besides the position: true when the block must go
+   * out raw (a corner case old decoders mishandle).
+   */
+  needRawBlock = false;
+}
+
+/** One of the three code streams: its limits, default distribution and predefined table. */
+interface CodeStream {
+  readonly maxCode: number;
+  readonly maxLog: number;
+  readonly defaultNorm: Int16Array;
+  readonly defaultLog: number;
+  readonly predefined: FseEncodeTable;
+  /** The largest code the predefined distribution covers. */
+  readonly defaultMaxCode: number;
+}
+
+const LITERAL_LENGTHS: CodeStream = {
+  maxCode: MAX_LL_CODE,
+  maxLog: LL_ML_MAX_LOG,
+  defaultNorm: LL_DEFAULT_NORM,
+  defaultLog: LL_DEFAULT_LOG,
+  predefined: LL_PREDEFINED,
+  defaultMaxCode: MAX_LL_CODE,
+};
+const OFFSETS: CodeStream = {
+  maxCode: MAX_OF_CODE,
+  maxLog: OF_MAX_LOG,
+  defaultNorm: OF_DEFAULT_NORM,
+  defaultLog: OF_DEFAULT_LOG,
+  predefined: OF_PREDEFINED,
+  defaultMaxCode: DEFAULT_MAX_OF_CODE,
+};
+const MATCH_LENGTHS: CodeStream = {
+  maxCode: MAX_ML_CODE,
+  maxLog: LL_ML_MAX_LOG,
+  defaultNorm: ML_DEFAULT_NORM,
+  defaultLog: ML_DEFAULT_LOG,
+  predefined: ML_PREDEFINED,
+  defaultMaxCode: MAX_ML_CODE,
+};
 
 /**
  * Fills the literal-length, match-length and offset codes of every sequence, and their
- * histograms (read by {@linkcode compressSequences}).
+ * histograms in `stage` (read by {@linkcode compressSequences}).
  */
-export function computeCodes(seqs: SeqStore): void {
+export function computeCodes(seqs: SeqStore, stage: SequencesStage): void {
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;
@@ -112,9 +176,9 @@ export function computeCodes(seqs: SeqStore): void {
   const llCode = seqs.llCode;
   const mlCode = seqs.mlCode;
   const ofCode = seqs.ofCode;
-  const llc = llCounts;
-  const ofc = ofCounts;
-  const mlc = mlCounts;
+  const llc = stage.llCounts;
+  const ofc = stage.ofCounts;
+  const mlc = stage.mlCounts;
   llc.fill(0);
   ofc.fill(0);
   mlc.fill(0);
@@ -131,27 +195,28 @@ export function computeCodes(seqs: SeqStore): void {
   }
 }
 
-const counts = new Uint32Array(64);
-const norm = new Int16Array(64);
-const scratch = new Uint8Array(512);
-
-/** Copies a histogram of computeCodes into `counts`; returns the largest code present. */
-function codeCounts(from: Uint32Array, maxCode: number): number {
+/** Copies a histogram of computeCodes into `stage.counts`; returns the largest code present. */
+function codeCounts(stage: SequencesStage, from: Uint32Array, maxCode: number): number {
   let max = maxCode;
   while (max > 0 && from[max] === 0) max--;
-  const c = counts;
+  const c = stage.counts;
   for (let s = 0; s <= max; s++) c[s] = from[s];
   return max;
 }
 
-function largestCount(max: number): number {
+function largestCount(counts: Uint32Array, max: number): number {
   let largest = 0;
   for (let s = 0; s <= max; s++) if (counts[s] > largest) largest = counts[s];
   return largest;
 }
 
 /** Cost in bits of coding `counts` with `norm` (accuracy log ≤ 8) (`ZSTD_crossEntropyCost`). */
-function crossEntropyCost(defaultNorm: Int16Array, log: number, max: number): number {
+function crossEntropyCost(
+  counts: Uint32Array,
+  defaultNorm: Int16Array,
+  log: number,
+  max: number,
+): number {
   const shift = 8 - log;
   let cost = 0;
   for (let s = 0; s <= max; s++) {
@@ -164,7 +229,7 @@ function crossEntropyCost(defaultNorm: Int16Array, log: number, max: number): nu
 }
 
 /** Entropy bound in bits of `counts` (`ZSTD_entropyCost`). */
-function entropyCost(max: number, total: number): number {
+function entropyCost(counts: Uint32Array, max: number, total: number): number {
   let cost = 0;
   for (let s = 0; s <= max; s++) {
     const c = counts[s];
@@ -180,31 +245,33 @@ function useLowProbCount(n: number): boolean {
   return n >= 2048;
 }
 
-/** Size in bytes of the table description libzstd would write for `counts`. */
-function tableDescriptionCost(max: number, n: number, maxLog: number): number {
+/** Size in bytes of the table description libzstd would write for `stage.counts`. */
+function tableDescriptionCost(stage: SequencesStage, max: number, n: number, maxLog: number) {
   const log = optimalTableLog(maxLog, n, max, 2);
-  normalizeCounts(norm, log, counts, n, max, useLowProbCount(n));
-  return writeNormalizedCounts(scratch, 0, norm, max, log);
+  normalizeCounts(stage.norm, log, stage.counts, n, max, useLowProbCount(n));
+  return writeNormalizedCounts(stage.scratch, 0, stage.norm, max, log);
 }
 
-// Result slot of selectMode: the next repeat flag.
-let selectedRepeat: Repeat = Repeat.None;
-
-/** libzstd's `ZSTD_selectEncodingType`: the cheapest mode, by heuristics below lazy. */
+/**
+ * libzstd's `ZSTD_selectEncodingType`: the cheapest mode for the histogram in `stage.counts`,
+ * by heuristics below lazy. Sets `stage.selectedRepeat` to the stream's next repeat flag.
+ */
 function selectMode(
+  stage: SequencesStage,
+  kind: CodeStream,
   repeat: Repeat,
   max: number,
-  mostFrequent: number,
   n: number,
-  maxLog: number,
   prevTable: FseEncodeTable,
-  defaultNorm: Int16Array,
-  defaultLog: number,
-  defaultAllowed: boolean,
   strategy: Strategy,
 ): Mode {
+  const counts = stage.counts;
+  const mostFrequent = largestCount(counts, max);
+  const defaultNorm = kind.defaultNorm;
+  const defaultLog = kind.defaultLog;
+  const defaultAllowed = max <= kind.defaultMaxCode;
   if (mostFrequent === n) {
-    selectedRepeat = Repeat.None;
+    stage.selectedRepeat = Repeat.None;
     // Two sequences or fewer: predefined costs 5–6 bits each, RLE a byte.
     return defaultAllowed && n <= 2 ? Mode.Predefined : Mode.Rle;
   }
@@ -212,40 +279,44 @@ function selectMode(
     if (defaultAllowed) {
       const dynamicMin = ((1 << defaultLog) * (10 - strategy)) >>> 3;
       if (repeat === Repeat.Valid && n < 1000) {
-        selectedRepeat = repeat;
+        stage.selectedRepeat = repeat;
         return Mode.Repeat;
       }
       if (n < dynamicMin || mostFrequent < n >>> (defaultLog - 1)) {
-        selectedRepeat = Repeat.None;
+        stage.selectedRepeat = Repeat.None;
         return Mode.Predefined;
       }
     }
   } else {
-    const basicCost = defaultAllowed ? crossEntropyCost(defaultNorm, defaultLog, max) : Infinity;
+    const basicCost = defaultAllowed
+      ? crossEntropyCost(counts, defaultNorm, defaultLog, max)
+      : Infinity;
     let repeatCost = Infinity;
     if (repeat !== Repeat.None) {
       const c = fseTableCost(prevTable, counts, max);
       if (c >= 0) repeatCost = c;
     }
-    const compressedCost = tableDescriptionCost(max, n, maxLog) * 8 + entropyCost(max, n);
+    const compressedCost = tableDescriptionCost(stage, max, n, kind.maxLog) * 8 +
+      entropyCost(counts, max, n);
     if (basicCost <= repeatCost && basicCost <= compressedCost) {
-      selectedRepeat = Repeat.None;
+      stage.selectedRepeat = Repeat.None;
       return Mode.Predefined;
     }
     if (repeatCost <= compressedCost) {
-      selectedRepeat = repeat;
+      stage.selectedRepeat = repeat;
       return Mode.Repeat;
     }
   }
-  selectedRepeat = Repeat.Check;
+  stage.selectedRepeat = Repeat.Check;
   return Mode.Compressed;
 }
 
 /**
  * Fills `table` for `mode` and writes its description at `out[pos]`; returns the new position.
- * `counts` holds the histogram of `codes`.
+ * `stage.counts` holds the histogram of `codes`.
  */
 function buildTable(
+  stage: SequencesStage,
   mode: Mode,
   table: FseEncodeTable,
   prevTable: FseEncodeTable,
@@ -269,6 +340,8 @@ function buildTable(
       table.copyFrom(predefined);
       return pos;
     default: {
+      const counts = stage.counts;
+      const norm = stage.norm;
       const log = optimalTableLog(maxLog, n, max, 2);
       // The last sequence's code is the initial state, never coded: leave it out of the counts.
       let total = n;
@@ -278,22 +351,58 @@ function buildTable(
       }
       normalizeCounts(norm, log, counts, total, max, useLowProbCount(total));
       const end = writeNormalizedCounts(out, pos, norm, max, log);
-      buildFseEncodeTable(table, norm, max, log);
+      buildFseEncodeTable(stage.fse, table, norm, max, log);
       return end;
     }
   }
 }
 
-/** Result of {@linkcode compressSequences} besides the position: true → emit a raw block. */
-export let sequencesNeedRawBlock = false;
+/**
+ * One code stream's part of the section: selects its mode from its histogram `from`, fills
+ * `table` (from `prevTable`, whose repeat flag is `repeat`) and writes its description at
+ * `out[pos]`. Returns the new position; the mode and the next repeat flag are left in `stage`.
+ */
+function writeStreamTable(
+  stage: SequencesStage,
+  kind: CodeStream,
+  from: Uint32Array,
+  codes: Uint8Array,
+  repeat: Repeat,
+  prevTable: FseEncodeTable,
+  table: FseEncodeTable,
+  n: number,
+  strategy: Strategy,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const max = codeCounts(stage, from, kind.maxCode);
+  const mode = selectMode(stage, kind, repeat, max, n, prevTable, strategy);
+  stage.mode = mode;
+  const end = buildTable(
+    stage,
+    mode,
+    table,
+    prevTable,
+    kind.predefined,
+    codes,
+    n,
+    max,
+    kind.maxLog,
+    out,
+    pos,
+  ); // deno-fmt-ignore
+  if (mode === Mode.Compressed) stage.lastTableSize = end - pos;
+  return end;
+}
 
 /**
  * Writes the sequences section of `seqs` at `out[pos]`; returns the new position. Fills `next`
- * from `prev` with the tables used. Sets {@linkcode sequencesNeedRawBlock} when the block must
- * go out raw (a corner case old decoders mishandle). `estimate`: write the header and tables,
- * then return where the section would end, from the tables' costs, without coding the stream.
+ * from `prev` with the tables used. Sets `stage.needRawBlock` when the block must go out raw (a
+ * corner case old decoders mishandle). `estimate`: write the header and tables, then return
+ * where the section would end, from the tables' costs, without coding the stream.
  */
 export function compressSequences(
+  stage: SequencesStage,
   seqs: SeqStore,
   prev: SequencesState,
   next: SequencesState,
@@ -302,7 +411,7 @@ export function compressSequences(
   pos: number,
   estimate: boolean = false,
 ): number {
-  sequencesNeedRawBlock = false;
+  stage.needRawBlock = false;
   const n = seqs.count;
   if (n < 128) {
     out[pos++] = n;
@@ -318,104 +427,64 @@ export function compressSequences(
     next.copyFrom(prev);
     return pos;
   }
-  computeCodes(seqs);
+  computeCodes(seqs, stage);
   const modesPos = pos++;
-  let lastTableSize = 0;
+  stage.lastTableSize = 0;
 
-  let max = codeCounts(llCounts, MAX_LL_CODE);
-  const llMode = selectMode(
-    prev.llRepeat,
-    max,
-    largestCount(max),
-    n,
-    LL_ML_MAX_LOG,
-    prev.ll,
-    LL_DEFAULT_NORM,
-    LL_DEFAULT_LOG,
-    true,
-    strategy,
-  );
-  next.llRepeat = selectedRepeat;
-  let end = buildTable(
-    llMode,
-    next.ll,
-    prev.ll,
-    LL_PREDEFINED,
+  pos = writeStreamTable(
+    stage,
+    LITERAL_LENGTHS,
+    stage.llCounts,
     seqs.llCode,
+    prev.llRepeat,
+    prev.ll,
+    next.ll,
     n,
-    max,
-    LL_ML_MAX_LOG,
+    strategy,
     out,
     pos,
-  ); // deno-fmt-ignore
-  if (llMode === Mode.Compressed) lastTableSize = end - pos;
-  pos = end;
-
-  max = codeCounts(ofCounts, MAX_OF_CODE);
-  const ofMode = selectMode(
-    prev.ofRepeat,
-    max,
-    largestCount(max),
-    n,
-    OF_MAX_LOG,
-    prev.of,
-    OF_DEFAULT_NORM,
-    OF_DEFAULT_LOG,
-    max <= DEFAULT_MAX_OF_CODE,
-    strategy,
   );
-  next.ofRepeat = selectedRepeat;
-  end = buildTable(
-    ofMode,
-    next.of,
-    prev.of,
-    OF_PREDEFINED,
+  next.llRepeat = stage.selectedRepeat;
+  const llMode = stage.mode;
+  pos = writeStreamTable(
+    stage,
+    OFFSETS,
+    stage.ofCounts,
     seqs.ofCode,
+    prev.ofRepeat,
+    prev.of,
+    next.of,
     n,
-    max,
-    OF_MAX_LOG,
-    out,
-    pos,
-  ); // deno-fmt-ignore
-  if (ofMode === Mode.Compressed) lastTableSize = end - pos;
-  pos = end;
-
-  max = codeCounts(mlCounts, MAX_ML_CODE);
-  const mlMode = selectMode(
-    prev.mlRepeat,
-    max,
-    largestCount(max),
-    n,
-    LL_ML_MAX_LOG,
-    prev.ml,
-    ML_DEFAULT_NORM,
-    ML_DEFAULT_LOG,
-    true,
     strategy,
-  );
-  next.mlRepeat = selectedRepeat;
-  end = buildTable(
-    mlMode,
-    next.ml,
-    prev.ml,
-    ML_PREDEFINED,
-    seqs.mlCode,
-    n,
-    max,
-    LL_ML_MAX_LOG,
     out,
     pos,
-  ); // deno-fmt-ignore
-  if (mlMode === Mode.Compressed) lastTableSize = end - pos;
-  pos = end;
+  );
+  next.ofRepeat = stage.selectedRepeat;
+  const ofMode = stage.mode;
+  pos = writeStreamTable(
+    stage,
+    MATCH_LENGTHS,
+    stage.mlCounts,
+    seqs.mlCode,
+    prev.mlRepeat,
+    prev.ml,
+    next.ml,
+    n,
+    strategy,
+    out,
+    pos,
+  );
+  next.mlRepeat = stage.selectedRepeat;
+  const mlMode = stage.mode;
 
   out[modesPos] = (llMode << 6) | (ofMode << 4) | (mlMode << 2);
-  if (estimate) return pos + (streamCost(seqs, next) >> 3);
+  if (estimate) return pos + (streamCost(stage, seqs, next) >> 3);
   const streamStart = pos;
-  pos = encodeSequenceStream(seqs, next.ll, next.of, next.ml, out, pos);
+  pos = encodeSequenceStream(stage.views.of(out), seqs, next.ll, next.of, next.ml, pos);
   // Decoders up to 1.3.4 misread a last table description of 2–3 bytes followed by a stream
   // shorter than 4 bytes in total; libzstd emits such blocks raw, and so do we.
-  if (lastTableSize !== 0 && lastTableSize + (pos - streamStart) < 4) sequencesNeedRawBlock = true;
+  const lastTableSize = stage.lastTableSize;
+  if (lastTableSize !== 0 && lastTableSize + (pos - streamStart) < 4) stage.needRawBlock = true;
   return pos;
 }
 
@@ -423,11 +492,11 @@ export function compressSequences(
  * Bits of the sequence stream of `seqs` coded with the tables of `state`, from the histograms
  * computeCodes made of its codes.
  */
-function streamCost(seqs: SeqStore, state: SequencesState): number {
+function streamCost(stage: SequencesStage, seqs: SeqStore, state: SequencesState): number {
   const n = seqs.count;
-  return codesCost(state.ll, llCounts, MAX_LL_CODE, LL_EXTRA_BITS, n) +
-    codesCost(state.of, ofCounts, MAX_OF_CODE, null, n) +
-    codesCost(state.ml, mlCounts, MAX_ML_CODE, ML_EXTRA_BITS, n);
+  return codesCost(stage, state.ll, stage.llCounts, MAX_LL_CODE, LL_EXTRA_BITS, n) +
+    codesCost(stage, state.of, stage.ofCounts, MAX_OF_CODE, null, n) +
+    codesCost(stage, state.ml, stage.mlCounts, MAX_ML_CODE, ML_EXTRA_BITS, n);
 }
 
 /**
@@ -435,13 +504,15 @@ function streamCost(seqs: SeqStore, state: SequencesState): number {
  * extra bits (`extraBits` per code; null: as many as the code, as offsets have).
  */
 function codesCost(
+  stage: SequencesStage,
   table: FseEncodeTable,
   from: Uint32Array,
   maxCode: number,
   extraBits: Uint8Array | null,
   n: number,
 ): number {
-  const max = codeCounts(from, maxCode);
+  const max = codeCounts(stage, from, maxCode);
+  const counts = stage.counts;
   let bits = 0;
   for (let s = 0; s <= max; s++) bits += counts[s] * (extraBits === null ? s : extraBits[s]);
   if (table.tableLog === 0) return bits;
@@ -451,18 +522,18 @@ function codesCost(
 
 /**
  * Writes the interleaved bit stream of all sequences (last to first, so the decoder reads the
- * first first); returns the new position. Invariant between fields: fewer than 8 bits pending,
- * so any group of fields of at most 24 bits can be added before the next flush.
+ * first first) through `view` (of the output) at `pos`; returns the new position. Invariant
+ * between fields: fewer than 8 bits pending, so any group of fields of at most 24 bits can be
+ * added before the next flush.
  */
 function encodeSequenceStream(
+  view: DataView,
   seqs: SeqStore,
   llTable: FseEncodeTable,
   ofTable: FseEncodeTable,
   mlTable: FseEncodeTable,
-  out: Uint8Array,
   pos: number,
 ): number {
-  const view = viewOf(out);
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;

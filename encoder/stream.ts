@@ -20,18 +20,17 @@ import type { ChunkProcessor } from "../streams.ts";
 import { BlockEncoder } from "./block.ts";
 import { writeFrameHeader } from "./frame.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
+import { releaseWorkspace, takeStreamWorkspace, type Workspace } from "./workspace.ts";
 
 /** Buffer room beyond the window and two blocks, at most (see the module comment). */
 const MAX_EXTRA_SLACK = 8 << 20;
-
-/** Largest stream buffer kept for the next stream once a stream ends. */
-const KEEP_BUFFER = 16 << 20;
-let spareBuffer: Uint8Array | null = null;
 
 /** A stream's encoder, driven by `ByteTransform`. */
 export class StreamEncoder implements ChunkProcessor {
   #options: ResolvedCompressOptions;
   #pledged: number;
+  /** The stream's working memory, from the constructor to the end of {@linkcode finish}. */
+  #workspace: Workspace;
   #encoder: BlockEncoder;
   #blockSize: number;
   #windowSize: number;
@@ -66,15 +65,13 @@ export class StreamEncoder implements ChunkProcessor {
     // A dictionary's content starts the buffer, as history; it leaves with the window.
     const first = dict === null ? 0 : dict.content.length;
     const initial = first + Math.min(this.#windowSize, 1 << 16) + BLOCK_SIZE_MAX + 16;
-    if (spareBuffer !== null && spareBuffer.length >= initial) {
-      this.#buffer = spareBuffer;
-      spareBuffer = null;
-    } else {
-      this.#buffer = new Uint8Array(initial);
-    }
+    const ws = this.#workspace = takeStreamWorkspace();
+    const spare = ws.streamBuffer;
+    ws.streamBuffer = null;
+    this.#buffer = spare !== null && spare.length >= initial ? spare : new Uint8Array(initial);
     if (dict !== null) this.#buffer.set(dict.content);
     this.#blockStart = this.#end = first;
-    this.#encoder = new BlockEncoder(params, this.#buffer, false, dict);
+    this.#encoder = new BlockEncoder(params, this.#buffer, ws, dict);
     this.#blockSize = this.#encoder.blockSize;
     this.#hasher = options.checksum ? new Xxh64() : null;
     this.#hasher?.reset(0);
@@ -129,14 +126,9 @@ export class StreamEncoder implements ChunkProcessor {
       out.push(Uint8Array.of(digest, digest >>> 8, digest >>> 16, digest >>> 24));
     }
     // Done: the working memory goes to the next stream (the pieces above are copies).
-    this.#encoder.release();
-    const buffer = this.#buffer;
-    if (
-      buffer.length <= KEEP_BUFFER && (spareBuffer === null || spareBuffer.length < buffer.length)
-    ) {
-      spareBuffer = buffer;
-    }
+    this.#workspace.streamBuffer = this.#buffer;
     this.#buffer = new Uint8Array(0);
+    releaseWorkspace(this.#workspace);
     return out;
   }
 

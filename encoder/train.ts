@@ -22,6 +22,7 @@ import { highbit } from "../entropy/bits.ts";
 import { normalizeCounts, writeNormalizedCounts } from "../entropy/fse_encoder.ts";
 import {
   buildHuffmanTable,
+  HuffmanEncodeScratch,
   HuffmanEncodeTable,
   writeHuffmanTable,
 } from "../entropy/huffman_encoder.ts";
@@ -30,6 +31,7 @@ import { Xxh64 } from "../entropy/xxh64.ts";
 import { hashLong } from "../matchers/match_state.ts";
 import { BlockEncoder } from "./block.ts";
 import { compressFrame } from "./compress.ts";
+import { releaseWorkspace, takeOneShotWorkspace } from "./workspace.ts";
 import { encoderDictionary } from "./dictionary.ts";
 import { resolveCompressOptions } from "./options.ts";
 import { levelParameters } from "./params.ts";
@@ -351,21 +353,27 @@ function finalize(
   const params = levelParameters(level, average, content.length);
   const src = new Uint8Array(content.length + BLOCK_SIZE_MAX + 8);
   src.set(content);
-  for (const sample of trainSamples) {
-    // The first block of each sample, as libzstd.
-    const n = Math.min(sample.length, BLOCK_SIZE_MAX, 2 ** params.windowLog);
-    if (n < 8) continue;
-    src.set(sample.subarray(0, n), content.length);
-    const encoder = new BlockEncoder(params, src, true, raw);
-    const seqs = encoder.findSequences(src, content.length, content.length + n);
-    for (let i = 0; i < seqs.litCount; i++) litCounts[seqs.literals[i]]++;
-    computeCodes(seqs);
-    for (let i = 0; i < seqs.count; i++) {
-      const of = seqs.ofCode[i];
-      if (of <= offsetMax) ofCounts[of]++;
-      mlCounts[seqs.mlCode[i]]++;
-      llCounts[seqs.llCode[i]]++;
+  // One-shot working memory, as compressing each sample would use.
+  const ws = takeOneShotWorkspace();
+  try {
+    for (const sample of trainSamples) {
+      // The first block of each sample, as libzstd.
+      const n = Math.min(sample.length, BLOCK_SIZE_MAX, 2 ** params.windowLog);
+      if (n < 8) continue;
+      src.set(sample.subarray(0, n), content.length);
+      const encoder = new BlockEncoder(params, src, ws, raw);
+      const seqs = encoder.findSequences(src, content.length, content.length + n);
+      for (let i = 0; i < seqs.litCount; i++) litCounts[seqs.literals[i]]++;
+      computeCodes(seqs, ws.sequences);
+      for (let i = 0; i < seqs.count; i++) {
+        const of = seqs.ofCode[i];
+        if (of <= offsetMax) ofCounts[of]++;
+        mlCounts[seqs.mlCode[i]]++;
+        llCounts[seqs.llCode[i]]++;
+      }
     }
+  } finally {
+    releaseWorkspace(ws);
   }
 
   const header = new Uint8Array(8 + 129 + 3 * 80 + 12);
@@ -375,10 +383,11 @@ function finalize(
   // described at all, so the commonest byte is made commoner until they differ (libzstd gives
   // up in both cases).
   const huffman = new HuffmanEncodeTable();
+  const huffmanScratch = new HuffmanEncodeScratch();
   for (let attempt = 0; pos === 8 && attempt < 16; attempt++) {
     for (let maxBits = 11; maxBits >= 9 && pos === 8; maxBits--) {
-      buildHuffmanTable(huffman, litCounts, 255, maxBits);
-      pos = Math.max(8, writeHuffmanTable(huffman, header, 8));
+      buildHuffmanTable(huffmanScratch, huffman, litCounts, 255, maxBits);
+      pos = Math.max(8, writeHuffmanTable(huffmanScratch, huffman, header, 8));
     }
     if (pos !== 8) break;
     let commonest = 0;

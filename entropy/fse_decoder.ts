@@ -142,15 +142,23 @@ export function spreadSymbols(
   if (position !== 0) corrupt("FSE table cannot be spread");
 }
 
-// Scratch of buildFseTable: tables here have at most 2^6 states (Huffman weights).
-const spread = new Uint8Array(1 << 9);
-const symbolNext = new Uint16Array(256);
+/**
+ * Scratch of reading and building FSE decoding tables (here, for Huffman weights, and in
+ * decoder/sequence_tables.ts): the counts read, the spread of symbols over the states and each
+ * symbol's next state. Its owner builds one table at a time.
+ */
+export class FseDecodeScratch {
+  readonly counts: NormalizedCounts = new NormalizedCounts();
+  readonly spread: Uint8Array = new Uint8Array(1 << 9);
+  readonly symbolNext: Uint16Array = new Uint16Array(256);
+}
 
 /**
  * Builds a plain FSE decoding table of `1 << tableLog` states: per state its symbol
  * (`symbols`), the bits to read (`nbBitsOut`) and the base of the next state (`baseOut`).
  */
 export function buildFseTable(
+  scratch: FseDecodeScratch,
   counts: Int16Array,
   symbolCount: number,
   tableLog: number,
@@ -159,6 +167,7 @@ export function buildFseTable(
   baseOut: Uint16Array,
 ): void {
   const size = 1 << tableLog;
+  const { spread, symbolNext } = scratch;
   spreadSymbols(counts, symbolCount, tableLog, spread, symbolNext);
   for (let u = 0; u < size; u++) {
     const s = spread[u];

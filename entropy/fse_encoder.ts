@@ -268,18 +268,22 @@ export function writeNormalizedCounts(
   return pos + ((bitCount + 7) >>> 3);
 }
 
-// Scratch of buildFseEncodeTable.
-const spread = new Uint8Array(1 << 9);
-const symbolNext = new Uint16Array(256);
-const cumulative = new Int32Array(65);
+/** Scratch of {@linkcode buildFseEncodeTable}: its owner builds one table at a time. */
+export class FseEncodeScratch {
+  readonly spread: Uint8Array = new Uint8Array(1 << 9);
+  readonly symbolNext: Uint16Array = new Uint16Array(256);
+  readonly cumulative: Int32Array = new Int32Array(65);
+}
 
 /** Builds `table` from `norm[0..maxSymbol]` at accuracy log `tableLog`. */
 export function buildFseEncodeTable(
+  scratch: FseEncodeScratch,
   table: FseEncodeTable,
   norm: Int16Array,
   maxSymbol: number,
   tableLog: number,
 ): void {
+  const { spread, symbolNext, cumulative } = scratch;
   const size = 1 << tableLog;
   spreadSymbols(norm, maxSymbol + 1, tableLog, spread, symbolNext);
   cumulative[0] = 0;

@@ -10,8 +10,7 @@
  */
 
 import { corrupt } from "../errors.ts";
-import { BLOCK_SIZE_MAX } from "../format.ts";
-import { buildFseTable, NormalizedCounts, readNormalizedCounts } from "./fse_decoder.ts";
+import { buildFseTable, FseDecodeScratch, readNormalizedCounts } from "./fse_decoder.ts";
 
 /** Zstandard's limit on Huffman code lengths. */
 export const HUFFMAN_MAX_BITS = 11;
@@ -22,16 +21,17 @@ export class HuffmanTable {
   maxBits = 0;
 }
 
-const weights = new Uint8Array(256);
-/** Literal streams copied to words (little-endian, as every JS engine in use). */
-const literalWords = new Int32Array((BLOCK_SIZE_MAX >>> 2) + 4);
-const literalBytes = new Uint8Array(literalWords.buffer);
-const rankCount = new Uint32Array(HUFFMAN_MAX_BITS + 2);
-const rankStart = new Uint32Array(HUFFMAN_MAX_BITS + 2);
-const weightCounts = new NormalizedCounts();
-const weightSymbols = new Uint8Array(64);
-const weightNbBits = new Uint8Array(64);
-const weightBase = new Uint16Array(64);
+/** Scratch of {@linkcode readHuffmanTable}: its owner reads one description at a time. */
+export class HuffmanDecodeScratch {
+  readonly weights: Uint8Array = new Uint8Array(256);
+  readonly rankCount: Uint32Array = new Uint32Array(HUFFMAN_MAX_BITS + 2);
+  readonly rankStart: Uint32Array = new Uint32Array(HUFFMAN_MAX_BITS + 2);
+  /** The weights' FSE table (at most 2^6 states) and its scratch. */
+  readonly weightSymbols: Uint8Array = new Uint8Array(64);
+  readonly weightNbBits: Uint8Array = new Uint8Array(64);
+  readonly weightBase: Uint16Array = new Uint16Array(64);
+  readonly fse: FseDecodeScratch = new FseDecodeScratch();
+}
 
 /** Total bits of a backward stream in src[start, end): its last byte holds the end mark. */
 export function backwardStreamBits(src: Uint8Array, start: number, end: number): number {
@@ -59,11 +59,14 @@ function readBackwardSlow(src: Uint8Array, start: number, ptr: number, n: number
  * Reads a Huffman tree description at src[pos, end) into `table`. Returns the bytes it occupies.
  */
 export function readHuffmanTable(
+  scratch: HuffmanDecodeScratch,
   table: HuffmanTable,
   src: Uint8Array,
   pos: number,
   end: number,
 ): number {
+  const { weights, weightSymbols, weightNbBits, weightBase } = scratch;
+  const weightCounts = scratch.fse.counts;
   if (pos >= end) corrupt("Huffman tree description is missing");
   const header = src[pos];
   let count: number;
@@ -75,6 +78,7 @@ export function readHuffmanTable(
     const descEnd = pos + size;
     const used = readNormalizedCounts(weightCounts, src, pos + 1, descEnd, 255, 6);
     buildFseTable(
+      scratch.fse,
       weightCounts.counts,
       weightCounts.symbolCount,
       weightCounts.tableLog,
@@ -122,12 +126,13 @@ export function readHuffmanTable(
       weights[i + 1] = b & 15;
     }
   }
-  buildHuffmanTable(table, count);
+  buildHuffmanTable(scratch, table, count);
   return size;
 }
 
 /** Builds the decoding table from `weights[0, count)` plus the implied last weight. */
-function buildHuffmanTable(table: HuffmanTable, count: number): void {
+function buildHuffmanTable(scratch: HuffmanDecodeScratch, table: HuffmanTable, count: number) {
+  const { weights, rankCount, rankStart } = scratch;
   rankCount.fill(0);
   let total = 0;
   for (let i = 0; i < count; i++) {
@@ -206,9 +211,13 @@ export function decodeHuffmanStream(
 
 /**
  * Decodes the 4-stream layout (6-byte jump table) of src[start, end) into dst[dstPos, dstPos+size).
+ * `words` (viewed as `bytes`) is scratch of at least `(end - start) / 4 + 4` words, where the
+ * streams are copied for aligned reads.
  */
 export function decodeHuffman4Streams(
   table: HuffmanTable,
+  words: Int32Array,
+  bytes: Uint8Array,
   src: Uint8Array,
   start: number,
   end: number,
@@ -246,8 +255,7 @@ export function decodeHuffman4Streams(
   const e3 = e2 + segment;
   const shift1 = 25 - maxBits;
   // The four streams, copied to aligned 32-bit words: a 25-bit window is two loads.
-  literalBytes.set(src.subarray(s1, end), 0);
-  const words = literalWords;
+  bytes.set(src.subarray(s1, end), 0);
   const q1 = 0;
   const q2 = (s2 - s1) * 8;
   const q3 = (s3 - s1) * 8;

@@ -10,9 +10,10 @@
  * @module
  */
 
-import { viewOf } from "./byte_view.ts";
+import { ByteViews } from "./byte_view.ts";
 import {
   buildFseEncodeTable,
+  FseEncodeScratch,
   FseEncodeTable,
   fseInitState,
   normalizeCounts,
@@ -43,41 +44,60 @@ export class HuffmanEncodeTable {
   }
 }
 
-// Scratch of buildHuffmanTable (2·256 tree nodes).
-const sortedSymbols = new Uint8Array(256);
-const radixScratch = new Uint8Array(256);
 // Widest digit of the sort: counts below 2^10 are sorted in one pass.
 const COUNT_BITS = 10;
-const countStarts = new Int32Array(1 << COUNT_BITS);
-const leafCount = new Int32Array(257);
-const innerCount = new Int32Array(256);
 // Head of an empty queue: above any count (at most a block, 2^17).
 const EMPTY_QUEUE = 1 << 30;
-const nodeParent = new Int32Array(512);
-const nodeDepth = new Uint8Array(512);
-const sortedLength = new Uint8Array(256);
-const rankLast = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
-const perLength = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
-const runEnd = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
-const nextCode = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+
+/**
+ * Scratch of building, describing and coding with Huffman tables ({@linkcode buildHuffmanTable},
+ * {@linkcode writeHuffmanTable}, the stream encoders): its owner (an encoder workspace's literals
+ * stage) does one at a time.
+ */
+export class HuffmanEncodeScratch {
+  // buildHuffmanTable (2·256 tree nodes).
+  readonly sortedSymbols: Uint8Array = new Uint8Array(256);
+  readonly radixScratch: Uint8Array = new Uint8Array(256);
+  readonly countStarts: Int32Array = new Int32Array(1 << COUNT_BITS);
+  readonly leafCount: Int32Array = new Int32Array(257);
+  readonly innerCount: Int32Array = new Int32Array(256);
+  readonly nodeParent: Int32Array = new Int32Array(512);
+  readonly nodeDepth: Uint8Array = new Uint8Array(512);
+  readonly sortedLength: Uint8Array = new Uint8Array(256);
+  readonly rankLast: Int32Array = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
+  readonly perLength: Uint16Array = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+  readonly runEnd: Int32Array = new Int32Array(HUFFMAN_MAX_LENGTH + 2);
+  readonly nextCode: Uint16Array = new Uint16Array(HUFFMAN_MAX_LENGTH + 2);
+  // writeHuffmanTable.
+  readonly weights: Uint8Array = new Uint8Array(256);
+  readonly weightCounts: Uint32Array = new Uint32Array(16);
+  readonly weightNorm: Int16Array = new Int16Array(16);
+  readonly weightTable: FseEncodeTable = new FseEncodeTable();
+  readonly fse: FseEncodeScratch = new FseEncodeScratch();
+  /** The stream encoders' view of their output. */
+  readonly views: ByteViews = new ByteViews();
+}
 
 /**
  * Builds `table` for `counts[0..maxSymbol]` (at least two symbols present) with codes of at most
  * `maxLength` bits.
  */
 export function buildHuffmanTable(
+  scratch: HuffmanEncodeScratch,
   table: HuffmanEncodeTable,
   counts: Uint32Array,
   maxSymbol: number,
   maxLength: number,
 ): void {
+  const { sortedSymbols, countStarts, leafCount, innerCount, nodeParent, nodeDepth } = scratch;
+  const { sortedLength, runEnd, perLength } = scratch;
   // Symbols present, by decreasing count (ties: lower symbol first): a stable radix sort of the
   // symbols in increasing order, from the lowest digit of the count. No allocation, and no
   // builtin sort (JavaScriptCore's costs several microseconds a call).
   let n = 0;
   let largest = 0;
   let from = sortedSymbols;
-  let to = radixScratch;
+  let to = scratch.radixScratch;
   for (let s = 0; s <= maxSymbol; s++) {
     const c = counts[s];
     if (c !== 0) {
@@ -156,7 +176,7 @@ export function buildHuffmanTable(
     sortedLength[i] = d;
     if (d > longest) longest = d;
   }
-  if (longest > maxLength) limitLengths(n, counts, maxLength);
+  if (longest > maxLength) limitLengths(scratch, n, counts, maxLength);
 
   const lengths = table.lengths;
   lengths.fill(0);
@@ -180,7 +200,7 @@ export function buildHuffmanTable(
       tableLog = len;
     }
   }
-  assignCanonicalCodes(table, maxSymbol, tableLog);
+  assignCanonicalCodes(scratch, table, maxSymbol, tableLog);
 }
 
 /**
@@ -189,7 +209,13 @@ export function buildHuffmanTable(
  * each time the rank whose lengthening repays the largest power of two not above the debt,
  * unless two codes one rank longer are cheaper (libzstd's `HUF_setMaxHeight` idea).
  */
-function limitLengths(n: number, counts: Uint32Array, maxLength: number): void {
+function limitLengths(
+  scratch: HuffmanEncodeScratch,
+  n: number,
+  counts: Uint32Array,
+  maxLength: number,
+): void {
+  const { sortedLength, rankLast, sortedSymbols } = scratch;
   // Debt in units of 2^-maxLength.
   let debt = 0;
   const longest = sortedLength[n - 1];
@@ -235,7 +261,13 @@ function limitLengths(n: number, counts: Uint32Array, maxLength: number): void {
  * Codes from the lengths (and `perLength`, their counts). `packed` is left stale for absent
  * symbols: nothing codes them (a table is only used for symbols it has lengths for).
  */
-function assignCanonicalCodes(table: HuffmanEncodeTable, maxSymbol: number, tableLog: number) {
+function assignCanonicalCodes(
+  scratch: HuffmanEncodeScratch,
+  table: HuffmanEncodeTable,
+  maxSymbol: number,
+  tableLog: number,
+) {
+  const { nextCode, perLength } = scratch;
   const lengths = table.lengths;
   let min = 0;
   for (let len = tableLog; len > 0; len--) {
@@ -276,24 +308,24 @@ export function huffmanCanEncode(
   return true;
 }
 
-// Scratch of writeHuffmanTable.
-const weights = new Uint8Array(256);
-const weightCounts = new Uint32Array(16);
-const weightNorm = new Int16Array(16);
-const weightTable = /* @__PURE__ */ new FseEncodeTable();
-
 /**
  * Writes the description of `table` at `out[pos]` (room for 129 bytes); returns the new position,
  * or −1 when the table cannot be described (more than 128 weights that FSE does not shrink).
  */
-export function writeHuffmanTable(table: HuffmanEncodeTable, out: Uint8Array, pos: number): number {
+export function writeHuffmanTable(
+  scratch: HuffmanEncodeScratch,
+  table: HuffmanEncodeTable,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const weights = scratch.weights;
   const maxSymbol = table.maxSymbol;
   const tableLog = table.tableLog;
   const lengths = table.lengths;
   // The last symbol's weight is implied by the others.
   const count = maxSymbol;
   for (let s = 0; s < count; s++) weights[s] = lengths[s] === 0 ? 0 : tableLog + 1 - lengths[s];
-  const compressed = compressWeights(count, out, pos + 1);
+  const compressed = compressWeights(scratch, count, out, pos + 1);
   if (compressed > 1 && compressed < count >>> 1) {
     out[pos] = compressed;
     return pos + 1 + compressed;
@@ -306,7 +338,13 @@ export function writeHuffmanTable(table: HuffmanEncodeTable, out: Uint8Array, po
 }
 
 /** FSE-compresses `weights[0..count)` at `out[pos]`; returns its size, or 0/1 when unsuitable. */
-function compressWeights(count: number, out: Uint8Array, pos: number): number {
+function compressWeights(
+  scratch: HuffmanEncodeScratch,
+  count: number,
+  out: Uint8Array,
+  pos: number,
+): number {
+  const { weights, weightCounts, weightNorm, weightTable } = scratch;
   if (count <= 1) return 0;
   weightCounts.fill(0);
   let maxWeight = 0;
@@ -323,7 +361,7 @@ function compressWeights(count: number, out: Uint8Array, pos: number): number {
   normalizeCounts(weightNorm, log, weightCounts, count, maxWeight, false);
   const start = pos;
   pos = writeNormalizedCounts(out, pos, weightNorm, maxWeight, log);
-  buildFseEncodeTable(weightTable, weightNorm, maxWeight, log);
+  buildFseEncodeTable(scratch.fse, weightTable, weightNorm, maxWeight, log);
   // Two interleaved states; the decoder starts with state 1 on weights[0].
   const stateTable = weightTable.stateTable;
   const deltaNbBits = weightTable.deltaNbBits;
@@ -386,6 +424,7 @@ function compressWeights(count: number, out: Uint8Array, pos: number): number {
  * returns the new position.
  */
 export function encodeHuffmanStream(
+  scratch: HuffmanEncodeScratch,
   table: HuffmanEncodeTable,
   src: Uint8Array,
   start: number,
@@ -393,7 +432,7 @@ export function encodeHuffmanStream(
   out: Uint8Array,
   pos: number,
 ): number {
-  const view = viewOf(out);
+  const view = scratch.views.of(out);
   const packed = table.packed;
   let bits = 0;
   let n = 0;
@@ -436,6 +475,7 @@ export function encodeHuffmanStream(
  * the new position.
  */
 export function encodeHuffman4Streams(
+  scratch: HuffmanEncodeScratch,
   table: HuffmanEncodeTable,
   src: Uint8Array,
   start: number,
@@ -450,7 +490,7 @@ export function encodeHuffman4Streams(
   for (let k = 0; k < 4; k++) {
     const to = k < 3 ? from + segment : end;
     const streamStart = pos;
-    pos = encodeHuffmanStream(table, src, from, to, out, pos);
+    pos = encodeHuffmanStream(scratch, table, src, from, to, out, pos);
     if (k < 3) {
       const size = pos - streamStart;
       out[jump + 2 * k] = size;

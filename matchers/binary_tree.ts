@@ -28,6 +28,7 @@ import {
   type MatchState,
   windowLow,
 } from "./match_state.ts";
+import { CARRY_ENTRIES } from "./workspace.ts";
 
 /** Longest match the parsers consider in one step (libzstd's ZSTD_OPT_NUM). */
 export const OPT_NUM = 1 << 12;
@@ -67,12 +68,13 @@ export function updateTree(ms: MatchState, ip: number, end: number, mls: number)
   const hashLog = params.hashLog;
   const searchCompares = 1 << params.searchLog;
   const lowIndex = windowLow(params.windowLog, ip) + base;
-  const carry = lcpCarry;
-  if (carrySerial > CARRY_SERIAL_LIMIT) {
+  const ws = ms.workspace;
+  const carry = ws.carry;
+  if (ws.carrySerial > CARRY_SERIAL_LIMIT) {
     carry.fill(-1);
-    carrySerial = 0;
+    ws.carrySerial = 0;
   }
-  let serial = carrySerial;
+  let serial = ws.carrySerial;
   let p = ms.nextToUpdate;
   // The position inserted by the previous iteration (−1: none yet in this call).
   let previous = -1;
@@ -141,7 +143,7 @@ export function updateTree(ms: MatchState, ip: number, end: number, mls: number)
     const reach = matchEnd - (curr + 8);
     p += skip > reach ? skip : reach;
   }
-  carrySerial = serial;
+  ws.carrySerial = serial;
   ms.nextToUpdate = ip;
 }
 
@@ -150,11 +152,10 @@ export function updateTree(ms: MatchState, ip: number, end: number, mls: number)
 // exactly L − 1: no need to compare them. On repetitive input most candidates of p are those of
 // p − 1 moved by one (low-entropy 1 MiB at level 16: 93% of 8.8 million, 1.8x faster in Deno,
 // 2.2x in Bun). Entries by distance (direct-mapped): serial of the insertion, distance, length,
-// padding. Serials number the insertions of every state; the table is cleared when they wrap.
-const CARRY_MASK = 255;
+// padding. Serials number the insertions made with one workspace (the table is the workspace's,
+// matchers/workspace.ts); the table is cleared when they wrap.
+const CARRY_MASK = CARRY_ENTRIES - 1;
 const CARRY_SERIAL_LIMIT = 1 << 30;
-const lcpCarry = new Int32Array(4 * (CARRY_MASK + 1)).fill(-1);
-let carrySerial = 0;
 
 /** Matches found at one position, shortest first: offset values and lengths. */
 export class MatchList {

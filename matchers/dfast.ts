@@ -11,7 +11,6 @@ import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import {
   countMatch,
   type MatchState,
-  REPEATS,
   repeatsAtEnd,
   repeatsAtStart,
   windowLow,
@@ -54,11 +53,12 @@ export function compressBlockDoubleFast(
   let anchor = start | 0;
   let ip = anchor;
   if (ip === low) ip++;
-  repeatsAtStart(rep, ip - windowLow(params.windowLog, ip));
-  let rep1 = REPEATS[0];
-  let rep2 = REPEATS[1];
-  const saved1 = REPEATS[2];
-  const saved2 = REPEATS[3];
+  const repeats = ms.repeats;
+  repeatsAtStart(repeats, rep, ip - windowLow(params.windowLog, ip));
+  let rep1 = repeats[0];
+  let rep2 = repeats[1];
+  const saved1 = repeats[2];
+  const saved2 = repeats[3];
 
   for (;;) {
     let step = 1;

@@ -14,7 +14,6 @@ import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import {
   countMatch,
   type MatchState,
-  REPEATS,
   repeatsAtEnd,
   repeatsAtStart,
   windowLow,
@@ -57,11 +56,12 @@ export function compressBlockFast(
   let anchor = start;
   let ip0 = start;
   if (ip0 === low) ip0++;
-  repeatsAtStart(rep, ip0 - windowLow(params.windowLog, ip0));
-  let rep1 = REPEATS[0];
-  let rep2 = REPEATS[1];
-  const saved1 = REPEATS[2];
-  const saved2 = REPEATS[3];
+  const repeats = ms.repeats;
+  repeatsAtStart(repeats, rep, ip0 - windowLow(params.windowLog, ip0));
+  let rep1 = repeats[0];
+  let rep2 = repeats[1];
+  const saved1 = repeats[2];
+  const saved2 = repeats[3];
 
   for (;;) {
     let step = stepSize;

@@ -15,13 +15,12 @@
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { highbit } from "../entropy/bits.ts";
-import { ChainSearch, HashChain } from "./hash_chain.ts";
+import { HashChain } from "./hash_chain.ts";
 import { batchesHashes, fillHashCache, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
   countRun,
   type MatchState,
-  REPEATS,
   repeatsAtEnd,
   repeatsAtStart,
   windowLow,
@@ -32,14 +31,12 @@ const SEARCH_STRENGTH = 8;
 // Steps above this stop inserting every skipped position (libzstd's kLazySkippingStep).
 const LAZY_SKIPPING_STEP = 8;
 
-const found = /* @__PURE__ */ new ChainSearch();
-
 // Match finders of the lazy loop.
 const CHAIN = 0;
 const ROW = 1;
 const TREE = 2;
 
-/** Best match at `ip` from the finder (length, offset in `found`). */
+/** Best match at `ip` from the finder (length, offset in `ms.found`). */
 function search(
   ms: MatchState,
   ip: number,
@@ -48,6 +45,7 @@ function search(
   skipping: boolean,
   finder: number,
 ): number {
+  const found = ms.found;
   if (finder === TREE) return searchTree(ms, ip, end, mls, found);
   const low = windowLow(ms.params.windowLog, ip);
   if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, found);
@@ -87,11 +85,13 @@ function compressBlockLazyGeneric(
   if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
   // A run known from an earlier block stays true unless this block is not after it.
   if (ms.runLimit > end) ms.forgetRun();
-  repeatsAtStart(rep, ip - windowLow(windowLog, ip));
-  let rep1 = REPEATS[0];
-  let rep2 = REPEATS[1];
-  const saved1 = REPEATS[2];
-  const saved2 = REPEATS[3];
+  const found = ms.found;
+  const repeats = ms.repeats;
+  repeatsAtStart(repeats, rep, ip - windowLow(windowLog, ip));
+  let rep1 = repeats[0];
+  let rep2 = repeats[1];
+  const saved1 = repeats[2];
+  const saved2 = repeats[3];
   let skipping = false;
   if (cached) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
   if (finder === CHAIN) {

@@ -2,10 +2,10 @@
  * What every match finder shares: the match state (hash tables and window bounds), the block
  * compressor signature, hashing of 4 to 8 bytes, and forward match counting.
  *
- * Positions in the tables are absolute: `index = position in src + base`. Every compression
- * (and every stream) starts `base` above everything already in the tables, so stale entries fall
- * below the window and are rejected by the ordinary bounds test; tables are reused without
- * clearing, and cleared only when the indices would leave int32 range.
+ * Positions in the tables are absolute: `index = position in src + base`. The tables come from a
+ * {@linkcode MatchWorkspace} (workspace.ts): a one-shot compression starts `base` above
+ * everything already in them, so stale entries fall below the window and are rejected by the
+ * ordinary bounds test (tables are reused without clearing); a stream's start zeroed.
  *
  * @module
  */
@@ -13,7 +13,8 @@
 import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { SeqStore } from "../encoder/seq_store.ts";
 import type { OptState } from "./opt.ts";
-import type { HashChain } from "./hash_chain.ts";
+import type { ChainSearch, HashChain } from "./hash_chain.ts";
+import { getIndexLimit, type MatchWorkspace } from "./workspace.ts";
 
 /**
  * A block compressor: finds the sequences of `src[start, end)` into `seqs`, using and updating
@@ -29,87 +30,6 @@ export type BlockCompressor = (
   start: number,
   end: number,
 ) => number;
-
-// Largest index before the tables are cleared: keeps `index + window` inside int32.
-let indexLimit = 1 << 30;
-
-/**
- * Sets the index limit, returning the previous one. For tests only: a small limit makes short
- * streams go through the correction of {@linkcode MatchState.moveSource}.
- */
-export function setIndexLimit(limit: number): number {
-  const previous = indexLimit;
-  indexLimit = limit;
-  return previous;
-}
-// Tables up to this many entries are kept between compressions; larger ones only weakly.
-const KEEP_ENTRIES = 1 << 20;
-
-/**
- * One table kind's memory between one-shot compressions. Up to KEEP_ENTRIES entries it is kept;
- * a larger table is held by a WeakRef, so the next compression reuses it unless the garbage
- * collector has reclaimed it meanwhile (its memory is then the runtime's again). A fresh
- * multi-megabyte table costs a page fault per 4 KiB touched, in random order: on a 1 MiB input
- * at level 13 (two 8 MiB tables), reusing them took 28% off the compression.
- */
-class TablePool {
-  #kept = new Int32Array(0);
-  #weak: WeakRef<Int32Array> | null = null;
-
-  /** A table of at least `size` entries (stale contents). */
-  take(size: number): Int32Array {
-    if (size <= KEEP_ENTRIES) {
-      if (this.#kept.length < size) this.#kept = new Int32Array(size);
-      return this.#kept;
-    }
-    const table = this.#weak?.deref();
-    if (table !== undefined && table.length >= size) return table;
-    const fresh = new Int32Array(size);
-    this.#weak = new WeakRef(fresh);
-    return fresh;
-  }
-
-  /** Zeroes the kept table and forgets the weak one. */
-  clear(): void {
-    this.#kept.fill(0);
-    this.#weak = null;
-  }
-}
-
-const pooledHash = /* @__PURE__ */ new TablePool();
-const pooledChain = /* @__PURE__ */ new TablePool();
-const pooledTags = /* @__PURE__ */ new TablePool();
-let pooledNext = 1;
-// Row finder hash cache: two batches of 8 positions (row.ts).
-const HASH_CACHE_SIZE = 16;
-const pooledHashCache = new Int32Array(HASH_CACHE_SIZE);
-
-// Tables a finished stream gave back, for the next stream: a fresh multi-megabyte typed array
-// costs milliseconds (page faults; under JavaScriptCore, more), a fill far less. Tables up to
-// KEEP_ENTRIES entries are kept; larger ones weakly, as TablePool does.
-const SPARE_LIMIT = 6;
-const spareTables: Int32Array[] = [];
-const weakSpares: WeakRef<Int32Array>[] = [];
-
-/** A zeroed table of `size` entries, reusing a spare one of that size when there is one. */
-function streamTable(size: number): Int32Array {
-  for (let i = 0; i < spareTables.length; i++) {
-    if (spareTables[i].length === size) {
-      const table = spareTables.splice(i, 1)[0];
-      table.fill(0);
-      return table;
-    }
-  }
-  for (let i = weakSpares.length - 1; i >= 0; i--) {
-    const table = weakSpares[i].deref();
-    if (table === undefined || table.length === size) weakSpares.splice(i, 1);
-    if (table !== undefined && table.length === size) {
-      table.fill(0);
-      return table;
-    }
-  }
-  return new Int32Array(size);
-}
 
 /** Match-finder state of one compression. */
 export class MatchState {
@@ -157,63 +77,45 @@ export class MatchState {
   chain: HashChain | null = null;
   /** The optimal parsers' statistics and tables (opt.ts); null for other strategies. */
   opt: OptState | null = null;
-  /** Whether the tables are this state's own (a stream's), not the one-shot pool's. */
-  #ownsTables = false;
+  /** The working memory the tables and scratch come from. */
+  readonly workspace: MatchWorkspace;
+  /** Slots of {@linkcode repeatsAtStart}: usable rep1, rep2, then the offsets set aside. */
+  readonly repeats: Int32Array;
+  /** The lazy finders' search result besides the length (the workspace's). */
+  readonly found: ChainSearch;
 
   /**
-   * `pooled`: share the tables kept between one-shot compressions (entries of earlier calls lie
-   * below `base`). Streams own their tables: a one-shot call between two chunks must not write
-   * into them.
+   * The tables come from `workspace`: a one-shot workspace's are shared between compressions
+   * (entries of earlier calls lie below `base`), a stream's are zeroed and its own.
    */
-  constructor(params: CompressionParameters, src: Uint8Array, pooled: boolean) {
+  constructor(params: CompressionParameters, src: Uint8Array, workspace: MatchWorkspace) {
     this.params = params;
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    this.workspace = workspace;
     const hashSize = 1 << params.hashLog;
     const row = usesRowFinder(params);
     const chainSize = params.strategy === Strategy.Fast || row ? 0 : 1 << params.chainLog;
     const tagWords = row ? hashSize >> 2 : 0;
-    this.#ownsTables = !pooled;
-    // One-shot compressions share one cache (a fresh typed array costs microseconds in Deno).
-    this.hashCache = pooled ? pooledHashCache : new Int32Array(HASH_CACHE_SIZE);
-    if (!pooled) {
+    // A fresh typed array costs microseconds in Deno: the workspace's serve every compression.
+    this.hashCache = workspace.hashCache;
+    this.repeats = workspace.repeats;
+    this.found = workspace.found;
+    if (workspace.forStream) {
       this.base = 1;
-      this.hashTable = streamTable(hashSize);
-      this.chainTable = streamTable(chainSize);
-      this.tagWords = streamTable(tagWords);
+      this.hashTable = workspace.hashTable(hashSize);
+      this.chainTable = workspace.chainTable(chainSize);
+      this.tagWords = workspace.tagWords(tagWords);
       this.tagTable = new Uint8Array(this.tagWords.buffer);
       return;
     }
-    if (pooledNext + src.length + 1 >= indexLimit) {
-      pooledHash.clear();
-      pooledChain.clear();
-      pooledNext = 1;
-    }
-    // Tags need no clearing: a stale tag leads to a stale position, which is below the window.
-    this.tagWords = pooledTags.take(tagWords);
-    this.tagTable = new Uint8Array(this.tagWords.buffer);
     // Every table entry from earlier compressions is below this base, hence outside the window.
-    this.base = pooledNext;
-    pooledNext += src.length + 1;
-    this.hashTable = pooledHash.take(hashSize);
-    this.chainTable = pooledChain.take(chainSize);
-  }
-
-  /**
-   * The compression is over: a stream's tables become spares for the next stream. The state
-   * must not be used again.
-   */
-  release(): void {
-    if (!this.#ownsTables) return;
-    this.#ownsTables = false;
-    for (const table of [this.hashTable, this.chainTable, this.tagWords]) {
-      if (table.length === 0) continue;
-      if (table.length <= KEEP_ENTRIES) {
-        if (spareTables.length < SPARE_LIMIT) spareTables.push(table);
-      } else if (weakSpares.length < SPARE_LIMIT) {
-        weakSpares.push(new WeakRef(table));
-      }
-    }
+    // (Tags need no clearing: a stale tag leads to a stale position, which is below the window.)
+    this.base = workspace.takeBase(src.length);
+    this.tagWords = workspace.tagWords(tagWords);
+    this.tagTable = new Uint8Array(this.tagWords.buffer);
+    this.hashTable = workspace.hashTable(hashSize);
+    this.chainTable = workspace.chainTable(chainSize);
   }
 
   /**
@@ -227,9 +129,7 @@ export class MatchState {
     this.chain?.reset();
     // Every entry the search can reach was replaced, so the base may go back; later one-shot
     // compressions must still start above everything written here.
-    if (this.base !== base && pooledNext < base + this.src.length + 1) {
-      pooledNext = base + this.src.length + 1;
-    }
+    if (this.base !== base) this.workspace.reserveUpTo(base, this.src.length);
     this.base = base;
   }
 
@@ -241,7 +141,7 @@ export class MatchState {
     this.base += length;
     this.forgetRun();
     this.chain?.reset();
-    if (pooledNext < this.base + this.src.length + 1) pooledNext = this.base + this.src.length + 1;
+    this.workspace.reserveUpTo(this.base, this.src.length);
   }
 
   /**
@@ -256,7 +156,7 @@ export class MatchState {
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
     this.forgetRun();
     this.chain?.reset();
-    if (this.base + src.length >= indexLimit) this.#lowerIndices();
+    if (this.base + src.length >= getIndexLimit()) this.#lowerIndices();
   }
 
   /** Forgets the known run (see countRun): the source moved, or a block is not after it. */
@@ -483,22 +383,20 @@ export function hashLong(view: DataView, p: number, hashLog: number, mls: number
     (32 - hashLog);
 }
 
-/** Slots of {@linkcode repeatsAtStart}: usable rep1, rep2, then the offsets set aside. */
-export const REPEATS: Int32Array = new Int32Array(4);
-
 /**
  * libzstd's rule for the repeat offsets at a block's start: an offset reaching further back than
- * `maxRep` is unusable in the block (0 in `REPEATS[0..1]`) and set aside (`REPEATS[2..3]`).
+ * `maxRep` is unusable in the block (0 in `repeats[0..1]`) and set aside (`repeats[2..3]`);
+ * `repeats` is the match state's.
  */
-export function repeatsAtStart(rep: Int32Array, maxRep: number): void {
+export function repeatsAtStart(repeats: Int32Array, rep: Int32Array, maxRep: number): void {
   const rep1 = rep[0];
   const rep2 = rep[1];
   const aside1 = rep1 > maxRep;
   const aside2 = rep2 > maxRep;
-  REPEATS[0] = aside1 ? 0 : rep1;
-  REPEATS[1] = aside2 ? 0 : rep2;
-  REPEATS[2] = aside1 ? rep1 : 0;
-  REPEATS[3] = aside2 ? rep2 : 0;
+  repeats[0] = aside1 ? 0 : rep1;
+  repeats[1] = aside2 ? 0 : rep2;
+  repeats[2] = aside1 ? rep1 : 0;
+  repeats[3] = aside2 ? rep2 : 0;
 }
 
 /** Saves the offsets for the next block, restoring those set aside that nothing replaced. */

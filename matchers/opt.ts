@@ -35,6 +35,7 @@ import {
 } from "../entropy/sequence_codes.ts";
 import { getAllMatches, MatchList, OPT_NUM } from "./binary_tree.ts";
 import type { MatchState } from "./match_state.ts";
+import type { MatchWorkspace } from "./workspace.ts";
 
 /**
  * What the optimal parser reads of a dictionary: the entropy tables whose code lengths seed the
@@ -174,6 +175,8 @@ export class OptState {
   readonly rep0: Int32Array = new Int32Array(OPT_SIZE + 1);
   readonly rep1: Int32Array = new Int32Array(OPT_SIZE + 1);
   readonly rep2: Int32Array = new Int32Array(OPT_SIZE + 1);
+  /** btultra2's copy of the repeat offsets for its learning pass. */
+  readonly learnRep: Int32Array = new Int32Array(3);
 
   /** Forgets the statistics: the next block is a frame's first. */
   reset(dict: DictionaryEntropy | null, minMatch: number, windowLog: number): void {
@@ -183,17 +186,20 @@ export class OptState {
   }
 }
 
-let pooledOpt: OptState | null = null;
-
-/** The parser state of a new frame: the shared one for one-shot compression, else its own. */
+/**
+ * The parser state of a new frame, the workspace's (made on first use). A stream's 3-byte table
+ * is zeroed, as its other tables are (its indices start at 1 again); a one-shot compression's
+ * stale entries lie below its base.
+ */
 export function newOptState(
-  pooled: boolean,
+  ws: MatchWorkspace,
   dict: DictionaryEntropy | null,
   minMatch: number,
   windowLog: number,
 ): OptState {
-  const st = pooled ? (pooledOpt ??= new OptState()) : new OptState();
+  const st = ws.opt ??= new OptState();
   st.reset(dict, minMatch, windowLog);
+  if (ws.forStream) st.matches.hash3.fill(0);
   return st;
 }
 
@@ -692,8 +698,6 @@ export function compressBlockBtUltra(
   return compressBlockOptGeneric(ms, seqs, rep, src, start, end, 2);
 }
 
-const scratchRep = new Int32Array(3);
-
 /**
  * Block compressor of the btultra2 strategy (levels 20 to 22): btultra, except that a frame's
  * first block, without history, is first parsed once only to learn its statistics; the match
@@ -712,8 +716,10 @@ export function compressBlockBtUltra2(
     st.llSum === 0 && st.dict === null && start === 0 && ms.nextToUpdate === 0 &&
     end - start > PREDEF_THRESHOLD
   ) {
-    scratchRep.set(rep);
-    compressBlockOptGeneric(ms, seqs, scratchRep, src, start, end, 2);
+    // The learning pass must leave the repeat offsets as they are: it works on a copy.
+    const learnRep = st.learnRep;
+    learnRep.set(rep);
+    compressBlockOptGeneric(ms, seqs, learnRep, src, start, end, 2);
     seqs.reset();
     ms.forgetHistory(end);
     ms.nextToUpdate = start;

@@ -11,6 +11,7 @@ import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
 import { fillRows } from "./row.ts";
 import { Strategy } from "./strategy.ts";
+import { MatchWorkspace } from "./workspace.ts";
 
 /** Tables primed for one dictionary and one set of table parameters. */
 export interface PrimedTables {
@@ -39,7 +40,8 @@ export function primeFromCache(
     // Eight bytes of slack: the last hashes read past the history.
     const src = new Uint8Array(history.length + 8);
     src.set(history);
-    const fresh = new MatchState(p, src, false);
+    // A workspace of its own: the tables become the cache's.
+    const fresh = new MatchState(p, src, new MatchWorkspace(true));
     primeTables(fresh, history.length);
     primed = {
       hashTable: fresh.hashTable,

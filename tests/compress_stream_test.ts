@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compress, compressStream, decompress, decompressStream, ZstdError } from "../mod.ts";
-import { setIndexLimit } from "../matchers/match_state.ts";
+import { setIndexLimit } from "../matchers/workspace.ts";
 import {
   concat,
   DECODECORPUS_DIR,

@@ -10,6 +10,7 @@ import { describe, it } from "node:test";
 import { compress } from "../mod.ts";
 import { levelParameters } from "../encoder/params.ts";
 import { countMatch, countRun, MatchState } from "../matchers/match_state.ts";
+import { MatchWorkspace } from "../matchers/workspace.ts";
 import { nativeDecompress, rng, sameBytes } from "./helpers.ts";
 
 /** `size` bytes of a `period`-byte pattern, with a changed byte every `mutateEvery` bytes. */
@@ -33,7 +34,7 @@ describe("countRun", () => {
       const size = 40_000;
       const src = periodic(size + 8, period, mutateEvery, period * 31 + mutateEvery);
       const view = new DataView(src.buffer);
-      const ms = new MatchState(levelParameters(8, size, 0), src, false);
+      const ms = new MatchState(levelParameters(8, size, 0), src, new MatchWorkspace(true));
       const random = rng(period + mutateEvery);
       // Blocks of 4 KiB, in order, as the lazy loop sees them; questions near each other.
       for (let end = 4096; end <= size; end += 4096) {
@@ -52,7 +53,6 @@ describe("countRun", () => {
           assert.equal(got, expected, `p ${p}, offset ${offset}, end ${end}`);
         }
       }
-      ms.release();
     });
   }
 });

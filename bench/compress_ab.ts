@@ -1,0 +1,107 @@
+/**
+ * A/B of two checkouts of this library in one process: this one (B) and another (A, `--other`,
+ * e.g. the main branch's worktree), called alternately round by round on the same inputs, best
+ * round of each. Both sides see the same machine noise; the output sizes must agree.
+ *
+ *   deno run -A bench/compress_ab.ts --other=/path/to/checkout [--levels=1,3,8,19] [--rounds=15]
+ *   bun bench/compress_ab.ts --other=/path/to/checkout [--inputs=10k-random,z000033,stream]
+ *
+ * Inputs: small ones where per-call overhead shows (1 KiB and 10 KiB of log lines and of random
+ * bytes), decodecorpus z000033, and 256 KiB of log lines as a stream (per-stream overhead).
+ */
+
+import { runtime } from "./native.ts";
+import { scenario } from "./scenarios.ts";
+
+type Lib = {
+  compress(input: Uint8Array, options?: { level?: number }): Uint8Array;
+  compressStream(options?: { level?: number }): TransformStream<Uint8Array, Uint8Array>;
+};
+
+const args = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
+  (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+const other = option("other");
+if (other === undefined) throw new TypeError("--other=/path/to/checkout is required");
+const levels = (option("levels") ?? "1,3,8,19").split(",").map(Number);
+const rounds = Number(option("rounds") ?? 15);
+// A subset of the inputs by name (comma-separated), and whether to run the stream.
+const only = option("inputs")?.split(",");
+
+const a = (await import(`${other}/mod.ts`)) as Lib;
+const b = (await import("../mod.ts")) as Lib;
+
+const logs = scenario("large-log-stream");
+const inputs: [string, Uint8Array][] = [
+  ["1k-log", logs.slice(0, 1024)],
+  ["10k-log", logs.slice(0, 10 * 1024)],
+  ["1k-random", scenario("small-1k-random")],
+  ["10k-random", scenario("small-10k-random")],
+  ["z000033", scenario("decodecorpus-z000033")],
+];
+const streamInput = logs.slice(0, 256 * 1024);
+const selected = only === undefined ? inputs : inputs.filter(([name]) => only.includes(name));
+const withStream = only === undefined || only.includes("stream");
+
+async function streamSize(lib: Lib, level: number): Promise<number> {
+  const stream = new Blob([streamInput]).stream().pipeThrough(lib.compressStream({ level }));
+  let n = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) return n;
+    n += r.value.length;
+  }
+}
+
+console.log(`${runtime}; A = ${other}, B = this checkout; best of ${rounds} alternating rounds`);
+console.log("| level | input | size | A MiB/s | B MiB/s | B/A |");
+console.log("|---|---|---|---|---|---|");
+for (const level of levels) {
+  for (const [name, data] of selected) {
+    const size = a.compress(data, { level }).length;
+    if (b.compress(data, { level }).length !== size) throw new Error(`${name}: sizes differ`);
+    // About 2 MiB of input per round (levels 19+: 1 MiB), at least one call.
+    const calls = Math.max(1, Math.round((level >= 16 ? 1 << 20 : 2 << 20) / data.length));
+    const best = [Infinity, Infinity];
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? [0, 1] : [1, 0];
+      for (const side of order) {
+        const lib = side === 0 ? a : b;
+        const t = performance.now();
+        for (let i = 0; i < calls; i++) {
+          if (lib.compress(data, { level }).length !== size) throw new Error("size changed");
+        }
+        best[side] = Math.min(best[side], (performance.now() - t) / calls);
+      }
+    }
+    const mibs = best.map((ms) => data.length / 1048576 / (ms / 1000));
+    console.log(
+      `| ${level} | ${name} | ${size} | ${mibs[0].toFixed(1)} | ${mibs[1].toFixed(1)} | ${
+        (mibs[1] / mibs[0]).toFixed(3)
+      } |`,
+    );
+  }
+  if (!withStream) continue;
+  const size = await streamSize(a, level);
+  if (await streamSize(b, level) !== size) throw new Error("stream: sizes differ");
+  const calls = level >= 16 ? 2 : 8;
+  const best = [Infinity, Infinity];
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? [0, 1] : [1, 0];
+    for (const side of order) {
+      const lib = side === 0 ? a : b;
+      const t = performance.now();
+      for (let i = 0; i < calls; i++) {
+        if (await streamSize(lib, level) !== size) throw new Error("size changed");
+      }
+      best[side] = Math.min(best[side], (performance.now() - t) / calls);
+    }
+  }
+  const mibs = best.map((ms) => streamInput.length / 1048576 / (ms / 1000));
+  console.log(
+    `| ${level} | 256k-log stream | ${size} | ${mibs[0].toFixed(1)} | ${mibs[1].toFixed(1)} | ${
+      (mibs[1] / mibs[0]).toFixed(3)
+    } |`,
+  );
+}

@@ -517,6 +517,8 @@ interface Slot {
   job: Job | null;
   /** Whether it has answered once (a worker that fails before that cannot start here). */
   proven: boolean;
+  /** Whether its job's input was moved to it before it answered once. */
+  movedUnproven: boolean;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
@@ -527,6 +529,8 @@ const slots: Slot[] = [];
 const queue: Job[] = [];
 /** False once a worker failed to start, or none can be created: calls then run inline. */
 let canSpawn = true;
+/** True once a worker has answered: workers start here, and later ones are sent moved inputs. */
+let workerAnswered = false;
 
 function workersAvailable(): boolean {
   return canSpawn || slots.length > 0;
@@ -563,9 +567,13 @@ function dispatch(): void {
     clearTimeout(slot.idleTimer);
     slot.handle.ref();
     try {
-      // Until a worker has answered once, the input is copied, not moved: if the worker cannot
-      // start, the call runs inline on the bytes still here.
-      slot.handle.post(job.request, slot.proven ? job.transfer : []);
+      // Until a worker has answered once in this process, the input is copied, not moved: if
+      // workers cannot start here, the call runs inline on the bytes still here. After that, a
+      // new worker gets the input moved too: copying it (structured cloning) blocked Deno's
+      // calling thread for ~200 ms on 64 MiB when its pool restarted a worker.
+      const move = slot.proven || workerAnswered;
+      slot.movedUnproven = move && !slot.proven;
+      slot.handle.post(job.request, move ? job.transfer : []);
     } catch (e) {
       slot.job = null;
       job.finish(e, null);
@@ -595,7 +603,7 @@ function spawnSlot(): Slot | null {
       canSpawn = false;
       return null;
     }
-    slot = { handle, job: null, proven: false, idleTimer: undefined };
+    slot = { handle, job: null, proven: false, movedUnproven: false, idleTimer: undefined };
     slots.push(slot);
     return slot;
   } catch {
@@ -615,6 +623,7 @@ function onReply(slot: Slot, reply: WorkerReply): void {
   const job = slot.job;
   if (job === null || job.request.id !== reply.id) return;
   slot.proven = true;
+  workerAnswered = true;
   slot.job = null;
   if (reply.error !== undefined) job.finish(rebuildError(reply.error), null);
   else job.finish(null, reply.output!);
@@ -638,7 +647,7 @@ function onFailure(slot: Slot, error: unknown): void {
   if (!slots.includes(slot)) return; // already terminated (an abort, terminateWorkers)
   const job = slot.job;
   removeSlot(slot);
-  if (!slot.proven) {
+  if (!slot.proven && !slot.movedUnproven) {
     canSpawn = false;
     if (job !== null) queue.unshift(job);
     if (slots.length === 0) drainInline();

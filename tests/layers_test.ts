@@ -140,6 +140,7 @@ describe("layers", () => {
       "async.ts nextId",
       "async.ts generation",
       "async.ts canSpawn",
+      "async.ts workerAnswered",
     ];
     assert.deepEqual(found.filter((f) => !allowed.includes(f)), []);
   });

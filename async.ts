@@ -239,7 +239,7 @@ async function submit(
 
   if (workers > 1 && "params" in resolved && resolved.dictionary === null) {
     const plan = jobPlan(resolved.params);
-    if (src.length > plan.jobSize) {
+    if (src.length > plan.firstJobSize) {
       const moved = transfer ? moveInput(src) : null;
       return await compressInJobs(moved ?? src, resolved, plan, workers, signal);
     }
@@ -312,9 +312,9 @@ async function compressInJobs(
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
   const n = src.length;
-  const { jobSize, overlap } = plan;
+  const { firstJobSize, jobSize, overlap } = plan;
   const params = resolved.params;
-  const count = Math.ceil(n / jobSize);
+  const count = 1 + Math.ceil((n - firstJobSize) / jobSize);
   const outputs: Uint8Array[] = new Array(count);
   const poolGeneration = generation;
   let next = 0;
@@ -323,13 +323,14 @@ async function compressInJobs(
   const lane = async () => {
     while (next < count && !failed) {
       const i = next++;
-      const start = i * jobSize;
+      const start = i === 0 ? 0 : firstJobSize + (i - 1) * jobSize;
       const from = i === 0 ? 0 : start - overlap;
+      const end = i === 0 ? firstJobSize : start + jobSize;
       // Copied in pieces between tasks (10 MiB at once blocked this thread for up to 100 ms on
       // a loaded machine), one job after the other: the first job starts first.
       const copied = copying.then(() => {
         checkNotDetached(src, "input");
-        return copyInPieces(src.subarray(from, Math.min(n, start + jobSize)));
+        return copyInPieces(src.subarray(from, Math.min(n, end)));
       });
       copying = copied.catch(() => {});
       const input = await copied;
@@ -764,7 +765,7 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
     const options = resolved.options;
     const pledged = resolved.pledgedSize;
     const params = options.params;
-    const { jobSize, overlap } = jobPlan(params);
+    const { firstJobSize, jobSize, overlap } = jobPlan(params);
     const hasher = options.checksum ? new Xxh64() : null;
     hasher?.reset(0);
     // Cancels the jobs in the workers when the stream is cancelled or aborted.
@@ -863,10 +864,12 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
           let pos = 0;
           while (pos < bytes.length) {
             // A full job goes once a byte more shows it is not the last.
-            if (filled - prefix === jobSize) await dispatch(false);
-            const n = Math.min(bytes.length - pos, jobSize - (filled - prefix));
+            const size0 = first ? firstJobSize : jobSize;
+            if (filled - prefix === size0) await dispatch(false);
+            const room = first ? firstJobSize : jobSize;
+            const n = Math.min(bytes.length - pos, room - (filled - prefix));
             if (filled + n > buffer.length) {
-              const size = Math.min(Math.max(filled + n, buffer.length * 2), prefix + jobSize);
+              const size = Math.min(Math.max(filled + n, buffer.length * 2), prefix + room);
               const grown = new Uint8Array(size);
               grown.set(buffer.subarray(0, filled));
               buffer = grown;

@@ -354,20 +354,12 @@ async function compressInJobs(
   if (resolved.checksum) tasks.push(checksumInPieces(src).then((d) => digest = d));
   await Promise.all(tasks);
 
-  const header = new Uint8Array(18);
-  const headerSize = writeFrameHeader(
-    header,
-    0,
-    params.windowLog,
-    resolved.contentSize ? n : -1,
-    resolved.checksum,
-    0,
-  );
-  let size = headerSize + (resolved.checksum ? 4 : 0);
+  const header = jobsFrameHeader(params, resolved.contentSize ? n : -1, resolved.checksum);
+  let size = header.length + (resolved.checksum ? 4 : 0);
   for (const output of outputs) size += output.length;
   const frame = new Uint8Array(size);
-  frame.set(header.subarray(0, headerSize));
-  let pos = headerSize;
+  frame.set(header);
+  let pos = header.length;
   for (const output of outputs) {
     frame.set(output, pos);
     pos += output.length;
@@ -379,6 +371,21 @@ async function compressInJobs(
     frame[pos + 3] = digest >>> 24;
   }
   return frame;
+}
+
+/**
+ * The header of a frame compressed in jobs (no dictionary): `contentSize` −1 when unknown.
+ */
+function jobsFrameHeader(
+  params: CompressionParameters,
+  contentSize: number,
+  checksum: boolean,
+): Uint8Array {
+  const header = new Uint8Array(18);
+  return header.subarray(
+    0,
+    writeFrameHeader(header, 0, params.windowLog, contentSize, checksum, 0),
+  );
 }
 
 /** XXH64 of `src` (its low 32 bits), a piece at a time between tasks of the calling thread. */
@@ -823,16 +830,8 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
       {
         start(controller) {
           out = controller;
-          const header = new Uint8Array(18);
-          const size = writeFrameHeader(
-            header,
-            0,
-            params.windowLog,
-            options.contentSize ? pledged : -1,
-            options.checksum,
-            0,
-          );
-          controller.enqueue(header.subarray(0, size));
+          const contentSize = options.contentSize ? pledged : -1;
+          controller.enqueue(jobsFrameHeader(params, contentSize, options.checksum));
         },
         pull: resume,
         cancel(reason) {
@@ -864,12 +863,11 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
           let pos = 0;
           while (pos < bytes.length) {
             // A full job goes once a byte more shows it is not the last.
-            const size0 = first ? firstJobSize : jobSize;
-            if (filled - prefix === size0) await dispatch(false);
-            const room = first ? firstJobSize : jobSize;
-            const n = Math.min(bytes.length - pos, room - (filled - prefix));
+            if (filled - prefix === (first ? firstJobSize : jobSize)) await dispatch(false);
+            const capacity = first ? firstJobSize : jobSize;
+            const n = Math.min(bytes.length - pos, capacity - (filled - prefix));
             if (filled + n > buffer.length) {
-              const size = Math.min(Math.max(filled + n, buffer.length * 2), prefix + room);
+              const size = Math.min(Math.max(filled + n, buffer.length * 2), prefix + capacity);
               const grown = new Uint8Array(size);
               grown.set(buffer.subarray(0, filled));
               buffer = grown;

@@ -18,21 +18,18 @@ import {
   ZstdDictionary,
   ZstdError,
 } from "../mod.ts";
-import { nativeCompress, nativeDecompress, sameBytes, textLike, zstdCli } from "./helpers.ts";
+import {
+  nativeCompress,
+  nativeDecompress,
+  rejection,
+  sameBytes,
+  textLike,
+  zstdCli,
+} from "./helpers.ts";
 
 const text = textLike(300_000, 11);
 
 after(() => terminateWorkers());
-
-/** The error `f` rejects with (fails if it resolves). */
-async function rejection(f: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await f();
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 function isDetached(bytes: Uint8Array): boolean {
   return bytes.byteLength === 0 && bytes.buffer.byteLength === 0;

@@ -3,6 +3,7 @@
  * stream plumbing. Tests prove against libzstd, never against ourselves.
  */
 
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import process from "node:process";
@@ -163,4 +164,14 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The error `f` rejects with (fails if it resolves). */
+export async function rejection(f: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await f();
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected a rejection");
 }

@@ -22,7 +22,15 @@ import {
 import { jobPlan } from "../encoder/jobs.ts";
 import { levelParameters } from "../encoder/params.ts";
 import { xxh64Low32 } from "../entropy/xxh64.ts";
-import { nativeDecompress, pipeChunks, rng, sameBytes, textLike, zstdCli } from "./helpers.ts";
+import {
+  nativeDecompress,
+  pipeChunks,
+  rejection,
+  rng,
+  sameBytes,
+  textLike,
+  zstdCli,
+} from "./helpers.ts";
 
 const MiB = 1 << 20;
 /** Three jobs of 1 MiB (the last shorter) with windowLog 17. */
@@ -31,15 +39,6 @@ const text = textLike(2 * MiB + 300_000, 5);
 const two = text.subarray(0, MiB + 250_000);
 
 after(() => terminateWorkers());
-
-async function rejection(f: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await f();
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 describe("compressAsync with workers", () => {
   // One level per strategy: fast, dfast, greedy (row), lazy2, btlazy2, btopt, btultra2.

@@ -28,8 +28,9 @@ const UPDATE_END_POSITIONS = 32;
  * filled its rows with positions whose bytes the input already had (the match's source): half as
  * many keep more of the older entries, which the next matches need. On the low-entropy megabyte
  * (patterns of 64 to 175 bytes repeated) levels 6 to 12 compress 3.5-4.5% smaller and run
- * 1.4-1.5x faster; on the other inputs sizes move by at most +0.15% (levels 10-12: JSON, logs).
- * Greedy keeps libzstd's rule: it found fewer matches with it (+0.7% on that megabyte).
+ * 1.23-1.30x faster (Bun, A/B); on the other inputs sizes move by at most +0.15% (levels 10-12:
+ * JSON, logs) and speed within noise. Greedy keeps libzstd's rule: with ours it lost 0.3-0.7% on
+ * that megabyte.
  */
 const SPARSE_THRESHOLD = 64;
 const SPARSE_EDGE = 16;

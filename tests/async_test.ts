@@ -219,4 +219,14 @@ describe("terminateWorkers", () => {
     terminateWorkers();
     terminateWorkers(); // twice is harmless
   });
+
+  it("a restarted worker is sent the input moved (our copy): same frame, libzstd decodes it", async () => {
+    assert.ok(sameBytes(await compressAsync(text), compress(text))); // a worker has answered
+    terminateWorkers();
+    const large = textLike(5 << 20, 6);
+    const frame = await compressAsync(large, { level: 3 });
+    assert.equal(large.length, 5 << 20); // the caller's buffer stays whole
+    assert.ok(sameBytes(frame, compress(large, { level: 3 })));
+    assert.ok(sameBytes(nativeDecompress(frame), large));
+  });
 });

@@ -37,14 +37,16 @@ function run(request: WorkerRequest): [WorkerReply, Transferable[]] {
     }
     const job = request.job;
     const output = job !== undefined
-      ? compressJob(request.input, job.prefix, job.first, job.params, job.last)
+      ? compressJob(request.input, job.prefix, job.first, job.params, job.last, job.into ?? null)
       : request.op === "compress"
       ? compressFrame(request.input, resolveCompressOptions(options, request.input.length))
       : decompressFrames(
         request.input,
         resolveDecompressOptions(options, DEFAULT_MAX_OUTPUT_ONE_SHOT),
       );
-    return [{ id: request.id, output }, [output.buffer as ArrayBuffer]];
+    // A job's blocks written into shared memory (`job.into`) are shared back, not moved.
+    const buffer = output.buffer;
+    return [{ id: request.id, output }, buffer instanceof ArrayBuffer ? [buffer] : []];
   } catch (e) {
     const error = e instanceof Error ? e : new Error(String(e));
     return [{

@@ -42,11 +42,21 @@ export class EncoderDictionary implements DictionaryEntropy {
   llRepeat: Repeat = Repeat.None;
   ofRepeat: Repeat = Repeat.None;
   mlRepeat: Repeat = Repeat.None;
-  /** Match tables primed with the content, per table parameters. */
-  readonly primed: Map<string, PrimedTables> = new Map();
+  /**
+   * Match tables primed with the content, per table parameters; null for content used once (a
+   * multi-core job's prefix), primed straight into the frame's tables.
+   */
+  readonly primed: Map<string, PrimedTables> | null;
 
-  /** From a dictionary, or (multi-core jobs, see jobs.ts) any record of its fields. */
-  constructor(dict: Pick<ZstdDictionary, "id" | "content" | "repeats" | "bytes" | "layout">) {
+  /**
+   * From a dictionary, or (multi-core jobs, see jobs.ts) any record of its fields; `once`: the
+   * content primes one frame only, so its primed tables are not kept.
+   */
+  constructor(
+    dict: Pick<ZstdDictionary, "id" | "content" | "repeats" | "bytes" | "layout">,
+    once = false,
+  ) {
+    this.primed = once ? null : new Map();
     this.id = dict.id;
     this.content = dict.content;
     this.repeats = Int32Array.from(dict.repeats);

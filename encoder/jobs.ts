@@ -18,7 +18,13 @@
 import { EncoderDictionary } from "./dictionary.ts";
 import { BlockEncoder } from "./block.ts";
 import type { CompressionParameters } from "./params.ts";
-import { releaseWorkspace, takeOneShotWorkspace, type Workspace } from "./workspace.ts";
+import { Strategy } from "../matchers/strategy.ts";
+import {
+  KEEP_FRAME_OUTPUT,
+  releaseWorkspace,
+  takeOneShotWorkspace,
+  type Workspace,
+} from "./workspace.ts";
 
 /** How a frame's input is cut into jobs. */
 export interface JobPlan {
@@ -48,16 +54,29 @@ export function jobPlan(params: CompressionParameters): JobPlan {
   const jobLog = Math.min(Math.max(windowLog + 2, 20), 23);
   const jobSize = 1 << jobLog;
   const overlap = windowLog >= jobLog - 2 ? jobSize >> 2 : 1 << windowLog;
-  return { firstJobSize: jobSize + (overlap >> 1), jobSize, overlap };
+  // The prefix of fast and dfast is primed at every third position (see matchers/prime.ts): about
+  // a quarter of what compressing it costs, against 0.9 for the binary trees.
+  const extra = params.strategy <= Strategy.DFast ? overlap >> 3 : overlap >> 1;
+  return { firstJobSize: jobSize + extra, jobSize, overlap };
 }
 
-/** Smallest output buffer of a job (it starts at half the job's size, and grows). */
+/** Smallest output buffer of a job (it grows by half). */
 const MIN_OUTPUT = 64 * 1024;
+
+/**
+ * Room for the blocks of a job of `length` bytes: its bytes, and a 3-byte header per block of
+ * at least 1 KiB with some slack (a block that would not compress goes out raw).
+ */
+export function jobOutputBound(length: number): number {
+  return length + (length >>> 10) + 1024;
+}
 
 /**
  * Compresses one job: `src[prefix, src.length)`, after the prefix `src[0, prefix)` (the end of
  * the previous job, or nothing for the frame's first job), with the frame's parameters. Returns
  * the job's blocks; `last`: the frame's last job, whose last block carries the last-block flag.
+ * The blocks are written at the start of `into` (a view of it is returned) when they fit, else
+ * into a new array.
  */
 export function compressJob(
   src: Uint8Array,
@@ -65,6 +84,7 @@ export function compressJob(
   first: boolean,
   params: CompressionParameters,
   last: boolean,
+  into: Uint8Array | null = null,
 ): Uint8Array {
   // A job after the first starts with repeat offsets no sequence can use (0), so that none
   // refers to the decoder's, which are those of the previous job's end.
@@ -74,10 +94,10 @@ export function compressJob(
     repeats: [0, 0, 0],
     bytes: src.subarray(0, prefix),
     layout: null,
-  });
+  }, true);
   const ws = takeOneShotWorkspace();
   try {
-    return compressJobWith(ws, src, prefix, params, last, dict);
+    return compressJobWith(ws, src, prefix, params, last, dict, into);
   } finally {
     releaseWorkspace(ws);
   }
@@ -90,21 +110,30 @@ function compressJobWith(
   params: CompressionParameters,
   last: boolean,
   dict: EncoderDictionary | null,
+  into: Uint8Array | null,
 ): Uint8Array {
   const encoder = new BlockEncoder(params, src, ws, dict);
   const end = src.length;
   const room = encoder.blockRoom;
-  let out = new Uint8Array(Math.max(MIN_OUTPUT, ((end - prefix) >>> 1) + room));
+  // Into the workspace's frame buffer, as compress.ts (warm memory: a job's blocks are megabytes),
+  // then one copy: into `into` (memory the caller reuses), else a new exact-size array.
+  let out = ws.frameOut;
   let pos = 0;
   let start = prefix;
   do {
     if (pos + room > out.length) {
-      const grown = new Uint8Array(Math.max(pos + room, out.length + (out.length >>> 1)));
+      const size = Math.max(pos + room, MIN_OUTPUT, out.length + (out.length >>> 1));
+      const grown = new Uint8Array(size);
       grown.set(out.subarray(0, pos));
       out = grown;
+      if (out.length <= KEEP_FRAME_OUTPUT) ws.frameOut = out;
     }
     start += encoder.encodeNextInto(src, start, end - start, last, out, pos);
     pos += encoder.written;
   } while (start < end);
+  if (into !== null && pos <= into.length) {
+    into.set(out.subarray(0, pos));
+    return into.subarray(0, pos);
+  }
   return out.slice(0, pos);
 }

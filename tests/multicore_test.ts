@@ -117,6 +117,28 @@ describe("compressAsync with workers", () => {
     );
   });
 
+  it("inputs in shared memory, and shared buffers reused from call to call", async () => {
+    const options = { level: 3, windowLog: 17, workers: 2 };
+    const frame = await compressAsync(text, options);
+    // The caller's bytes in a SharedArrayBuffer: read in place by the workers, same frame.
+    const shared = new Uint8Array(new SharedArrayBuffer(text.length + 10), 10, text.length);
+    shared.set(text);
+    assert.ok(sameBytes(await compressAsync(shared, options), frame));
+    // Calls of other sizes and contents between two of the same input reuse the buffers
+    // (inputs and blocks) the earlier ones gave back: nothing of them shows in later frames.
+    const other = textLike(MiB + 400_000, 9);
+    const otherFrame = await compressAsync(other, { ...options, level: 1 });
+    assert.ok(sameBytes(nativeDecompress(otherFrame), other));
+    const short = await compressAsync(two, options);
+    assert.ok(sameBytes(nativeDecompress(short), two));
+    assert.ok(sameBytes(await compressAsync(text, options), frame));
+    // One worker: a large input goes in shared memory too; the frame of compress.
+    const one = await compressAsync(other, { level: 3 });
+    assert.ok(sameBytes(one, compress(other, { level: 3 })));
+    assert.ok(sameBytes(await decompressAsync(one), other));
+    assert.ok(sameBytes(nativeDecompress(frame), text));
+  });
+
   it("transfer moves the input", async () => {
     const copy = text.slice();
     const frame = await compressAsync(copy, {
@@ -213,15 +235,15 @@ describe("compressStream with workers", () => {
 });
 
 describe("jobPlan", () => {
-  it("job size 2^max(20, windowLog + 2) up to 8 MiB; overlap the window up to a quarter of a job; the first job longer by half the overlap", () => {
+  it("job size 2^max(20, windowLog + 2) up to 8 MiB; overlap the window up to a quarter of a job; the first job longer by half the overlap (an eighth for fast and dfast)", () => {
     const plan = (level: number) => jobPlan(levelParameters(level, 64 * MiB, 0));
-    const cut = (jobSize: number, overlap: number) => ({
-      firstJobSize: jobSize + overlap / 2,
+    const cut = (jobSize: number, overlap: number, extra = overlap / 2) => ({
+      firstJobSize: jobSize + extra,
       jobSize,
       overlap,
     });
-    assert.deepEqual(plan(1), cut(2 * MiB, MiB / 2)); // windowLog 19, fast
-    assert.deepEqual(plan(3), cut(8 * MiB, 2 * MiB)); // windowLog 21, dfast
+    assert.deepEqual(plan(1), cut(2 * MiB, MiB / 2, MiB / 16)); // windowLog 19, fast
+    assert.deepEqual(plan(3), cut(8 * MiB, 2 * MiB, MiB / 4)); // windowLog 21, dfast
     assert.deepEqual(plan(9), cut(8 * MiB, 2 * MiB)); // windowLog 22, lazy2
     assert.deepEqual(plan(19), cut(8 * MiB, 2 * MiB)); // windowLog 23, btultra2
     assert.deepEqual(plan(22), cut(8 * MiB, 2 * MiB)); // windowLog 27

@@ -956,7 +956,13 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
     let filled = 0;
     let first = true;
     let total = 0;
-    const inFlight: Promise<Uint8Array>[] = [];
+    // The jobs sent and not yet written out, in order; `running` of them are not finished.
+    // A job starts as soon as fewer than `workers` run (not when the oldest is written out: a
+    // worker whose job ended before the one ahead of it would wait), with at most twice
+    // `workers` results held.
+    const inFlight: { result: Promise<Uint8Array>; ended: boolean }[] = [];
+    let running = 0;
+    let jobEnded: (() => void) | null = null;
 
     let out!: ReadableStreamDefaultController<Uint8Array>;
     let wake: (() => void) | null = null;
@@ -976,7 +982,13 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
       if (cancelled) throw cancelReason;
     };
     const dispatch = async (last: boolean) => {
-      while (inFlight.length >= workers) await emit(await inFlight.shift()!);
+      for (;;) {
+        while (inFlight.length > 0 && inFlight[0].ended) {
+          await emit(await inFlight.shift()!.result);
+        }
+        if (running < workers && inFlight.length < 2 * workers) break;
+        await new Promise<void>((resolve) => jobEnded = resolve);
+      }
       const home = buffer;
       const input = buffer.subarray(0, filled);
       const job = { prefix, first, last, params };
@@ -990,9 +1002,18 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
       first = false;
       const request: WorkerRequest = { id: nextId++, op: "job", input, options: {}, job };
       // Its buffer is reused once the worker is done with it (or was stopped).
-      const result = enqueue(request, stop.signal, workers).finally(() => release(home));
-      result.catch(() => {}); // rejections surface when it is awaited, in order
-      inFlight.push(result);
+      const entry = { result: enqueue(request, stop.signal, workers), ended: false };
+      running++;
+      entry.result = entry.result.finally(() => {
+        release(home);
+        running--;
+        entry.ended = true;
+        const wake = jobEnded;
+        jobEnded = null;
+        wake?.();
+      });
+      entry.result.catch(() => {}); // rejections surface when it is awaited, in order
+      inFlight.push(entry);
     };
     const fail = (e: unknown) => {
       stop.abort(e);
@@ -1065,7 +1086,7 @@ class ParallelCompressStream implements TransformStream<Uint8Array, Uint8Array> 
             );
           }
           await dispatch(true);
-          while (inFlight.length > 0) await emit(await inFlight.shift()!);
+          while (inFlight.length > 0) await emit(await inFlight.shift()!.result);
           if (hasher !== null) {
             const digest = hasher.digestLow32();
             await emit(Uint8Array.of(digest, digest >>> 8, digest >>> 16, digest >>> 24));

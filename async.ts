@@ -461,8 +461,12 @@ async function checksumInPieces(src: Uint8Array): Promise<number> {
 /** Size of the pieces the checksum of a multi-core compression is computed in. */
 const CHECKSUM_PIECE = 1 << 20;
 
-/** Size of the pieces a large input is copied in, between tasks of the calling thread. */
-const COPY_PIECE = 2 << 20;
+/**
+ * Size of the pieces a large input is copied in, between tasks of the calling thread: into
+ * fresh memory, 1 MiB takes about 4 ms here, and timers may wait for a few pieces (`setImmediate`
+ * runs before them).
+ */
+const COPY_PIECE = 1 << 20;
 
 /**
  * Inputs from this size go to the workers in a SharedArrayBuffer (see {@linkcode canShare});

@@ -62,8 +62,10 @@ export interface CompressAsyncOptions extends CompressOptions, AsyncOptions {
    * afresh, so the frame is slightly larger than with one worker (under 1% on 16 MiB of source
    * code at levels 3 and 19). The bytes depend on the input and options, not on the number of
    * workers beyond one; smaller inputs, and calls with a dictionary, compress as with one worker.
-   * Memory: up to `workers` jobs at once, each a copy of the job and its prefix (at most 10 MiB)
-   * plus the worker's tables at that level.
+   * Memory: one copy of the input and a buffer for the blocks, shared with the workers where
+   * SharedArrayBuffer exists (kept a second after the call for the next one; elsewhere up to
+   * `workers` copies of a job and its prefix, at most 10 MiB each), plus each worker's tables at
+   * that level.
    *
    * @default {1}
    */

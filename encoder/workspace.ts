@@ -35,7 +35,8 @@
  *   (pure functions, cold path), and the hasher behind `xxh64Low32`, reset after each call;
  * - decoder/decompress.ts `outputAllocations`, decoder/stream.ts `windowAllocations`: test hooks
  *   counting allocations;
- * - async.ts: the worker pool, one per process by design; http.ts: WeakMap caches of
+ * - async.ts: the worker pool, one per process by design, and its spare shared buffers (inputs
+ *   and blocks of multi-core calls, dropped a second after use); http.ts: WeakMap caches of
  *   dictionaries and their hashes.
  * Constant tables computed once at load (entropy/sequence_codes.ts, the predefined FSE tables)
  * are not state.

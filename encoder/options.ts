@@ -128,9 +128,10 @@ export interface CompressStreamOptions extends CompressOptions {
    * Compress on this many workers at once (1 to 256), or `"auto"`: one per core. With more than
    * one, the stream is cut into jobs (1 to 8 MiB, from the level's window) compressed in parallel
    * by the workers of `compressAsync` into one frame, as `compressAsync`'s `workers` does (see
-   * there): the same bytes for any number of workers above one, output in order, and at most
-   * `workers` jobs in the workers plus one filling, so memory stays bounded. The output then
-   * comes a job at a time. Not with `flushEachChunk`; with a dictionary, the stream compresses
+   * there): the same bytes for any number of workers above one, output in order, at most
+   * `workers` jobs running plus one filling (their buffers shared with the workers and reused
+   * where SharedArrayBuffer exists), and at most twice `workers` jobs' blocks waiting to be read,
+   * so memory stays bounded. The output then comes a job at a time. Not with `flushEachChunk`; with a dictionary, the stream compresses
    * on this thread as with one worker.
    *
    * @default {1}

@@ -145,6 +145,11 @@ async function main() {
       }
     }
     const best = (xs: number[]) => Math.min(...xs);
+    const median = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      const mid = sorted.length >> 1;
+      return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    };
     const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
     console.log(
       `${runtime} ${
@@ -152,7 +157,8 @@ async function main() {
       } ${sizeMiB} MiB L${level}: workers 1 ${fmt(times[1])} ms, ${sizes[1]} B; ` +
         `workers ${workers} ${fmt(times[workers])} ms, ${sizes[workers]} B ` +
         `(${(100 * (sizes[workers] / sizes[1] - 1)).toFixed(2)}%); speedup (best of each) ` +
-        `${(best(times[1]) / best(times[workers])).toFixed(2)}x; load ${load()}`,
+        `${(best(times[1]) / best(times[workers])).toFixed(2)}x, (median of each) ` +
+        `${(median(times[1]) / median(times[workers])).toFixed(2)}x; load ${load()}`,
     );
     if (busiest[1].some((x) => x > 0)) {
       console.log(

@@ -275,21 +275,19 @@ async function submit(
   // A copy of our own (structured cloning would copy the whole buffer under a view), moved, or
   // a shared one the worker reads in place.
   const poolGeneration = generation;
-  if (moved !== null || !canShare || src.length < SHARE_FROM) {
-    request.input = moved ?? await copyInPieces(src);
-    if (signal?.aborted) throw abortReason(signal);
-    if (poolGeneration !== generation) throw terminated();
-    return await enqueue(request, signal, 0);
-  }
-  const shared = sharedFor(src);
+  const shared = moved === null && canShare && src.length >= SHARE_FROM ? sharedFor(src) : null;
   try {
-    if (shared !== src) await copyPieces(src, shared, 0, src.length);
-    request.input = shared.subarray(0, src.length);
+    if (shared === null) {
+      request.input = moved ?? await copyInPieces(src);
+    } else {
+      if (shared !== src) await copyPieces(src, shared, 0, src.length);
+      request.input = shared.subarray(0, src.length);
+    }
     if (signal?.aborted) throw abortReason(signal);
     if (poolGeneration !== generation) throw terminated();
     return await enqueue(request, signal, 0);
   } finally {
-    if (shared !== src) giveShared(shared);
+    if (shared !== null && shared !== src) giveShared(shared);
   }
 }
 
@@ -347,33 +345,34 @@ async function compressInJobs(
   let next = 0;
   let failed = false;
   let copying: Promise<unknown> = Promise.resolve();
+  // Job i holds the input's bytes [starts[i], starts[i + 1]) and its blocks go to
+  // [bounds[i], bounds[i + 1]) of `blocks`.
+  const starts: number[] = [0];
+  const bounds: number[] = [0];
+  for (let i = 0; i < count; i++) {
+    const start = starts[i];
+    const end = Math.min(n, start + (i === 0 ? firstJobSize : jobSize));
+    starts.push(end);
+    bounds.push(bounds[i] + jobOutputBound(end - start));
+  }
   // Every job reads its prefix and its bytes from here (no copy when the input is shared), and
   // writes its blocks into its part of `blocks` (shared memory reused from call to call: the
   // blocks of a new array in each worker cost as much again in page faults).
   const shared = canShare ? sharedFor(src) : null;
-  const bounds: number[] = [];
-  let blocksSize = 0;
-  for (let i = 0; i < count; i++) {
-    const start = i === 0 ? 0 : firstJobSize + (i - 1) * jobSize;
-    const end = Math.min(n, i === 0 ? firstJobSize : start + jobSize);
-    bounds.push(blocksSize);
-    blocksSize += jobOutputBound(end - start);
-  }
-  bounds.push(blocksSize);
-  const blocks = shared === null ? null : takeShared(blocksSize);
+  const blocks = shared === null ? null : takeShared(bounds[count]);
   const lane = async () => {
     while (next < count && !failed) {
       const i = next++;
-      const start = i === 0 ? 0 : firstJobSize + (i - 1) * jobSize;
+      const start = starts[i];
+      const end = starts[i + 1];
       const from = i === 0 ? 0 : start - overlap;
-      const end = i === 0 ? firstJobSize : start + jobSize;
       // Copied in pieces between tasks (10 MiB at once blocked this thread for up to 100 ms on
       // a loaded machine), one job after the other: the first job starts first.
       const copied = copying.then(async () => {
         checkNotDetached(src, "input");
-        if (shared === null) return copyInPieces(src.subarray(from, Math.min(n, end)));
-        if (shared !== src) await copyPieces(src, shared, start, Math.min(n, end));
-        return shared.subarray(from, Math.min(n, end));
+        if (shared === null) return copyInPieces(src.subarray(from, end));
+        if (shared !== src) await copyPieces(src, shared, start, end);
+        return shared.subarray(from, end);
       });
       copying = copied.catch(() => {});
       const input = await copied;

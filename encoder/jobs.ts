@@ -64,11 +64,12 @@ export function jobPlan(params: CompressionParameters): JobPlan {
 const MIN_OUTPUT = 64 * 1024;
 
 /**
- * Room for the blocks of a job of `length` bytes: its bytes, and a 3-byte header per block of
- * at least 1 KiB with some slack (a block that would not compress goes out raw).
+ * Room for the blocks of a job of `length` bytes: its bytes (a block that would not compress
+ * goes out raw) and a 3-byte header per KiB (blocks are at least 1 KiB but for the job's last),
+ * with some slack. {@linkcode compressJob} still checks: blocks that do not fit go to a new array.
  */
 export function jobOutputBound(length: number): number {
-  return length + (length >>> 10) + 1024;
+  return length + 3 * (length >>> 10) + 1024;
 }
 
 /**

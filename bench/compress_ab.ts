@@ -17,7 +17,7 @@
  */
 
 import process from "node:process";
-import { runtime } from "./native.ts";
+import { runtime, streamByteCount } from "./native.ts";
 import { scenario } from "./scenarios.ts";
 
 type Lib = {
@@ -64,14 +64,9 @@ const selected: [string, Uint8Array][] = scenarioNames !== undefined
 const withStream = scenarioNames === undefined && (only === undefined || only.includes("stream"));
 
 async function streamSize(lib: Lib, level: number): Promise<number> {
-  const stream = new Blob([streamInput]).stream().pipeThrough(lib.compressStream({ level }));
-  let n = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) return n;
-    n += r.value.length;
-  }
+  return await streamByteCount(
+    new Blob([streamInput]).stream().pipeThrough(lib.compressStream({ level })),
+  );
 }
 
 console.log(

@@ -9,7 +9,7 @@
  * and 19, and 256 KiB of log lines through decompressStream.
  */
 
-import { runtime } from "./native.ts";
+import { runtime, streamByteCount } from "./native.ts";
 import { scenario } from "./scenarios.ts";
 
 type Lib = {
@@ -39,16 +39,11 @@ const frames: [string, Uint8Array, number][] = [
 const streamFrame = b.compress(logs.slice(0, 256 * 1024), { level: 3 });
 
 async function streamSize(lib: Lib): Promise<number> {
-  const stream = new Blob([streamFrame as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
-    lib.decompressStream(),
+  return await streamByteCount(
+    new Blob([streamFrame as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+      lib.decompressStream(),
+    ),
   );
-  let n = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const r = await reader.read();
-    if (r.done) return n;
-    n += r.value.length;
-  }
 }
 
 console.log(`${runtime}; A = ${other}, B = this checkout; best of ${rounds} alternating rounds`);

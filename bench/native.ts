@@ -61,3 +61,14 @@ export function cliCompress(data: Uint8Array, level: number): Uint8Array {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Reads `stream` to its end; the number of bytes it gave. */
+export async function streamByteCount(stream: ReadableStream<Uint8Array>): Promise<number> {
+  let n = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) return n;
+    n += r.value.length;
+  }
+}

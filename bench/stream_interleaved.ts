@@ -9,7 +9,7 @@
  */
 
 import { compress, compressStream } from "../mod.ts";
-import { runtime } from "./native.ts";
+import { runtime, streamByteCount } from "./native.ts";
 import { scenario } from "./scenarios.ts";
 
 const args = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
@@ -30,13 +30,7 @@ async function streamSize(data: Uint8Array, level: number): Promise<number> {
     }
     await writer.close();
   })();
-  let size = 0;
-  const reader = readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-  }
+  const size = await streamByteCount(readable);
   await writing;
   return size;
 }

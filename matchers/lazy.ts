@@ -16,7 +16,7 @@
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { highbit } from "../entropy/bits.ts";
 import { HashChain } from "./hash_chain.ts";
-import { batchesHashes, fillHashCache, searchRow } from "./row.ts";
+import { fillHashCache, prepareRows, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
   countRun,
@@ -67,7 +67,8 @@ function compressBlockLazyGeneric(
 ): number {
   const row = finder === ROW;
   // The row finder's hash cache, where it hashes ahead.
-  const cached = row && batchesHashes(ms.params);
+  if (row) prepareRows(ms);
+  const cached = row && ms.rowBatches;
   const params = ms.params;
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const windowLog = params.windowLog;

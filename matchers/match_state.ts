@@ -53,6 +53,14 @@ export class MatchState {
   nextToUpdate = 0;
   /** Row finder: hashes of the positions from nextToUpdate to cacheEnd (see row.ts). */
   hashCache: Int32Array;
+  /** Row finder: log2 of a row's entries (set by row.ts's `prepareRows`). */
+  rowLog = 0;
+  /** Row finder: the right shift of a hash to its row and tag bits. */
+  rowShift = 0;
+  /** Row finder: candidates a search tests at most. */
+  rowAttempts = 0;
+  /** Row finder: whether it hashes ahead in batches. */
+  rowBatches = false;
   /** Row finder: first position not in the hash cache. */
   cacheEnd = 0;
   /** Row finder: last position the hash cache may hash (8 bytes readable). */

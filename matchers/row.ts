@@ -81,13 +81,23 @@ function rowHash(view: DataView, p: number, shift: number, mls: number): number 
   return hash >>> shift;
 }
 
+/** Sets `ms`'s row-finder constants from its parameters (before each block). */
+export function prepareRows(ms: MatchState): void {
+  const params = ms.params;
+  const rowLog = rowLogOf(params.searchLog);
+  ms.rowLog = rowLog;
+  ms.rowShift = 32 - (params.hashLog - rowLog + TAG_BITS);
+  ms.rowAttempts = 1 << (params.searchLog < rowLog ? params.searchLog : rowLog);
+  ms.rowBatches = batchesHashes(params);
+}
+
 /**
  * Hashes the next batch of positions (from `ms.cacheEnd`, none past `ms.hashLimit`) into the
  * hash cache and reads the start of their tag and position rows.
  */
 function hashBatch(ms: MatchState, mls: number): void {
-  const rowLog = rowLogOf(ms.params.searchLog);
-  const shift = 32 - (ms.params.hashLog - rowLog + TAG_BITS);
+  const rowLog = ms.rowLog;
+  const shift = ms.rowShift;
   const cache = ms.hashCache;
   const tags = ms.tagTable;
   const hashTable = ms.hashTable;
@@ -153,8 +163,8 @@ function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): vo
   const base = ms.base;
   let p = ms.nextToUpdate;
   const greedy = ms.params.strategy === Strategy.Greedy;
-  const batches = batchesHashes(ms.params);
-  const shift = 32 - (ms.params.hashLog - rowLog + TAG_BITS);
+  const batches = ms.rowBatches;
+  const shift = ms.rowShift;
   const view = ms.view;
   const long = ip - p > (greedy ? SKIP_THRESHOLD : SPARSE_THRESHOLD);
   let stop = long ? p + (greedy ? UPDATE_START_POSITIONS : SPARSE_EDGE) : ip;
@@ -203,17 +213,18 @@ export function fillRows(ms: MatchState, end: number, mls: number): void {
  * (`splat` = tag in every byte).
  */
 function tagMatches(words: Int32Array, word: number, splat: number): number {
-  let mask = 0;
-  for (let k = 3; k >= 0; k--) {
-    const x = words[word + k] ^ splat;
-    // High bit of each byte set where the byte of x is non-zero: the low 7 bits plus 0x7f carry
-    // into it unless they are all zero (no carry crosses bytes), or the byte's own high bit.
-    const nonZero = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x) & 0x80808080;
-    const equal = (~nonZero >>> 7) & 0x01010101;
-    // Gathers the four byte flags (bits 0, 8, 16, 24) into bits 28..31, in byte order.
-    mask = (mask << 4) | (Math.imul(equal, 0x10204080) >>> 28);
-  }
-  return mask;
+  return (equalTags(words[word + 3] ^ splat) << 12) | (equalTags(words[word + 2] ^ splat) << 8) |
+    (equalTags(words[word + 1] ^ splat) << 4) | equalTags(words[word] ^ splat);
+}
+
+/** Bit i (0..3) set where byte i of `x` is zero. */
+function equalTags(x: number): number {
+  // High bit of each byte set where the byte of x is non-zero: the low 7 bits plus 0x7f carry
+  // into it unless they are all zero (no carry crosses bytes), or the byte's own high bit.
+  const nonZero = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x) & 0x80808080;
+  const equal = (~nonZero >>> 7) & 0x01010101;
+  // Gathers the four byte flags (bits 0, 8, 16, 24) into bits 28..31, in byte order.
+  return Math.imul(equal, 0x10204080) >>> 28;
 }
 
 /**
@@ -230,19 +241,17 @@ export function searchRow(
   skipping: boolean,
   result: ChainSearch,
 ): number {
-  const params = ms.params;
-  const rowLog = rowLogOf(params.searchLog);
+  const rowLog = ms.rowLog;
   const rowMask = (1 << rowLog) - 1;
-  const shift = 32 - (params.hashLog - rowLog + TAG_BITS);
   const view = ms.view;
   let hash: number;
   if (skipping) {
     // Skipping through literals inserts only the searched positions; the cache is not kept.
-    hash = rowHash(view, ip, shift, mls);
+    hash = rowHash(view, ip, ms.rowShift, mls);
     ms.nextToUpdate = ip;
   } else {
-    updateRows(ms, ip, mls, rowLog);
-    hash = batchesHashes(params) ? cachedHash(ms, ip, mls) : rowHash(view, ip, shift, mls);
+    if (ms.nextToUpdate < ip) updateRows(ms, ip, mls, rowLog);
+    hash = ms.rowBatches ? cachedHash(ms, ip, mls) : rowHash(view, ip, ms.rowShift, mls);
   }
   const row = (hash >>> TAG_BITS) << rowLog;
   const hashTable = ms.hashTable;
@@ -254,15 +263,19 @@ export function searchRow(
   const head = tags[row] & rowMask;
   const splat = Math.imul(hash & 0xff, 0x01010101);
   const lastGroup = rowMask >> 4;
-  let attempts = 1 << (params.searchLog < rowLog ? params.searchLog : rowLog);
+  let attempts = ms.rowAttempts;
   let best = 3;
+  // Our bytes best-3..best, which a candidate must equal to beat `best`.
+  let word = view.getInt32(ip, true);
 
   // Newest first: the ring runs from the head up to the row's end, then from slot 1 to just
   // below the head. In 16-entry groups: the head's group from the head, the groups after it,
   // those before it, and the head's group again below the head.
   const headGroup = head >> 4;
   const headBit = head & 15;
-  const headMatches = tagMatches(words, (row >> 2) + (headGroup << 2), splat);
+  // Slot 0 holds the head, not an entry.
+  const headMatches = tagMatches(words, (row >> 2) + (headGroup << 2), splat) &
+    (headGroup === 0 ? 0xfffe : 0xffff);
   let bits = headMatches & (0xffff << headBit);
   let group = headGroup;
   let step = 0;
@@ -270,12 +283,11 @@ export function searchRow(
     while (bits !== 0) {
       const slot = (group << 4) + 31 - Math.clz32(bits & -bits);
       bits &= bits - 1;
-      if (slot === 0) continue;
       const index = hashTable[row + slot];
       if (index < lowIndex) break search;
       const match = index - base;
       // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
-      if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
+      if (view.getInt32(match + best - 3, true) === word) {
         // Past every known run (most candidates), the plain count: no run bookkeeping.
         const length = ip <= ms.runReach
           ? countRun(ms, view, src, ip, ip - match, end)
@@ -284,6 +296,7 @@ export function searchRow(
           best = length;
           result.offBase = ip - match + 3;
           if (ip + length === end) break search;
+          word = view.getInt32(ip + best - 3, true);
         }
       }
       if (--attempts === 0) break search;
@@ -295,12 +308,16 @@ export function searchRow(
       bits = headMatches & ((1 << headBit) - 1);
     } else {
       group = (headGroup + step) & lastGroup;
-      bits = tagMatches(words, (row >> 2) + (group << 2), splat);
+      bits = tagMatches(words, (row >> 2) + (group << 2), splat) & (group === 0 ? 0xfffe : 0xffff);
     }
   }
 
-  // Insert ip now (the next search starts after it).
-  insertRow(tags, hashTable, row, rowMask, hash, ip + base);
+  // Insert ip now (the next search starts after it), as insertRow with the head known.
+  let slot = (head - 1) & rowMask;
+  if (slot === 0) slot = rowMask;
+  tags[row] = slot;
+  tags[row + slot] = hash;
+  hashTable[row + slot] = ip + base;
   ms.nextToUpdate = ip + 1;
   return best > 3 ? best : 0;
 }

@@ -62,7 +62,7 @@ const CACHE_MASK = 2 * BATCH - 1;
  * median of 9 paired rounds, without batches against with: Bun 1.01-1.16x on z000033, four real
  * files and the low-entropy megabyte, 1.06-1.11x on their first 64 KiB; Deno 0.98-1.12x).
  */
-export function batchesHashes(params: CompressionParameters): boolean {
+function batchesHashes(params: CompressionParameters): boolean {
   return params.strategy === Strategy.Lazy2 && params.hashLog > 19;
 }
 
@@ -145,7 +145,20 @@ function insertRow(
   hash: number,
   index: number,
 ): void {
-  let slot = (tags[row] - 1) & rowMask;
+  insertBelowHead(tags, hashTable, row, rowMask, tags[row], hash, index);
+}
+
+/** {@linkcode insertRow} with the row's head (`tags[row]`) already read. */
+function insertBelowHead(
+  tags: Uint8Array,
+  hashTable: Int32Array,
+  row: number,
+  rowMask: number,
+  head: number,
+  hash: number,
+  index: number,
+): void {
+  let slot = (head - 1) & rowMask;
   if (slot === 0) slot = rowMask;
   tags[row] = slot;
   tags[row + slot] = hash;
@@ -206,6 +219,14 @@ export function fillRows(ms: MatchState, end: number, mls: number): void {
     insertRow(tags, ms.hashTable, (hash >>> TAG_BITS) << rowLog, rowMask, hash, p + ms.base);
   }
   ms.nextToUpdate = end;
+}
+
+/**
+ * Bit i set for each of the 16 tags of group `group` of the row at `row` equal to the tag in
+ * every byte of `splat`; never bit 0 of group 0, slot 0, which holds the head.
+ */
+function groupMatches(words: Int32Array, row: number, group: number, splat: number): number {
+  return tagMatches(words, (row >> 2) + (group << 2), splat) & (group === 0 ? 0xfffe : 0xffff);
 }
 
 /**
@@ -273,9 +294,7 @@ export function searchRow(
   // those before it, and the head's group again below the head.
   const headGroup = head >> 4;
   const headBit = head & 15;
-  // Slot 0 holds the head, not an entry.
-  const headMatches = tagMatches(words, (row >> 2) + (headGroup << 2), splat) &
-    (headGroup === 0 ? 0xfffe : 0xffff);
+  const headMatches = groupMatches(words, row, headGroup, splat);
   let bits = headMatches & (0xffff << headBit);
   let group = headGroup;
   let step = 0;
@@ -308,16 +327,12 @@ export function searchRow(
       bits = headMatches & ((1 << headBit) - 1);
     } else {
       group = (headGroup + step) & lastGroup;
-      bits = tagMatches(words, (row >> 2) + (group << 2), splat) & (group === 0 ? 0xfffe : 0xffff);
+      bits = groupMatches(words, row, group, splat);
     }
   }
 
-  // Insert ip now (the next search starts after it), as insertRow with the head known.
-  let slot = (head - 1) & rowMask;
-  if (slot === 0) slot = rowMask;
-  tags[row] = slot;
-  tags[row + slot] = hash;
-  hashTable[row + slot] = ip + base;
+  // Insert ip now (the next search starts after it).
+  insertBelowHead(tags, hashTable, row, rowMask, head, hash, ip + base);
   ms.nextToUpdate = ip + 1;
   return best > 3 ? best : 0;
 }

@@ -43,19 +43,20 @@ export interface JobPlan {
  * even at the levels with 8 MiB windows (libzstd's 32 MiB jobs leave them one job), and the
  * overlap is the window up to a quarter of a job, whatever the strategy. Measured on 16 MiB of
  * source code: at level 3, a 256 KiB overlap (libzstd's) cost 4% of ratio where 2 MiB (the
- * window) cost 0.3%; at level 19, a 1 MiB overlap cost 1.1%, 2 MiB 0.4%, 4 MiB 0.1%. Priming the
- * prefix costs the binary-tree strategies about 0.9 times what compressing it costs, the hash
- * strategies much less. Hence the first job, which loads no prefix, is longer than the others by
- * half the overlap: on 16 MiB at level 19 (two jobs) the second had been the longer by ~1.8 MiB of
- * work, and two workers took 0.59x (Bun) to 0.69x (Deno) of one worker's time.
+ * window) cost 0.3%; at level 19, a 1 MiB overlap cost 1.1%, 2 MiB 0.4%, 4 MiB 0.1%. Every job
+ * but the first primes its prefix first, so the first is longer than the others by about that
+ * work: half the overlap for the binary trees (priming a 2 MiB prefix in the frame's own tables
+ * takes 469 ms at level 19, Bun, about half of what compressing those bytes takes), an eighth for
+ * fast and dfast, which prime every third position (2-5 ms for 2 MiB at level 3). With jobs of
+ * equal length, on 16 MiB at level 19 (two jobs), two workers took 0.59x (Bun) to 0.69x (Deno)
+ * of one worker's time (then with tables of their own per job, whose priming cost more).
  */
 export function jobPlan(params: CompressionParameters): JobPlan {
   const windowLog = params.windowLog;
   const jobLog = Math.min(Math.max(windowLog + 2, 20), 23);
   const jobSize = 1 << jobLog;
   const overlap = windowLog >= jobLog - 2 ? jobSize >> 2 : 1 << windowLog;
-  // The prefix of fast and dfast is primed at every third position (see matchers/prime.ts): about
-  // a quarter of what compressing it costs, against 0.9 for the binary trees.
+  // The work of priming the others' prefixes (see above and matchers/prime.ts).
   const extra = params.strategy <= Strategy.DFast ? overlap >> 3 : overlap >> 1;
   return { firstJobSize: jobSize + extra, jobSize, overlap };
 }

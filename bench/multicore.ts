@@ -26,6 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compressAsync, compressStream, decompress, terminateWorkers } from "../mod.ts";
 import { runtime } from "./native.ts";
+import { concat } from "./scenarios.ts";
 
 const args = process.argv.slice(2);
 function arg(name: string, fallback: string): string {
@@ -94,7 +95,7 @@ function cpuSince(before: Map<string, number>): [number, number] {
 
 /**
  * `data` through `compressStream` in 1 MiB chunks; the output's chunks as they came, joined after
- * the stream ends (`joined`), so the time is the compressor's, not a consumer's concatenation (on
+ * the stream ends, so the time is the compressor's, not a consumer's concatenation (on
  * this VM, joining 12 MB of fresh memory costs ~33 ms, a tenth of one thread's level-3 time).
  */
 async function viaStream(data: Uint8Array, level: number, w: number): Promise<Uint8Array[]> {
@@ -116,17 +117,6 @@ async function viaStream(data: Uint8Array, level: number, w: number): Promise<Ui
     if (r.done) return chunks;
     chunks.push(r.value);
   }
-}
-
-/** The chunks as one array. */
-function joined(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
 }
 
 if (import.meta.main) await main();
@@ -154,7 +144,7 @@ async function main() {
           ? await viaStream(data, level, w)
           : await compressAsync(data, { level, workers: w });
         times[w].push(performance.now() - t);
-        const frame = Array.isArray(output) ? joined(output) : output;
+        const frame = Array.isArray(output) ? concat(output) : output;
         const [most, all] = cpuSince(before);
         busiest[w].push(most);
         cpu[w].push(all);

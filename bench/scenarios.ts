@@ -128,7 +128,8 @@ function filesUnder(dir: string, suffix: string): string[] {
   return out;
 }
 
-function concat(parts: Uint8Array[], limit: number): Uint8Array {
+/** The parts one after another, at most `limit` bytes of them. */
+export function concat(parts: Uint8Array[], limit = Infinity): Uint8Array {
   const total = Math.min(limit, parts.reduce((n, part) => n + part.length, 0));
   const out = new Uint8Array(total);
   let p = 0;

@@ -126,13 +126,15 @@ async function main() {
   const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 
   // Warm both workers up (their first jobs run cold code), and in stream mode the stream's own
-  // path on this thread too: without it the first timed two-worker stream ran cold (Deno, 64 MiB
-  // at level 3: 499 ms against 272-314 ms in the next rounds). The first call's start-up is
-  // measured on its own (docs/perf/2026-12-05-multicore.md); the speedup is the steady state's.
+  // path on this thread too, at the full size: the first timed two-worker stream of 64 MiB at
+  // level 3 took 435-499 ms against 191-314 ms in the next rounds (Deno), after a warm-up of 4
+  // or 8 MiB as well (fresh memory costs ~3 ms a MiB in page faults on this VM, and the buffers
+  // of a larger call are new). The first call's start-up is measured on its own
+  // (docs/perf/2026-12-05-multicore.md); the speedup is the steady state's.
   for (const level of levels) {
     await compressAsync(data.subarray(0, 4 << 20), { level, workers, windowLog: 17 });
-    if (stream) {
-      for (const w of [1, workers]) await viaStream(data.subarray(0, 8 << 20), level, w);
+    if (stream && level < 10) {
+      for (const w of [workers, 1]) await viaStream(data, level, w);
     }
   }
 

@@ -9,7 +9,6 @@ import { BlockEncoder } from "./block.ts";
 import { writeFrameHeader } from "./frame.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
 import {
-  KEEP_FRAME_OUTPUT,
   releaseWorkspace,
   STAGE_BELOW,
   takeOneShotWorkspace,
@@ -69,12 +68,7 @@ function compressFrameWith(
   const room = encoder.blockRoom;
   let start = first;
   do {
-    if (pos + room > out.length) {
-      const grown = new Uint8Array(Math.max(pos + room, out.length + (out.length >>> 1)));
-      grown.set(out.subarray(0, pos));
-      out = grown;
-      if (out.length <= KEEP_FRAME_OUTPUT) ws.frameOut = out;
-    }
+    if (pos + room > out.length) out = ws.growFrameOut(out, pos, pos + room);
     start += encoder.encodeNextInto(src, start, end - start, true, out, pos);
     pos += encoder.written;
   } while (start < end);

@@ -19,12 +19,7 @@ import { EncoderDictionary } from "./dictionary.ts";
 import { BlockEncoder } from "./block.ts";
 import type { CompressionParameters } from "./params.ts";
 import { Strategy } from "../matchers/strategy.ts";
-import {
-  KEEP_FRAME_OUTPUT,
-  releaseWorkspace,
-  takeOneShotWorkspace,
-  type Workspace,
-} from "./workspace.ts";
+import { releaseWorkspace, takeOneShotWorkspace, type Workspace } from "./workspace.ts";
 
 /** How a frame's input is cut into jobs. */
 export interface JobPlan {
@@ -123,13 +118,7 @@ function compressJobWith(
   let pos = 0;
   let start = prefix;
   do {
-    if (pos + room > out.length) {
-      const size = Math.max(pos + room, MIN_OUTPUT, out.length + (out.length >>> 1));
-      const grown = new Uint8Array(size);
-      grown.set(out.subarray(0, pos));
-      out = grown;
-      if (out.length <= KEEP_FRAME_OUTPUT) ws.frameOut = out;
-    }
+    if (pos + room > out.length) out = ws.growFrameOut(out, pos, Math.max(pos + room, MIN_OUTPUT));
     start += encoder.encodeNextInto(src, start, end - start, last, out, pos);
     pos += encoder.written;
   } while (start < end);

@@ -2,7 +2,8 @@
  * The workspaces (encoder/workspace.ts, decoder/workspace.ts): a compression or decompression
  * that finds the cached one-shot workspace taken (a call made inside another) works in a fresh
  * one and leaves the taken one alone; streams give theirs back and the next stream's frames are
- * the same; the scratch of a larger frame's blocks serves a smaller one.
+ * the same; the scratch of a larger frame's blocks serves a smaller one; a one-shot output larger
+ * than the kept buffer, and the next one that reuses its memory, are libzstd's to decode.
  */
 
 import assert from "node:assert/strict";
@@ -10,7 +11,7 @@ import { describe, it } from "node:test";
 import { compress, compressStream, decompress, decompressStream } from "../mod.ts";
 import { releaseWorkspace, takeOneShotWorkspace } from "../encoder/workspace.ts";
 import { releaseDecoderWorkspace, takeOneShotDecoderWorkspace } from "../decoder/workspace.ts";
-import { pipeChunks, sameBytes, textLike } from "./helpers.ts";
+import { nativeDecompress, pipeChunks, randomBytes, sameBytes, textLike } from "./helpers.ts";
 
 describe("workspaces", () => {
   const data = textLike(300_000, 5);
@@ -70,5 +71,17 @@ describe("workspaces", () => {
     both.set(large, tiny.length);
     const decoded = await pipeChunks(decompressStream(), both, () => 3_001);
     assert.equal(decoded.length, 2000 + data.length);
+  });
+  it("outputs above the kept 8 MiB: the grown buffer is reused, libzstd decodes both", () => {
+    // Random bytes do not compress: the frame outgrows the workspace's 8 MiB output buffer.
+    const big = randomBytes(9 << 20, 11);
+    const text = textLike(1 << 20, 3);
+    const first = compress(big, { level: 1 });
+    assert.ok(first.length > 8 << 20);
+    // A smaller call between, then the same input: its output grows into the kept large buffer.
+    assert.ok(sameBytes(nativeDecompress(compress(text, { level: 1 })), text));
+    const second = compress(big, { level: 1 });
+    assert.ok(sameBytes(second, first));
+    assert.ok(sameBytes(nativeDecompress(second), big));
   });
 });

@@ -72,6 +72,7 @@ describe("workspaces", () => {
     const decoded = await pipeChunks(decompressStream(), both, () => 3_001);
     assert.equal(decoded.length, 2000 + data.length);
   });
+
   it("outputs above the kept 8 MiB: the grown buffer is reused, libzstd decodes both", () => {
     // Random bytes do not compress: the frame outgrows the workspace's 8 MiB output buffer.
     const big = randomBytes(9 << 20, 11);

@@ -125,16 +125,20 @@ async function main() {
   const data = realText(sizeMiB << 20);
   const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 
-  // Warm both workers up (their first jobs run cold code), and in stream mode the stream's own
-  // path on this thread too, at the full size: the first timed two-worker stream of 64 MiB at
-  // level 3 took 435-499 ms against 191-314 ms in the next rounds (Deno), after a warm-up of 4
-  // or 8 MiB as well (fresh memory costs ~3 ms a MiB in page faults on this VM, and the buffers
-  // of a larger call are new). The first call's start-up is measured on its own
-  // (docs/perf/2026-12-05-multicore.md); the speedup is the steady state's.
+  // Warm both workers up (their first jobs run cold code), and the calls themselves (in stream
+  // mode the stream's own path on this thread too) at the full size: the first timed two-worker
+  // stream of 64 MiB at level 3 took 435-499 ms against 191-314 ms in the next rounds (Deno),
+  // after a warm-up of 4 or 8 MiB as well (fresh memory costs ~3 ms a MiB in page faults on this
+  // VM, and the buffers of a larger call are new). The first call's start-up is measured on its
+  // own (docs/perf/2026-12-05-multicore.md); the speedup is the steady state's.
   for (const level of levels) {
     await compressAsync(data.subarray(0, 4 << 20), { level, workers, windowLog: 17 });
-    if (stream && level < 10) {
-      for (const w of [workers, 1]) await viaStream(data, level, w);
+    // At the full size where that is quick (the levels of the row finder and below).
+    if (level < 10) {
+      for (const w of [workers, 1]) {
+        if (stream) await viaStream(data, level, w);
+        else await compressAsync(data, { level, workers: w });
+      }
     }
   }
 

@@ -63,11 +63,6 @@ export function primeFromCache(
 }
 
 /**
- * Inserts the positions of `ms.src[0, end)` (whose 8 bytes are readable) into the tables.
- * `quick`: fast and dfast insert every {@linkcode QUICK_PRIME_STEP}th position only (a multi-core
- * job's prefix, used once).
- */
-/**
  * The step of a quick priming (see primeTables). libzstd primes a multi-core job's prefix at
  * every third position (`ZSTD_dtlm_fast`); ours takes every sixth. A 2 MiB prefix at level 3
  * (Deno, median of 30 jobs of 2 MiB prefix + 64 KiB): every position 22 ms, every third 5.5-8.7
@@ -77,6 +72,11 @@ export function primeFromCache(
  */
 const QUICK_PRIME_STEP = 6;
 
+/**
+ * Inserts the positions of `ms.src[0, end)` (whose 8 bytes are readable) into the tables.
+ * `quick`: fast and dfast insert every {@linkcode QUICK_PRIME_STEP}th position only (a multi-core
+ * job's prefix, used once).
+ */
 function primeTables(ms: MatchState, end: number, quick: boolean): void {
   const params = ms.params;
   const last = end - 8;

@@ -12,11 +12,10 @@
  * operation has as many pairs in each as the others' cycles allow). Per operation and quarter it
  * prints ours and native MiB/s and the median of the paired ratios ours/native; then the last
  * quarter's ratio and the bar it is held to (the best quarter's where native ran as usual, see
- * `trustedQuarters`). Times
- * are the process's CPU time, not wall time: on a busy machine, a process descheduled in the
- * middle of one side would make that side look slow. A JIT that leaves its optimized code for
- * good (issue 20: Bun's decoder at a tenth of its speed after ~850 calls) shows as a last quarter
- * far below the others.
+ * `trustedQuarters`). Times are the process's CPU time, not wall time: on a busy machine, a
+ * process descheduled in the middle of one side would make that side look slow. A JIT that
+ * leaves its optimized code for good (issue 20: Bun's decoder at a tenth of its speed after ~850
+ * calls) shows as a last quarter far below the others.
  *
  * --check (CI, `.ci/run`) exits 1 when an operation's last quarter is below DROP_LIMIT × its
  * best trusted quarter (against native and in its own MiB/s), or below its floor against native

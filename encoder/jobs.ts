@@ -42,7 +42,9 @@ export interface JobPlan {
  * but the first primes its prefix first, so the first is longer than the others by about that
  * work: half the overlap for the binary trees (priming a 2 MiB prefix in the frame's own tables
  * takes 469 ms at level 19, Bun, about half of what compressing those bytes takes), an eighth for
- * fast and dfast, which prime every sixth position (3-4 ms for 2 MiB at level 3). With jobs of
+ * fast and dfast (which prime every sixth position: 3-4 ms for 2 MiB at level 3, nearer a third
+ * of compressing them; the eighth was set for priming every third position and not measured
+ * again). With jobs of
  * equal length, on 16 MiB at level 19 (two jobs), two workers took 0.59x (Bun) to 0.69x (Deno)
  * of one worker's time (then with tables of their own per job, whose priming cost more).
  */

@@ -49,11 +49,11 @@ const CACHE_MASK = 2 * BATCH - 1;
 
 /**
  * Whether the finder hashes ahead in batches (lazy2 with a large table: levels 9 to 12 on inputs
- * above 2 MiB) rather than each position as it is inserted (the others). Ours: the batches pay where a search looks
- * at several positions in a row (lazy2 searches ip, ip + 1 and ip + 2, each row read early);
- * where most of the work is inserting the positions of matches, the loop that hashes and
- * inserts each position in turn, with nothing between, lets the processor overlap the rows'
- * misses by itself, and the cache's bookkeeping costs more than it saves. Against batches
+ * above 2 MiB) rather than each position as it is inserted (the others). Ours: the batches pay
+ * where a search looks at several positions in a row (lazy2 searches ip, ip + 1 and ip + 2, each
+ * row read early); where most of the work is inserting the positions of matches, the loop that
+ * hashes and inserts each position in turn, with nothing between, lets the processor overlap the
+ * rows' misses by itself, and the cache's bookkeeping costs more than it saves. Against batches
  * (A/B, CPU time, median of 9 paired rounds, z000033, four real files, both synthetic logs):
  * level 5 0.94-1.39x in Bun and 1.06-1.59x in Deno, level 6 0.91-1.26x / 0.95-1.29x, level 7
  * 0.90-1.11x / 0.94-1.18x; lazy2 without batches read 0.80-1.03x at levels 9 to 12. Nor do they
@@ -210,9 +210,10 @@ function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): vo
 
 /** Inserts every position from `ms.nextToUpdate` up to `end` (hashed directly: no cache). */
 export function fillRows(ms: MatchState, end: number, mls: number): void {
-  const rowLog = rowLogOf(ms.params.searchLog);
+  prepareRows(ms);
+  const rowLog = ms.rowLog;
   const rowMask = (1 << rowLog) - 1;
-  const shift = 32 - (ms.params.hashLog - rowLog + TAG_BITS);
+  const shift = ms.rowShift;
   const tags = ms.tagTable;
   for (let p = ms.nextToUpdate; p < end; p++) {
     const hash = rowHash(ms.view, p, shift, mls);

@@ -9,6 +9,7 @@
 import { updateTree } from "./binary_tree.ts";
 import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
+import { insertPosition } from "./dfast_lazy.ts";
 import { fillRows } from "./row.ts";
 import { Strategy } from "./strategy.ts";
 import { MatchWorkspace } from "./workspace.ts";
@@ -90,6 +91,12 @@ function primeTables(ms: MatchState, end: number, quick: boolean): void {
     // position, the two after it only into empty slots (older positions widen the coverage).
     const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
     const dfast = strategy === Strategy.DFast;
+    if (dfast && params.searchLog > 2) {
+      // dfast with buckets (dfast_lazy.ts): as its search inserts them.
+      const step = quick ? QUICK_PRIME_STEP : 1;
+      for (let p = 0; p <= last; p += step) insertPosition(ms, p, p + base);
+      return;
+    }
     const table = dfast ? ms.chainTable : ms.hashTable;
     const tableLog = dfast ? params.chainLog : params.hashLog;
     if (quick) {

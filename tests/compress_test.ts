@@ -136,6 +136,33 @@ describe("compress: interoperability", () => {
     }
   });
 
+  it("dfast with buckets (searchLog 3 and 4, level 5's finder) at every minMatch", () => {
+    const line = new TextEncoder().encode("2026-12-05T23:30:00Z INFO request completed in 12 ms\n");
+    const repeated = new Uint8Array(1 << 20);
+    for (let p = 0; p < repeated.length; p += line.length) {
+      repeated.set(line.subarray(0, repeated.length - p), p);
+    }
+    const inputs: [string, Uint8Array][] = [
+      ["1 byte", new Uint8Array([42])],
+      ["all-zero 300 KiB", new Uint8Array(300 << 10)],
+      ["random 200 KiB", randomBytes(200 << 10, 7)],
+      ["text 3 MiB", textLike(3 << 20, 11)],
+      ["a log line repeated, 1 MiB", repeated],
+      ["text 20 KiB", textLike(20 << 10, 13)],
+    ];
+    for (const searchLog of [3, 4]) {
+      for (const minMatch of [4, 5, 6, 7]) {
+        const options = { level: 5, strategy: "dfast", searchLog, minMatch } as const;
+        const frames = inputs.map(([name, data]) => {
+          const frame = compress(data, options);
+          checkFrame(frame, data, `${name}, searchLog ${searchLog}, minMatch ${minMatch}`);
+          return frame;
+        });
+        checkFramesWithCli(frames, inputs.map((i) => i[1]), `searchLog ${searchLog}`);
+      }
+    }
+  });
+
   it("seeded random inputs: skewed alphabets, runs and repeats, at random levels", () => {
     const r = rng(2024);
     for (let trial = 0; trial < 400; trial++) {

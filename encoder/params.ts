@@ -2,8 +2,8 @@
  * Compression parameters per level: libzstd's tables (`lib/compress/clevels.h`, four source-size
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
- * carried over exactly so that our levels mean what libzstd's mean, with one exception: level 5
- * is ours (see TABLES).
+ * carried over exactly so that our levels mean what libzstd's mean, with one exception: levels 5
+ * and 6 are ours (see TABLES).
  *
  * @module
  */
@@ -38,10 +38,11 @@ export const DEFAULT_LEVEL = 3;
 
 // Rows: W, C, H, S, L, TL, strategy; row 0 is the base of the negative levels.
 // Tables by source size: > 256 KiB, <= 256 KiB, <= 128 KiB, <= 16 KiB.
-// Ours: level 5 is dfast with searchLog 3 (libzstd: greedy, searchLog 3, or 5 up to 256 KiB, 4
-// up to 16 KiB), which selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast
-// rows have searchLog 1 or 2). Over the 13 inputs of bench/scenarios.ts it writes libzstd's
-// level-5 total (1.0002) at 1.3-1.6x the speed of greedy on the row finder (BENCHMARKS.md).
+// Ours: levels 5 and 6 are dfast with searchLog 3 and 4 (libzstd: greedy and lazy), which
+// selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast rows have searchLog 1
+// or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and libzstd's lazy
+// lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write libzstd's totals
+// (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder (BENCHMARKS.md).
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [
     [19, 12, 13, 1, 6, 1, 1],
@@ -50,7 +51,7 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [21, 16, 17, 1, 5, 0, 2],
     [21, 18, 18, 1, 5, 0, 2],
     [21, 18, 19, 3, 5, 2, 2],
-    [21, 18, 19, 3, 5, 4, 4],
+    [21, 18, 19, 4, 5, 4, 2],
     [21, 19, 20, 4, 5, 8, 4],
     [21, 19, 20, 4, 5, 16, 5],
     [22, 20, 21, 4, 5, 16, 5],
@@ -75,7 +76,7 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [18, 16, 16, 1, 4, 0, 2],
     [18, 16, 17, 3, 5, 2, 3],
     [18, 17, 18, 3, 5, 2, 2],
-    [18, 18, 19, 3, 5, 4, 4],
+    [18, 18, 19, 4, 5, 4, 2],
     [18, 18, 19, 4, 4, 4, 4],
     [18, 18, 19, 4, 4, 8, 5],
     [18, 18, 19, 5, 4, 8, 5],
@@ -100,7 +101,7 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [17, 15, 16, 2, 5, 0, 2],
     [17, 17, 17, 2, 4, 0, 2],
     [17, 16, 17, 3, 4, 2, 2],
-    [17, 16, 17, 3, 4, 4, 4],
+    [17, 16, 17, 4, 4, 4, 2],
     [17, 16, 17, 3, 4, 8, 5],
     [17, 16, 17, 4, 4, 8, 5],
     [17, 16, 17, 5, 4, 8, 5],
@@ -124,7 +125,7 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [14, 14, 15, 1, 4, 0, 1],
     [14, 14, 15, 2, 4, 0, 2],
     [14, 14, 14, 3, 4, 2, 2],
-    [14, 14, 14, 3, 4, 4, 4],
+    [14, 14, 14, 4, 4, 4, 2],
     [14, 14, 14, 4, 4, 8, 5],
     [14, 14, 14, 6, 4, 8, 5],
     [14, 14, 14, 8, 4, 8, 5],

@@ -1,21 +1,25 @@
 /**
- * The double-fast finder with buckets and lookahead (ours; level 5): dfast's two tables, the
- * long one (8 bytes, `hashLog` bits) in buckets of 2 positions (searchLog 3) or 4 (searchLog 4
- * and above), newest first, in one cache line, the short one (`minMatch` bytes, `chainLog` bits) with one position
- * per entry. At each position: the repeat offset at ip + 1, the bucket's candidates (the longest
- * wins), then the short candidate, which gives way to a longer match from ip + 1's bucket. Once a
- * match is chosen, the bucket of the bytes just past it is read for a longer match that starts up
- * to 3 bytes later (its first bytes are then found again by backward extension). Inside a match
- * every second position is inserted (past 256 bytes only the first and last 32). Repeat matches
- * are counted with countRun, which remembers long runs across calls and blocks.
+ * The double-fast finder with buckets and lookahead (ours; levels 5 and 6): dfast's two tables,
+ * the long one (8 bytes, `hashLog` bits) in buckets of 2, 4 or 8 positions (searchLog 3, 4, 5
+ * and above), newest first, in one cache line, the short one (`minMatch` bytes, `chainLog` bits)
+ * with one position per entry. At each position: the repeat offset at ip + 1, the bucket's
+ * candidates whose 8 bytes equal ours (the longest wins), then the short candidate. Then a
+ * lookahead: at searchLog 3 (klauspost's) a short match gives way to a longer one from ip + 1's
+ * bucket; above (libzstd's lazy, with its gains) a match shorter than 32 bytes gives way to
+ * ip + 1's repeat or search, and so on. Once a match is chosen, the bucket of the bytes just past
+ * it is read for a longer match that starts 3 bytes later (its first bytes are then found again
+ * by backward extension). Inside a match every second position is inserted (past 256 bytes only
+ * the first and last 32). Repeat matches are counted with countRun, which remembers long runs
+ * across calls and blocks.
  *
  * Designed after klauspost/compress's "better" mode (pure Go: a long table whose entries keep one
  * previous position, the lookahead at ip + 1 and the check at the match's end), with deeper
- * buckets. Against the row finder's greedy (libzstd's level 5), per position it reads one bucket
- * (one line) and one short entry instead of a row of tags and a row of positions, and it searches
- * no candidate whose 8 bytes do not hash alike: over the 13 inputs of `bench/scenarios.ts`
- * (lazy), total size 0.990 of libzstd's level 5 (the low-entropy megabyte +9%: fewer candidates
- * per pattern) at 1.3-2x the speed of our greedy (see BENCHMARKS.md).
+ * buckets and libzstd's lazy decisions. Against the row finder (libzstd's levels 5 and 6), per
+ * position it reads one bucket (one line) and one short entry instead of a row of tags and a row
+ * of positions, and it compares no candidate whose 8 bytes hash differently. Over the 13 inputs
+ * of `bench/scenarios.ts` (lazy): libzstd's total sizes (level 5 1.0002, level 6 1.0011; the
+ * low-entropy megabyte +16%: fewer candidates per pattern) at 1.3-2x the row finder's speed (see
+ * BENCHMARKS.md).
  *
  * @module
  */
@@ -30,6 +34,8 @@ import {
   windowLow,
 } from "./match_state.ts";
 import type { CompressionParameters } from "./strategy.ts";
+import type { ChainSearch } from "./hash_chain.ts";
+import { highbit } from "../entropy/bits.ts";
 
 // Literal positions between step increases (libzstd's kSearchStrength).
 const SEARCH_STRENGTH = 8;
@@ -39,16 +45,19 @@ const SPARSE_EDGE = 32;
 // The check at a match's end looks for a match starting this many bytes later (klauspost's
 // "skipBeginning").
 const END_SKIP = 3;
+// libzstd's lazy looks ahead after matches shorter than this only (ours: after longer ones the
+// lookahead cost more than it found; JSON at level 6 5.6% smaller with it).
+const LAZY_LIMIT = 32;
 // PRIME_LOW and PRIME_HIGH (hashLong's multipliers), as literals.
 const PRIME_LOW = -1640531535;
 const PRIME_HIGH = -2048144777;
 
 /**
  * log2 of the long table's bucket size for `params` (dfast with searchLog above 2): 1 for
- * searchLog 3, 2 above.
+ * searchLog 3, 2 for 4, 3 above.
  */
 export function bucketLog(params: CompressionParameters): number {
-  return params.searchLog > 3 ? 2 : 1;
+  return params.searchLog > 4 ? 3 : params.searchLog - 2;
 }
 
 /**
@@ -70,17 +79,49 @@ export function insertPosition(
   const bucket = ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> (32 - params.hashLog + waysLog)) <<
     waysLog;
   const long = ms.hashTable;
-  if (waysLog === 2) {
-    long[bucket + 3] = long[bucket + 2];
-    long[bucket + 2] = long[bucket + 1];
-  }
-  long[bucket + 1] = long[bucket];
+  for (let k = bucket + (1 << waysLog) - 1; k > bucket; k--) long[k] = long[k - 1];
   long[bucket] = index;
   const shiftS = 32 - params.chainLog;
   ms.chainTable[
     mls === 4 ? mixed >>> shiftS : (mixed ^ Math.imul(hi << ((8 - mls) << 3), PRIME_HIGH)) >>>
       shiftS
   ] = index;
+}
+
+/**
+ * Longest match at `p` among the candidates of the long bucket at `bucket` whose 8 bytes (`lo`,
+ * `hi`) equal ours, 0 if none; its position in `found.offBase` (as `p − match + 3`). Then
+ * inserts `p` at the bucket's head.
+ */
+function searchBucket(
+  long: Int32Array,
+  view: DataView,
+  src: Uint8Array,
+  p: number,
+  lo: number,
+  hi: number,
+  bucket: number,
+  ways: number,
+  base: number,
+  low: number,
+  end: number,
+  found: ChainSearch,
+): number {
+  let best = 0;
+  const last = bucket + ways - 1;
+  for (let k = bucket; k <= last; k++) {
+    const c = long[k] - base;
+    if (c >= low && view.getInt32(c, true) === lo && view.getInt32(c + 4, true) === hi) {
+      const length = countMatch(view, src, p + 8, c + 8, end) + 8;
+      if (length > best) {
+        best = length;
+        found.offBase = p - c + 3;
+      }
+    }
+  }
+  for (let k = last; k > bucket; k--) long[k] = long[k - 1];
+  long[bucket] = p + base;
+  return best;
 }
 
 /** Block compressor of dfast with buckets (searchLog above 2; libzstd's dfast rows have 1 or 2). */
@@ -93,13 +134,17 @@ export function compressBlockDoubleFastLazy(
   end: number,
 ): number {
   const params = ms.params;
-  const four = bucketLog(params) === 2;
-  const waysLog = four ? 2 : 1;
+  const waysLog = bucketLog(params);
+  const ways = 1 << waysLog;
+  // Lookahead: searchLog 3 as klauspost (a short match against ip + 1's bucket), above as
+  // libzstd's lazy (any match shorter than LAZY_LIMIT against ip + 1's repeat and search).
+  const lazy = params.searchLog > 3;
   const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
   const long = ms.hashTable;
   const short = ms.chainTable;
   const base = ms.base | 0;
   const view = ms.view;
+  const found = ms.found;
   const low = windowLow(params.windowLog, end);
   // 8 bytes are read at ip + 1.
   const ilimit = end - 10;
@@ -122,8 +167,8 @@ export function compressBlockDoubleFastLazy(
 
   while (ip < ilimit) {
     let matched = 0;
-    let match = 0;
-    let repeat = false;
+    // offset + 3, or 1 for a repeat match at ip (not extended backward).
+    let offBase = 0;
     // The first position after the match's start not yet inserted.
     let from = 0;
     for (;;) {
@@ -134,115 +179,55 @@ export function compressBlockDoubleFastLazy(
       const hS = shortIsWord
         ? mixed >>> shiftS
         : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS;
-      const c0 = long[bucket] - base;
-      const c1 = long[bucket + 1] - base;
-      let c2 = -1;
-      let c3 = -1;
-      if (four) {
-        c2 = long[bucket + 2] - base;
-        c3 = long[bucket + 3] - base;
-        long[bucket + 3] = c2 + base;
-        long[bucket + 2] = c1 + base;
-      }
-      long[bucket + 1] = c0 + base;
-      long[bucket] = ip + base;
       const cS = short[hS] - base;
       short[hS] = ip + base;
-      // The repeat offset at ip + 1.
       from = ip + 1;
+      // The repeat offset at ip + 1.
       if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo >>> 8) | (hi << 24))) {
-        matched = countRun(ms, view, src, ip + 1, rep1, end);
-        repeat = true;
+        for (let k = bucket + ways - 1; k > bucket; k--) long[k] = long[k - 1];
+        long[bucket] = ip + base;
+        ip++;
+        matched = countRun(ms, view, src, ip, rep1, end);
+        offBase = 1;
         break;
       }
       // The bucket's candidates: the longest.
-      if (c0 >= low && view.getInt32(c0, true) === lo && view.getInt32(c0 + 4, true) === hi) {
-        matched = countMatch(view, src, ip + 8, c0 + 8, end) + 8;
-        match = c0;
+      matched = searchBucket(long, view, src, ip, lo, hi, bucket, ways, base, low, end, found);
+      if (matched > 0) {
+        offBase = found.offBase;
+        break;
       }
-      if (c1 >= low && view.getInt32(c1, true) === lo && view.getInt32(c1 + 4, true) === hi) {
-        const length = countMatch(view, src, ip + 8, c1 + 8, end) + 8;
-        if (length > matched) {
-          matched = length;
-          match = c1;
-        }
-      }
-      if (four) {
-        if (c2 >= low && view.getInt32(c2, true) === lo && view.getInt32(c2 + 4, true) === hi) {
-          const length = countMatch(view, src, ip + 8, c2 + 8, end) + 8;
-          if (length > matched) {
-            matched = length;
-            match = c2;
-          }
-        }
-        if (c3 >= low && view.getInt32(c3, true) === lo && view.getInt32(c3 + 4, true) === hi) {
-          const length = countMatch(view, src, ip + 8, c3 + 8, end) + 8;
-          if (length > matched) {
-            matched = length;
-            match = c3;
-          }
-        }
-      }
-      if (matched > 0) break;
       if (cS >= low && view.getInt32(cS, true) === lo) {
         matched = countMatch(view, src, ip + 4, cS + 4, end) + 4;
-        match = cS;
-        // A longer match at ip + 1 from its bucket (ip + 1 is inserted: the search resumes past
-        // it).
-        const ip1 = ip + 1;
-        const lo1 = view.getInt32(ip1, true);
-        const hi1 = view.getInt32(ip1 + 4, true);
-        const bucket1 = ((Math.imul(lo1, PRIME_LOW) ^ Math.imul(hi1, PRIME_HIGH)) >>> shiftL) <<
-          waysLog;
-        const d0 = long[bucket1] - base;
-        const d1 = long[bucket1 + 1] - base;
-        let found1 = false;
-        if (d0 >= low && view.getInt32(d0, true) === lo1 && view.getInt32(d0 + 4, true) === hi1) {
-          const length = countMatch(view, src, ip1 + 8, d0 + 8, end) + 8;
+        offBase = ip - cS + 3;
+        if (!lazy) {
+          // A longer match at ip + 1 from its bucket (which gets ip + 1).
+          const ip1 = ip + 1;
+          const lo1 = view.getInt32(ip1, true);
+          const hi1 = view.getInt32(ip1 + 4, true);
+          const bucket1 = ((Math.imul(lo1, PRIME_LOW) ^ Math.imul(hi1, PRIME_HIGH)) >>> shiftL) <<
+            waysLog;
+          const length = searchBucket(
+            long,
+            view,
+            src,
+            ip1,
+            lo1,
+            hi1,
+            bucket1,
+            ways,
+            base,
+            low,
+            end,
+            found,
+          );
+          from = ip1 + 1;
           if (length > matched) {
             matched = length;
-            match = d0;
-            found1 = true;
+            offBase = found.offBase;
+            ip = ip1;
           }
         }
-        if (d1 >= low && view.getInt32(d1, true) === lo1 && view.getInt32(d1 + 4, true) === hi1) {
-          const length = countMatch(view, src, ip1 + 8, d1 + 8, end) + 8;
-          if (length > matched) {
-            matched = length;
-            match = d1;
-            found1 = true;
-          }
-        }
-        if (four) {
-          const d2 = long[bucket1 + 2] - base;
-          const d3 = long[bucket1 + 3] - base;
-          if (
-            d2 >= low && view.getInt32(d2, true) === lo1 && view.getInt32(d2 + 4, true) === hi1
-          ) {
-            const length = countMatch(view, src, ip1 + 8, d2 + 8, end) + 8;
-            if (length > matched) {
-              matched = length;
-              match = d2;
-              found1 = true;
-            }
-          }
-          if (
-            d3 >= low && view.getInt32(d3, true) === lo1 && view.getInt32(d3 + 4, true) === hi1
-          ) {
-            const length = countMatch(view, src, ip1 + 8, d3 + 8, end) + 8;
-            if (length > matched) {
-              matched = length;
-              match = d3;
-              found1 = true;
-            }
-          }
-          long[bucket1 + 3] = d2 + base;
-          long[bucket1 + 2] = d1 + base;
-        }
-        long[bucket1 + 1] = d0 + base;
-        long[bucket1] = ip1 + base;
-        if (found1) ip = ip1;
-        from = ip1 + 1;
         break;
       }
       ip += ((ip - anchor) >> SEARCH_STRENGTH) + 1;
@@ -250,13 +235,51 @@ export function compressBlockDoubleFastLazy(
     }
     if (matched === 0) break;
 
-    if (repeat) {
-      // At ip + 1, with the last offset: no backward extension (a repeat with no literals
-      // before it would mean the second offset).
-      storeSequence(seqs, src, anchor, ip + 1 - anchor, 1, matched);
-      ip += 1 + matched;
+    // libzstd's lazy: the next position's repeat and search against the match in hand.
+    while (lazy && matched < LAZY_LIMIT && ip + 1 < ilimit) {
+      const p = ip + 1;
+      if (offBase !== 1 && rep1 > 0 && view.getInt32(p, true) === view.getInt32(p - rep1, true)) {
+        const length = countRun(ms, view, src, p, rep1, end);
+        if (length * 3 > matched * 3 - highbit(offBase) + 1) {
+          // Taken without searching p (it is inserted with the match's positions).
+          matched = length;
+          offBase = 1;
+          ip = p;
+          continue;
+        }
+      }
+      const lo = view.getInt32(p, true);
+      const hi = view.getInt32(p + 4, true);
+      const mixed = Math.imul(lo, PRIME_LOW);
+      const bucket = ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL) << waysLog;
+      const hS = shortIsWord
+        ? mixed >>> shiftS
+        : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS;
+      const cS = short[hS] - base;
+      short[hS] = p + base;
+      from = p + 1;
+      let length = searchBucket(long, view, src, p, lo, hi, bucket, ways, base, low, end, found);
+      let ob = found.offBase;
+      if (length === 0 && cS >= low && view.getInt32(cS, true) === lo) {
+        length = countMatch(view, src, p + 4, cS + 4, end) + 4;
+        ob = p - cS + 3;
+      }
+      if (length > 0 && length * 4 - highbit(ob) > matched * 4 - highbit(offBase) + 4) {
+        matched = length;
+        offBase = ob;
+        ip = p;
+        continue;
+      }
+      break;
+    }
+
+    if (offBase === 1) {
+      // With the last offset: no backward extension (a repeat with no literals before it
+      // would mean the second offset).
+      storeSequence(seqs, src, anchor, ip - anchor, 1, matched);
     } else {
       // A longer match a few bytes later, from the bucket of the bytes just past this one.
+      let match = ip - offBase + 3;
       const e = ip + matched;
       if (e < ilimit) {
         const bucketE = ((Math.imul(view.getInt32(e, true), PRIME_LOW) ^
@@ -264,10 +287,9 @@ export function compressBlockDoubleFastLazy(
         const s2 = ip + END_SKIP;
         const word = view.getInt32(s2, true);
         const shift = END_SKIP - matched - base;
-        const ways = four ? 4 : 2;
         let at = ip;
-        for (let k = 0; k < ways; k++) {
-          const c = long[bucketE + k] + shift;
+        for (let k = bucketE; k < bucketE + ways; k++) {
+          const c = long[k] + shift;
           if (c >= low && c < s2 && view.getInt32(c, true) === word) {
             const length = countMatch(view, src, s2 + 4, c + 4, end) + 4;
             if (length > matched) {
@@ -287,8 +309,8 @@ export function compressBlockDoubleFastLazy(
       rep2 = rep1;
       rep1 = ip - match;
       storeSequence(seqs, src, anchor, ip - anchor, rep1 + 3, matched);
-      ip += matched;
     }
+    ip += matched;
     anchor = ip;
     if (ip >= ilimit) break;
 

@@ -136,7 +136,7 @@ describe("compress: interoperability", () => {
     }
   });
 
-  it("dfast with buckets (searchLog 3 and 4, level 5's finder) at every minMatch", () => {
+  it("dfast with buckets (searchLog 3 to 5, the finder of levels 5 and 6) at every minMatch", () => {
     const line = new TextEncoder().encode("2026-12-05T23:30:00Z INFO request completed in 12 ms\n");
     const repeated = new Uint8Array(1 << 20);
     for (let p = 0; p < repeated.length; p += line.length) {
@@ -150,7 +150,7 @@ describe("compress: interoperability", () => {
       ["a log line repeated, 1 MiB", repeated],
       ["text 20 KiB", textLike(20 << 10, 13)],
     ];
-    for (const searchLog of [3, 4]) {
+    for (const searchLog of [3, 4, 5]) {
       for (const minMatch of [4, 5, 6, 7]) {
         const options = { level: 5, strategy: "dfast", searchLog, minMatch } as const;
         const frames = inputs.map(([name, data]) => {

@@ -23,7 +23,7 @@ import {
 /**
  * Names of the match-finding strategies, weakest (fastest) to strongest, as libzstd names them:
  * `fast` and `dfast` (one and two hash tables; ours: dfast with `searchLog` 3 or more keeps 2 or
- * 4 positions per long-table entry and looks one position further, level 5's finder); `greedy`, `lazy` and `lazy2` (hash chains or
+ * 4 positions per long-table entry and looks one position further: levels 5 and 6); `greedy`, `lazy` and `lazy2` (hash chains or
  * libzstd's row-based finder; they take the first match found, or look one or two positions
  * further for a better one); `btlazy2` (binary tree); `btopt`, `btultra` and `btultra2` (binary
  * tree with optimal parsing). Each level picks one; {@linkcode CompressOptions.strategy}
@@ -45,8 +45,9 @@ export type StrategyName =
  * library defaults: level 3, no checksum, the content size written. Any other key is misuse: a
  * `TypeError` naming it and the nearest valid one (a misspelt option is never ignored).
  *
- * The levels set every parameter the way libzstd's tables do, for the input's size (level 5:
- * dfast with `searchLog` 3, where libzstd uses greedy; the same sizes, faster here). The
+ * The levels set every parameter the way libzstd's tables do, for the input's size (levels 5
+ * and 6: dfast with `searchLog` 3 and 4, where libzstd uses greedy and lazy; the same total
+ * sizes, faster here). The
  * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
  * others keep the level's values, and the result is fitted to the input size as libzstd does.
  * Frames made with any options decode with any Zstandard decoder.

@@ -2,8 +2,9 @@
  * Endurance: a long mixed workload in one process, the way a server runs, each operation beside
  * native libzstd doing the same work. It cycles decompression of libzstd's frames (z000033 at
  * levels 3 and 19, 4 KiB records, a 16 MiB log stream) and of our own, and compression of 1 MiB
- * and 4 KiB inputs at levels 1, 3, 8 and 19. Every operation runs as pairs, ours and native (which
- * goes first alternates), so both see the same machine and the same heap.
+ * and 4 KiB inputs at levels 1, 3, 6 (dfast with buckets), 8 and 19. Every operation runs as
+ * pairs, ours and native (which goes first alternates), so both see the same machine and the same
+ * heap.
  *
  *   deno run -A bench/endurance.ts [--seconds=40] [--min-cycles=12] [--check] [--junit=path]
  *   bun bench/endurance.ts [--seconds=40] [--min-cycles=12] [--check] [--junit=path]
@@ -171,7 +172,7 @@ const ops: Operation[] = [
   decompressOp("decompress ours L19 1 MiB (z000033)", [ourL19], [z33.length]),
   decompressOp("decompress ours L3 4 KiB records ×32", ourSmall, small.map((r) => r.length)),
 ];
-for (const level of [1, 3, 8, 19]) {
+for (const level of [1, 3, 6, 8, 19]) {
   ops.push(compressOp(`compress L${level} 1 MiB (z000033)`, [z33], level));
   ops.push(compressOp(`compress L${level} 4 KiB records ×16`, smallCompress, level));
 }

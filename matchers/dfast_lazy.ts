@@ -45,8 +45,9 @@ const SPARSE_EDGE = 32;
 // The check at a match's end looks for a match starting this many bytes later (klauspost's
 // "skipBeginning").
 const END_SKIP = 3;
-// libzstd's lazy looks ahead after matches shorter than this only (ours: after longer ones the
-// lookahead cost more than it found; JSON at level 6 5.6% smaller with it).
+// The lazy lookahead follows matches shorter than this only (libzstd's follows every match): after
+// longer ones it cost more than it found (level 6 prototype, JSON: 0.9907 of libzstd's size with
+// the limit, 1.0699 without).
 const LAZY_LIMIT = 32;
 // PRIME_LOW and PRIME_HIGH (hashLong's multipliers), as literals.
 const PRIME_LOW = -1640531535;

@@ -61,32 +61,77 @@ export function bucketLog(params: CompressionParameters): number {
   return params.searchLog > 4 ? 3 : params.searchLog - 2;
 }
 
+/** Index of the long-table bucket of the 8 bytes whose words are `lo` (`mixed` = lo × PRIME_LOW), `hi`. */
+function longBucket(mixed: number, hi: number, shiftL: number, waysLog: number): number {
+  return ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL) << waysLog;
+}
+
+/** Index of the short-table entry of those bytes (their first `mls` bytes). */
+function shortEntry(
+  mixed: number,
+  hi: number,
+  shiftS: number,
+  shortIsWord: boolean,
+  shortShift: number,
+): number {
+  return shortIsWord
+    ? mixed >>> shiftS
+    : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS;
+}
+
+/** Puts table index `index` at the head of the `ways`-entry bucket at `bucket`, dropping its oldest. */
+function pushBucket(long: Int32Array, bucket: number, ways: number, index: number): void {
+  for (let k = bucket + ways - 1; k > bucket; k--) long[k] = long[k - 1];
+  long[bucket] = index;
+}
+
 /**
- * Inserts position `p` (table index `index`; 8 bytes readable) into the long table's bucket
- * (newest first) and the short table.
+ * Inserts position `p` (table index `index`; 8 bytes readable) into its long bucket and its short
+ * entry.
  */
-export function insertPosition(
-  ms: MatchState,
+function insertAt(
+  long: Int32Array,
+  short: Int32Array,
+  view: DataView,
   p: number,
   index: number,
+  shiftL: number,
+  waysLog: number,
+  shiftS: number,
+  shortIsWord: boolean,
+  shortShift: number,
 ): void {
+  const hi = view.getInt32(p + 4, true);
+  const mixed = Math.imul(view.getInt32(p, true), PRIME_LOW);
+  pushBucket(long, longBucket(mixed, hi, shiftL, waysLog), 1 << waysLog, index);
+  short[shortEntry(mixed, hi, shiftS, shortIsWord, shortShift)] = index;
+}
+
+/**
+ * Inserts positions `from`, `from + step`, ... below `to` (8 bytes readable at each) as the search
+ * does: priming with history (prime.ts).
+ */
+export function insertPositions(ms: MatchState, from: number, to: number, step: number): void {
   const params = ms.params;
   const waysLog = bucketLog(params);
   const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
-  const view = ms.view;
-  const lo = view.getInt32(p, true);
-  const hi = view.getInt32(p + 4, true);
-  const mixed = Math.imul(lo, PRIME_LOW);
-  const bucket = ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> (32 - params.hashLog + waysLog)) <<
-    waysLog;
-  const long = ms.hashTable;
-  for (let k = bucket + (1 << waysLog) - 1; k > bucket; k--) long[k] = long[k - 1];
-  long[bucket] = index;
+  const shiftL = 32 - params.hashLog + waysLog;
   const shiftS = 32 - params.chainLog;
-  ms.chainTable[
-    mls === 4 ? mixed >>> shiftS : (mixed ^ Math.imul(hi << ((8 - mls) << 3), PRIME_HIGH)) >>>
-      shiftS
-  ] = index;
+  const base = ms.base;
+  for (let p = from; p < to; p += step) {
+    insertAt(
+      ms.hashTable,
+      ms.chainTable,
+      ms.view,
+      p,
+      p + base,
+      shiftL,
+      waysLog,
+      shiftS,
+      mls === 4,
+      (8 - mls) << 3,
+    );
+  }
 }
 
 /**
@@ -120,8 +165,7 @@ function searchBucket(
       }
     }
   }
-  for (let k = last; k > bucket; k--) long[k] = long[k - 1];
-  long[bucket] = p + base;
+  pushBucket(long, bucket, ways, p + base);
   return best;
 }
 
@@ -176,17 +220,14 @@ export function compressBlockDoubleFastLazy(
       const lo = view.getInt32(ip, true);
       const hi = view.getInt32(ip + 4, true);
       const mixed = Math.imul(lo, PRIME_LOW);
-      const bucket = ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL) << waysLog;
-      const hS = shortIsWord
-        ? mixed >>> shiftS
-        : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS;
+      const bucket = longBucket(mixed, hi, shiftL, waysLog);
+      const hS = shortEntry(mixed, hi, shiftS, shortIsWord, shortShift);
       const cS = short[hS] - base;
       short[hS] = ip + base;
       from = ip + 1;
       // The repeat offset at ip + 1.
       if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === ((lo >>> 8) | (hi << 24))) {
-        for (let k = bucket + ways - 1; k > bucket; k--) long[k] = long[k - 1];
-        long[bucket] = ip + base;
+        pushBucket(long, bucket, ways, ip + base);
         ip++;
         matched = countRun(ms, view, src, ip, rep1, end);
         offBase = 1;
@@ -206,8 +247,7 @@ export function compressBlockDoubleFastLazy(
           const ip1 = ip + 1;
           const lo1 = view.getInt32(ip1, true);
           const hi1 = view.getInt32(ip1 + 4, true);
-          const bucket1 = ((Math.imul(lo1, PRIME_LOW) ^ Math.imul(hi1, PRIME_HIGH)) >>> shiftL) <<
-            waysLog;
+          const bucket1 = longBucket(Math.imul(lo1, PRIME_LOW), hi1, shiftL, waysLog);
           const length = searchBucket(
             long,
             view,
@@ -252,10 +292,8 @@ export function compressBlockDoubleFastLazy(
       const lo = view.getInt32(p, true);
       const hi = view.getInt32(p + 4, true);
       const mixed = Math.imul(lo, PRIME_LOW);
-      const bucket = ((mixed ^ Math.imul(hi, PRIME_HIGH)) >>> shiftL) << waysLog;
-      const hS = shortIsWord
-        ? mixed >>> shiftS
-        : (mixed ^ Math.imul(hi << shortShift, PRIME_HIGH)) >>> shiftS;
+      const bucket = longBucket(mixed, hi, shiftL, waysLog);
+      const hS = shortEntry(mixed, hi, shiftS, shortIsWord, shortShift);
       const cS = short[hS] - base;
       short[hS] = p + base;
       from = p + 1;
@@ -283,8 +321,12 @@ export function compressBlockDoubleFastLazy(
       let match = ip - offBase + 3;
       const e = ip + matched;
       if (e < ilimit) {
-        const bucketE = ((Math.imul(view.getInt32(e, true), PRIME_LOW) ^
-          Math.imul(view.getInt32(e + 4, true), PRIME_HIGH)) >>> shiftL) << waysLog;
+        const bucketE = longBucket(
+          Math.imul(view.getInt32(e, true), PRIME_LOW),
+          view.getInt32(e + 4, true),
+          shiftL,
+          waysLog,
+        );
         const s2 = ip + END_SKIP;
         const word = view.getInt32(s2, true);
         const shift = END_SKIP - matched - base;
@@ -318,17 +360,21 @@ export function compressBlockDoubleFastLazy(
     // Every second position inside the match; past SPARSE_THRESHOLD only the edges.
     let to = ip - 1;
     if (to - from > SPARSE_THRESHOLD) {
-      for (let p = from; p < from + SPARSE_EDGE; p += 2) insertPosition(ms, p, p + base);
+      for (let p = from; p < from + SPARSE_EDGE; p += 2) {
+        insertAt(long, short, view, p, p + base, shiftL, waysLog, shiftS, shortIsWord, shortShift);
+      }
       from = to - SPARSE_EDGE;
     }
     if (to > ilimit) to = ilimit;
-    for (let p = from; p < to; p += 2) insertPosition(ms, p, p + base);
+    for (let p = from; p < to; p += 2) {
+      insertAt(long, short, view, p, p + base, shiftL, waysLog, shiftS, shortIsWord, shortShift);
+    }
 
     // Immediate repeat matches with the second offset.
     while (ip < ilimit && rep2 > 0) {
       if (view.getInt32(ip, true) !== view.getInt32(ip - rep2, true)) break;
       const length = countRun(ms, view, src, ip, rep2, end);
-      insertPosition(ms, ip, ip + base);
+      insertAt(long, short, view, ip, ip + base, shiftL, waysLog, shiftS, shortIsWord, shortShift);
       const t = rep2;
       rep2 = rep1;
       rep1 = t;

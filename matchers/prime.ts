@@ -9,7 +9,7 @@
 import { updateTree } from "./binary_tree.ts";
 import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
-import { insertPosition } from "./dfast_lazy.ts";
+import { insertPositions } from "./dfast_lazy.ts";
 import { fillRows } from "./row.ts";
 import { Strategy } from "./strategy.ts";
 import { MatchWorkspace } from "./workspace.ts";
@@ -93,8 +93,7 @@ function primeTables(ms: MatchState, end: number, quick: boolean): void {
     const dfast = strategy === Strategy.DFast;
     if (dfast && params.searchLog > 2) {
       // dfast with buckets (dfast_lazy.ts): as its search inserts them.
-      const step = quick ? QUICK_PRIME_STEP : 1;
-      for (let p = 0; p <= last; p += step) insertPosition(ms, p, p + base);
+      insertPositions(ms, 0, last + 1, quick ? QUICK_PRIME_STEP : 1);
       return;
     }
     const table = dfast ? ms.chainTable : ms.hashTable;

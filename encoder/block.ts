@@ -29,7 +29,7 @@ import {
   compressBlockBtUltra2,
   newOptState,
 } from "../matchers/opt.ts";
-import { compressBlockDoubleFastLazy } from "../matchers/dfast_lazy.ts";
+import { compressBlockDoubleFastLazy, usesBuckets } from "../matchers/dfast_lazy.ts";
 import { primeFromCache } from "../matchers/prime.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
@@ -137,7 +137,7 @@ export class BlockEncoder {
     if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
       ? ROW_COMPRESSORS[params.strategy]
-      : params.strategy === Strategy.DFast && params.searchLog > 2
+      : usesBuckets(params)
       ? compressBlockDoubleFastLazy
       : COMPRESSORS[params.strategy];
     // libzstd splits blocks for its optimal parsers with windows of 128 KiB and more.

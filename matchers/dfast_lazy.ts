@@ -33,7 +33,7 @@ import {
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
-import type { CompressionParameters } from "./strategy.ts";
+import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { ChainSearch } from "./hash_chain.ts";
 import { highbit } from "../entropy/bits.ts";
 
@@ -52,6 +52,14 @@ const LAZY_LIMIT = 32;
 // PRIME_LOW and PRIME_HIGH (hashLong's multipliers), as literals.
 const PRIME_LOW = -1640531535;
 const PRIME_HIGH = -2048144777;
+
+/**
+ * Whether `params` select this finder: dfast with searchLog above 2 (libzstd's dfast rows have 1
+ * or 2, and take dfast.ts).
+ */
+export function usesBuckets(params: CompressionParameters): boolean {
+  return params.strategy === Strategy.DFast && params.searchLog > 2;
+}
 
 /**
  * log2 of the long table's bucket size for `params` (dfast with searchLog above 2): 1 for

@@ -9,7 +9,7 @@
 import { updateTree } from "./binary_tree.ts";
 import { HashChain } from "./hash_chain.ts";
 import { hash4, hashLong, MatchState, usesRowFinder } from "./match_state.ts";
-import { insertPositions } from "./dfast_lazy.ts";
+import { insertPositions, usesBuckets } from "./dfast_lazy.ts";
 import { fillRows } from "./row.ts";
 import { Strategy } from "./strategy.ts";
 import { MatchWorkspace } from "./workspace.ts";
@@ -91,7 +91,7 @@ function primeTables(ms: MatchState, end: number, quick: boolean): void {
     // position, the two after it only into empty slots (older positions widen the coverage).
     const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
     const dfast = strategy === Strategy.DFast;
-    if (dfast && params.searchLog > 2) {
+    if (usesBuckets(params)) {
       // dfast with buckets (dfast_lazy.ts): as its search inserts them.
       insertPositions(ms, 0, last + 1, quick ? QUICK_PRIME_STEP : 1);
       return;

@@ -41,7 +41,7 @@ const two = text.subarray(0, MiB + 250_000);
 after(() => terminateWorkers());
 
 describe("compressAsync with workers", () => {
-  // One level per strategy: fast, dfast, greedy (row), lazy2, btlazy2, btopt, btultra2.
+  // One level per finder: fast, dfast, dfast with buckets, lazy2 (row), btlazy2, btopt, btultra2.
   for (const level of [1, 3, 5, 8, 13, 16, 19]) {
     it(`level ${level}: one frame that libzstd decodes, within 1% of one worker`, async () => {
       const options = { level, windowLog: 17 };

@@ -7,6 +7,7 @@
 import { xxh64Low32 } from "../entropy/xxh64.ts";
 import { BlockEncoder } from "./block.ts";
 import { writeFrameHeader } from "./frame.ts";
+import { fitTablesToReach } from "../matchers/reach.ts";
 import type { ResolvedCompressOptions } from "./options.ts";
 import {
   releaseWorkspace,
@@ -52,7 +53,10 @@ function compressFrameWith(
     src.set(input, first);
   }
   const end = first + n;
-  const params = options.params;
+  // Levels 5 and 6 shrink their tables for inputs whose repeats all lie near (no dictionary).
+  const params = options.levelTables && dict === null
+    ? fitTablesToReach(options.params, src, first, end, ws.match)
+    : options.params;
   const encoder = new BlockEncoder(params, src, ws, dict);
   // Blocks are written straight into the workspace's buffer (grown by half when the next block
   // might not fit); the result is one exact-size copy.

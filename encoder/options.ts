@@ -239,6 +239,11 @@ export interface ResolvedCompressOptions {
   dictionary: EncoderDictionary | null;
   /** ID written in the frame header; 0 for none. */
   dictionaryId: number;
+  /**
+   * Whether the match tables are the level's (no table parameter or strategy given): a one-shot
+   * compression may then size them to the input's reach (matchers/reach.ts).
+   */
+  levelTables: boolean;
 }
 
 const RANGES: Record<string, [number, number]> = {
@@ -290,6 +295,7 @@ function resolveChecked(
       contentSize: true,
       dictionary: null,
       dictionaryId: 0,
+      levelTables: true,
     };
   }
   let level = DEFAULT_LEVEL;
@@ -338,5 +344,6 @@ function resolveChecked(
     contentSize,
     dictionary,
     dictionaryId,
+    levelTables: !overridden,
   };
 }

@@ -1,0 +1,113 @@
+/**
+ * Tables sized to how far back an input's repeats lie (issue 21's "tables sized to the input"):
+ * before a one-shot compression at levels 5 and 6, a quick probe of the input says whether its
+ * repeats are all near (within 64 KiB); if so, the match tables shrink to what near repeats
+ * need. JavaScript cannot prefetch, so a table that misses the caches costs us more than it
+ * costs libzstd; an input whose matches all lie close by loses nothing with small tables.
+ *
+ * The probe hashes the 8 bytes at every 32nd position into a table of its own (one entry per
+ * probed position up to 8 MiB of input) and, where an earlier probed position held the same 8
+ * bytes, counts the repeat as near (under 64 KiB back) or far (within the window). Both copies of
+ * a repeated stretch are probed at the same phase only when the distance is a multiple of 32,
+ * so it sees about one repeat in 32 whatever the distance: the share of far ones is what it
+ * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the
+ * low-entropy megabyte 2.7%, 16 MiB of four repeated log lines none; the real files 17–50%
+ * (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the small
+ * tables: at level 5, z000033 1.7x as fast in Deno (0.48x → 0.79x of native), 1.7x in Bun,
+ * 0.1% larger. Its cost: about 0.5 ms a MiB, and it stops as soon as far repeats pass the
+ * share (real files after the first few hundred KiB).
+ *
+ * @module
+ */
+
+import { usesBuckets } from "./dfast_lazy.ts";
+import type { CompressionParameters } from "./strategy.ts";
+import type { MatchWorkspace } from "./workspace.ts";
+
+// Repeats under 2^NEAR_LOG bytes back are near.
+const NEAR_LOG = 16;
+// Every STRIDE-th position is probed.
+const STRIDE = 32;
+// At most one repeat in FAR_SHARE may be far (4%).
+const FAR_SHARE = 25;
+// The probe stops early once this many far repeats pass the share.
+const FAR_ENOUGH = 64;
+// ... or when its first EARLY bytes hold fewer than EARLY_REPEATS repeats that it sees: random
+// bytes gain nothing from small tables (their search skips ahead), and probing all of them cost
+// 6-9% of level 5's time.
+const EARLY = 1 << 16;
+const EARLY_REPEATS = 16;
+// The probe's table: one entry per probed position, between these sizes (log2).
+const PROBE_LOG_MIN = 10;
+const PROBE_LOG_MAX = 18;
+/**
+ * The tables of near-only inputs at levels 5 and 6: long table (`hashLog`, 2^16 positions in
+ * buckets) and short table (`chainLog`). Against 2^17 / 2^16 (z000033, best of 5, Deno): level 5
+ * 0.79x against 0.66x of native, level 6 0.63x against 0.55x; sizes within 0.02%.
+ */
+const NEAR_HASH_LOG = 16;
+const NEAR_CHAIN_LOG = 15;
+
+/**
+ * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
+ * false as soon as more than one in FAR_SHARE of those the probe sees lies 2^NEAR_LOG bytes or
+ * more back (and within `2^windowLog`), or when its first EARLY bytes repeat hardly at all.
+ */
+export function repeatsAreNear(
+  view: DataView,
+  start: number,
+  end: number,
+  windowLog: number,
+  workspace: MatchWorkspace,
+): boolean {
+  const samples = ((end - start) / STRIDE) | 0;
+  let tableLog = 32 - Math.clz32(samples);
+  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
+  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
+  const table = workspace.probeTable(1 << tableLog);
+  const shift = 32 - tableLog;
+  const near = 1 << NEAR_LOG;
+  const window = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
+  let nearCount = 0;
+  let farCount = 0;
+  // Entries are position + 1 (0: empty).
+  for (let p = start; p + 8 <= end; p += STRIDE) {
+    const lo = view.getInt32(p, true);
+    const hi = view.getInt32(p + 4, true);
+    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
+    const c = table[h] - 1;
+    table[h] = p + 1;
+    if (p - start === EARLY && nearCount + farCount < EARLY_REPEATS) return false;
+    if (c < 0 || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
+    const distance = p - c;
+    if (distance < near) nearCount++;
+    else if (distance < window) {
+      farCount++;
+      if (farCount >= FAR_ENOUGH && farCount * FAR_SHARE > nearCount + farCount) return false;
+    }
+  }
+  return farCount * FAR_SHARE <= nearCount + farCount;
+}
+
+/**
+ * The parameters to compress `src[start, end)` with in one shot: `params` (a level's), or, at
+ * levels 5 and 6 (dfast with buckets) when the input's repeats are all near and its tables larger
+ * than near repeats need, the same with smaller tables (the probe reads nothing past `end`).
+ */
+export function fitTablesToReach(
+  params: CompressionParameters,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  workspace: MatchWorkspace,
+): CompressionParameters {
+  if (!usesBuckets(params)) return params;
+  if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  if (!repeatsAreNear(view, start, end, params.windowLog, workspace)) return params;
+  return {
+    ...params,
+    hashLog: Math.min(params.hashLog, NEAR_HASH_LOG),
+    chainLog: Math.min(params.chainLog, NEAR_CHAIN_LOG),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Tables sized to the input's reach (matchers/reach.ts): levels 5 and 6 shrink their tables for
+ * one-shot inputs whose repeats all lie within 64 KiB, and only for those. The frames written
+ * with the small tables must decode with libzstd and the zstd CLI like every other.
+ */
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { compress, decompress } from "../mod.ts";
+import { resolveCompressOptions } from "../encoder/options.ts";
+import { fitTablesToReach, repeatsAreNear } from "../matchers/reach.ts";
+import { MatchWorkspace } from "../matchers/workspace.ts";
+import { concat, nativeDecompress, randomBytes, rng, sameBytes, textLike } from "./helpers.ts";
+
+/**
+ * `size` bytes as decodecorpus writes them: random literals, then a copy of 4 to 60 bytes from
+ * at most 4 KiB back, and so on.
+ */
+function nearOnly(size: number, seed: number): Uint8Array {
+  const r = rng(seed);
+  const out = new Uint8Array(size);
+  let p = 0;
+  while (p < size) {
+    const literals = 1 + Math.floor(r() * 120);
+    for (let i = 0; i < literals && p < size; i++) out[p++] = (r() * 256) | 0;
+    const distance = 1 + Math.floor(r() * Math.min(p, 4096));
+    const length = 4 + Math.floor(r() * 56);
+    for (let i = 0; i < length && p < size; i++, p++) out[p] = out[p - distance];
+  }
+  return out;
+}
+
+function near(data: Uint8Array, windowLog = 21): boolean {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return repeatsAreNear(view, 0, data.length, windowLog, new MatchWorkspace(false));
+}
+
+describe("tables sized to the input's reach", () => {
+  const local = nearOnly(1 << 20, 3);
+  // The same 512 KiB twice: half of its repeats lie 512 KiB back.
+  const half = local.subarray(0, 512 << 10);
+  const twice = concat([half, half]);
+
+  it("tells near repeats from far ones", () => {
+    assert.equal(near(local), true, "repeats within 4 KiB");
+    assert.equal(near(twice), false, "a stretch repeated 512 KiB later");
+    assert.equal(near(randomBytes(1 << 20, 5)), false, "random bytes (no repeats)");
+    // Repeats beyond the window do not count: the compressor cannot use them.
+    assert.equal(near(twice, 18), true, "the repeat beyond a 256 KiB window");
+  });
+
+  it("shrinks the tables of levels 5 and 6 only, and only where the repeats are near", () => {
+    const ws = new MatchWorkspace(false);
+    for (const level of [5, 6]) {
+      const params = resolveCompressOptions({ level }, local.length).params;
+      const fitted = fitTablesToReach(params, local, 0, local.length, ws);
+      assert.equal(fitted.hashLog, 16, `level ${level}`);
+      assert.equal(fitted.chainLog, 15, `level ${level}`);
+      assert.equal(fitted.windowLog, params.windowLog);
+      assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
+    }
+    for (const level of [3, 4, 7, 8]) {
+      const params = resolveCompressOptions({ level }, local.length).params;
+      assert.equal(fitTablesToReach(params, local, 0, local.length, ws), params, `level ${level}`);
+    }
+  });
+
+  it("writes frames libzstd decodes, as large as with the level's tables within 1%", () => {
+    const frames: Uint8Array[] = [];
+    const originals: Uint8Array[] = [];
+    for (const level of [5, 6]) {
+      for (const data of [local, textLike(1 << 20, 9)]) {
+        const frame = compress(data, { level });
+        assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd, level ${level}`);
+        assert.ok(sameBytes(decompress(frame), data), `ours, level ${level}`);
+        // A table parameter given keeps the level's tables.
+        const params = resolveCompressOptions({ level }, data.length).params;
+        const full = compress(data, { level, hashLog: params.hashLog });
+        assert.ok(
+          frame.length <= full.length * 1.01,
+          `level ${level}: ${frame.length} / ${full.length}`,
+        );
+        frames.push(frame, full);
+        originals.push(data, data);
+      }
+    }
+    // Through a file: megabytes both ways on pipes can deadlock a synchronous child.
+    const dir = mkdtempSync(join(tmpdir(), "zstd-reach-"));
+    try {
+      const path = join(dir, "frames.zst");
+      writeFileSync(path, concat(frames));
+      const out = execFileSync("zstd", ["-d", "-c", "-q", path], { maxBuffer: 1 << 30 });
+      const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      assert.ok(sameBytes(bytes, concat(originals)), "zstd CLI");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("gives the same frame for the same input whatever came before", () => {
+    const first = compress(local, { level: 5 });
+    compress(twice, { level: 5 });
+    compress(randomBytes(300 << 10, 8), { level: 6 });
+    assert.ok(sameBytes(compress(local, { level: 5 }), first));
+  });
+});

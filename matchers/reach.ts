@@ -10,12 +10,14 @@
  * bytes, counts the repeat as near (under 64 KiB back) or far (within the window). Both copies of
  * a repeated stretch are probed at the same phase only when the distance is a multiple of 32,
  * so it sees about one repeat in 32 whatever the distance: the share of far ones is what it
- * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the
- * low-entropy megabyte 2.7%, 16 MiB of four repeated log lines none; the real files 17–50%
- * (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the small
- * tables: at level 5, z000033 1.7x as fast in Deno (0.48x → 0.79x of native), 1.7x in Bun,
- * 0.1% larger. Its cost: about 0.5 ms a MiB, and it stops as soon as far repeats pass the
- * share (real files after the first few hundred KiB).
+ * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the real files
+ * 17–50% (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the
+ * small tables: z000033 at level 5 1.50–1.58x as fast in Deno (A/B, CPU, medians of 9), 1.4–1.6x
+ * in Bun, 0.10% larger (level 6 +0.16%). Random bytes, and bytes mostly repeats (the
+ * low-entropy megabyte, 16 MiB of four log lines), keep the level's tables: the probe stops
+ * after their first 64 KiB (their search reads the tables little, and they compress so fast that
+ * probing them whole cost up to 40% of level 5's time). The probe costs about 0.3 ms a MiB, and
+ * stops as soon as far repeats pass the share (the real files after a few hundred KiB).
  *
  * @module
  */
@@ -32,11 +34,15 @@ const STRIDE = 32;
 const FAR_SHARE = 25;
 // The probe stops early once this many far repeats pass the share.
 const FAR_ENOUGH = 64;
-// ... or when its first EARLY bytes hold fewer than EARLY_REPEATS repeats that it sees: random
-// bytes gain nothing from small tables (their search skips ahead), and probing all of them cost
-// 6-9% of level 5's time.
+// ... or when its first EARLY bytes hold fewer than EARLY_REPEATS repeats that it sees, or more
+// than EARLY_MOST (two thirds of the positions probed): random bytes gain nothing from small
+// tables (their search skips ahead), nor do bytes that are mostly repeats (long matches, few
+// searches), and both compress so fast that probing all of them cost a lot (16 MiB of four log
+// lines: 3.4 ms, level 5 takes 5). Probed in their first 64 KiB, 16 MiB of four log lines
+// repeat at 85%, the low-entropy megabyte at 73%, z000033 at 18%.
 const EARLY = 1 << 16;
 const EARLY_REPEATS = 16;
+const EARLY_MOST = ((EARLY / STRIDE) * 2 / 3) | 0;
 // The probe's table: one entry per probed position, between these sizes (log2).
 const PROBE_LOG_MIN = 10;
 const PROBE_LOG_MAX = 18;
@@ -51,7 +57,8 @@ const NEAR_CHAIN_LOG = 15;
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
  * false as soon as more than one in FAR_SHARE of those the probe sees lies 2^NEAR_LOG bytes or
- * more back (and within `2^windowLog`), or when its first EARLY bytes repeat hardly at all.
+ * more back (and within `2^windowLog`), or when its first EARLY bytes repeat hardly at all or
+ * nearly everywhere.
  */
 export function repeatsAreNear(
   view: DataView,
@@ -65,20 +72,24 @@ export function repeatsAreNear(
   if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
   if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
   const table = workspace.probeTable(1 << tableLog);
+  // Entries are position + base; those of earlier probes lie below base.
+  const base = workspace.probeBase(end - start) - start;
   const shift = 32 - tableLog;
   const near = 1 << NEAR_LOG;
   const window = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
   let nearCount = 0;
   let farCount = 0;
-  // Entries are position + 1 (0: empty).
   for (let p = start; p + 8 <= end; p += STRIDE) {
     const lo = view.getInt32(p, true);
     const hi = view.getInt32(p + 4, true);
     const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
-    const c = table[h] - 1;
-    table[h] = p + 1;
-    if (p - start === EARLY && nearCount + farCount < EARLY_REPEATS) return false;
-    if (c < 0 || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
+    const c = table[h] - base;
+    table[h] = p + base;
+    if (p - start === EARLY) {
+      const repeats = nearCount + farCount;
+      if (repeats < EARLY_REPEATS || repeats > EARLY_MOST) return false;
+    }
+    if (c < start || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
     const distance = p - c;
     if (distance < near) nearCount++;
     else if (distance < window) {

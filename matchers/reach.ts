@@ -1,6 +1,6 @@
 /**
  * Tables sized to how far back an input's repeats lie (issue 21's "tables sized to the input"):
- * before a one-shot compression at levels 5 and 6, a quick probe of the input says whether its
+ * before a one-shot compression at levels 5 to 12, a quick probe of the input says whether its
  * repeats are all near (within 64 KiB); if so, the match tables shrink to what near repeats
  * need. JavaScript cannot prefetch, so a table that misses the caches costs us more than it
  * costs libzstd; an input whose matches all lie close by loses nothing with small tables.
@@ -13,16 +13,19 @@
  * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the real files
  * 17–50% (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the
  * small tables: z000033 at level 5 1.50–1.58x as fast in Deno (A/B, CPU, medians of 9), 1.4–1.6x
- * in Bun, 0.10% larger (level 6 +0.16%). Random bytes, and bytes mostly repeats (the
- * low-entropy megabyte, 16 MiB of four log lines), keep the level's tables: the probe stops
- * after their first 64 KiB (their search reads the tables little, and they compress so fast that
- * probing them whole cost up to 40% of level 5's time). The probe costs about 0.3 ms a MiB, and
- * stops as soon as far repeats pass the share (the real files after a few hundred KiB).
+ * in Bun, 0.10% larger (level 6 +0.16%); levels 7 to 12 (the row finder, whose time is less in
+ * its tables' misses) 1.11–1.14x in Deno, 1.03–1.14x in Bun, 0.07–0.14% smaller. Random bytes,
+ * and bytes mostly repeats (the low-entropy megabyte, 16 MiB of four log lines), keep the level's
+ * tables: the probe stops after their first 64 KiB (their search reads the tables little, and
+ * they compress so fast that probing them whole cost up to 40% of level 5's time). The probe
+ * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
+ * a few hundred KiB).
  *
  * @module
  */
 
 import { usesBuckets } from "./dfast_lazy.ts";
+import { usesRowFinder } from "./match_state.ts";
 import type { CompressionParameters } from "./strategy.ts";
 import type { MatchWorkspace } from "./workspace.ts";
 
@@ -53,6 +56,13 @@ const PROBE_LOG_MAX = 18;
  */
 const NEAR_HASH_LOG = 16;
 const NEAR_CHAIN_LOG = 15;
+/**
+ * The row table of near-only inputs at levels 7 to 12 (greedy, lazy and lazy2 on the row finder;
+ * their levels give it 2^18 to 2^21 entries): z000033, best of 5 against native in one process
+ * (Deno), L7 0.43x against 0.38x, L8 0.45x / 0.40x, L9 0.52x / 0.45x, L10 0.44x / 0.39x, L11
+ * 0.47x / 0.40x, L12 0.39x / 0.36x; sizes 0.07–0.10% smaller. 2^17 entries: about half of that.
+ */
+const NEAR_ROW_HASH_LOG = 16;
 
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
@@ -102,8 +112,9 @@ export function repeatsAreNear(
 
 /**
  * The parameters to compress `src[start, end)` with in one shot: `params` (a level's), or, at
- * levels 5 and 6 (dfast with buckets) when the input's repeats are all near and its tables larger
- * than near repeats need, the same with smaller tables (the probe reads nothing past `end`).
+ * levels 5 to 12 (dfast with buckets, the row finder) when the input's repeats are all near and
+ * its tables larger than near repeats need, the same with smaller tables (the probe reads nothing
+ * past `end`).
  */
 export function fitTablesToReach(
   params: CompressionParameters,
@@ -112,10 +123,15 @@ export function fitTablesToReach(
   end: number,
   workspace: MatchWorkspace,
 ): CompressionParameters {
-  if (!usesBuckets(params)) return params;
-  if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
+  const buckets = usesBuckets(params);
+  if (buckets) {
+    if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
+  } else if (!usesRowFinder(params) || params.hashLog <= NEAR_ROW_HASH_LOG) {
+    return params;
+  }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   if (!repeatsAreNear(view, start, end, params.windowLog, workspace)) return params;
+  if (!buckets) return { ...params, hashLog: NEAR_ROW_HASH_LOG };
   return {
     ...params,
     hashLog: Math.min(params.hashLog, NEAR_HASH_LOG),

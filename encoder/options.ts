@@ -240,8 +240,9 @@ export interface ResolvedCompressOptions {
   /** ID written in the frame header; 0 for none. */
   dictionaryId: number;
   /**
-   * Whether the match tables are the level's (no table parameter or strategy given): a one-shot
-   * compression may then size them to the input's reach (matchers/reach.ts).
+   * Whether the parameters are the level's (none given: no windowLog, table sizes, searchLog,
+   * minMatch, targetLength or strategy): a one-shot compression may then size the match tables
+   * to the input's reach (matchers/reach.ts).
    */
   levelTables: boolean;
 }

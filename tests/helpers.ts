@@ -5,7 +5,9 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import zlib from "node:zlib";
 import { decompressStream } from "../mod.ts";
@@ -54,6 +56,22 @@ export function zstdCli(args: string[], input: Uint8Array): Uint8Array {
     stdio: ["pipe", "pipe", "ignore"],
   });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * The zstd CLI's decoding of `frames` (concatenated), through a file: a large input and a large
+ * output on pipes can deadlock a synchronous child.
+ */
+export function zstdCliDecode(frames: Uint8Array[]): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), "zstd-test-"));
+  try {
+    const path = join(dir, "frames.zst");
+    writeFileSync(path, concat(frames));
+    const out = execFileSync("zstd", ["-d", "-c", "-q", path], { maxBuffer: 1 << 30 });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Deterministic PRNG (xorshift32) for generated inputs. */

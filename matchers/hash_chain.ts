@@ -87,10 +87,11 @@ export class HashChain {
 
   /**
    * Longest match for `src[ip..]` among the chain of `ip`'s hash, not reading at or past `end`,
-   * with matches starting at or after `low`. Returns its length (0 if none of at least 4 bytes)
-   * and sets {@linkcode offBase}.
+   * with matches starting at or after `low`, longer than `floor` (at least 3, below `end − ip`:
+   * the lazy lookahead asks only for matches that could replace the one in hand). Returns its
+   * length (0 if none) and sets {@linkcode offBase}.
    */
-  search(ip: number, end: number, low: number, skipping: boolean): number {
+  search(ip: number, end: number, low: number, skipping: boolean, floor: number): number {
     const chainSize = 1 << this.chainLog;
     const chainMask = chainSize - 1;
     const chainTable = this.chainTable;
@@ -102,7 +103,7 @@ export class HashChain {
     // Chain entries older than the chain table's span have been overwritten.
     const minChain = current > chainSize ? current - chainSize : 0;
     let attempts = 1 << this.searchLog;
-    let best = 3;
+    let best = floor;
     // Insert the positions up to ip, only the first while skipping (in this method: as a method
     // of its own, JavaScriptCore called it, 10% slower on small inputs).
     const ms = this.ms;
@@ -145,6 +146,6 @@ export class HashChain {
       index = chainTable[index & chainMask];
       attempts--;
     }
-    return best > 3 ? best : 0;
+    return best > floor ? best : 0;
   }
 }

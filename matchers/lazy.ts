@@ -44,15 +44,30 @@ function search(
   mls: number,
   skipping: boolean,
   finder: number,
+  floor: number,
 ): number {
   const found = ms.found;
   if (finder === TREE) return searchTree(ms, ip, end, mls, skipping, found);
   const low = windowLow(ms.params.windowLog, ip);
-  if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, found);
+  if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, floor, found);
   const chain = ms.chain!;
-  const length = chain.search(ip, end, low, skipping);
+  const length = chain.search(ip, end, low, skipping, floor);
   found.offBase = chain.offBase;
   return length;
+}
+
+/**
+ * The longest match length at a lookahead position that cannot replace the match in hand
+ * (`length`, `offBase`): a match of `l` bytes there wins when `4l − log2(its offBase)` exceeds
+ * `4 × length − log2(offBase) + bonus − 2` (bonus 6 at ip + 1, 9 at ip + 2), and its offBase is
+ * at least 4 (log2 ≥ 2). The search then skips every candidate no longer than this: it counts
+ * fewer matches and finds the same winner (the longest, the newest among equals). At least 3,
+ * below `end − ip` so that the search's first read stays inside the input.
+ */
+function floorFor(length: number, offBase: number, bonus: number, ip: number, end: number): number {
+  const floor = (length * 4 - highbit(offBase) + bonus) >> 2;
+  const most = end - ip - 1;
+  return floor < 3 ? 3 : floor > most ? most : floor;
 }
 
 function compressBlockLazyGeneric(
@@ -109,7 +124,7 @@ function compressBlockLazyGeneric(
       length = countRun(ms, view, src, ip + 1, rep1, end);
     }
     if (depth > 0 || length === 0) {
-      const l = search(ms, ip, end, mls, skipping, finder);
+      const l = search(ms, ip, end, mls, skipping, finder, 3);
       if (l > length) {
         length = l;
         offBase = found.offBase;
@@ -134,7 +149,7 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        let l = search(ms, ip, end, mls, skipping, finder);
+        let l = search(ms, ip, end, mls, skipping, finder, floorFor(length, offBase, 6, ip, end));
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
           length = l;
           offBase = found.offBase;
@@ -153,7 +168,7 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          l = search(ms, ip, end, mls, skipping, finder);
+          l = search(ms, ip, end, mls, skipping, finder, floorFor(length, offBase, 9, ip, end));
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
             length = l;
             offBase = found.offBase;

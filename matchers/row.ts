@@ -250,9 +250,10 @@ function equalTags(x: number): number {
 }
 
 /**
- * Longest match for `src[ip..]` among the row of `ip`'s hash, as {@linkcode searchChain}: not
+ * Longest match for `src[ip..]` among the row of `ip`'s hash, as `HashChain.search`: not
  * reading at or past `end`, starting at or after `low`, at most `1 << min(searchLog, rowLog)`
- * candidates. Inserts the positions up to `ip` first (only `ip` while `skipping`), then `ip`.
+ * candidates, longer than `floor` (at least 3, below `end − ip`; 0 when none is). Inserts the
+ * positions up to `ip` first (only `ip` while `skipping`), then `ip`.
  */
 export function searchRow(
   ms: MatchState,
@@ -261,6 +262,7 @@ export function searchRow(
   low: number,
   mls: number,
   skipping: boolean,
+  floor: number,
   result: ChainSearch,
 ): number {
   const rowLog = ms.rowLog;
@@ -286,9 +288,9 @@ export function searchRow(
   const splat = Math.imul(hash & 0xff, 0x01010101);
   const lastGroup = rowMask >> 4;
   let attempts = ms.rowAttempts;
-  let best = 3;
+  let best = floor;
   // Our bytes best-3..best, which a candidate must equal to beat `best`.
-  let word = view.getInt32(ip, true);
+  let word = view.getInt32(ip + best - 3, true);
 
   // Newest first: the ring runs from the head up to the row's end, then from slot 1 to just
   // below the head. In 16-entry groups: the head's group from the head, the groups after it,
@@ -335,5 +337,5 @@ export function searchRow(
   // Insert ip now (the next search starts after it).
   insertBelowHead(tags, hashTable, row, rowMask, head, hash, ip + base);
   ms.nextToUpdate = ip + 1;
-  return best > 3 ? best : 0;
+  return best > floor ? best : 0;
 }

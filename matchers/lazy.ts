@@ -124,7 +124,8 @@ function compressBlockLazyGeneric(
       length = countRun(ms, view, src, ip + 1, rep1, end);
     }
     if (depth > 0 || length === 0) {
-      const l = search(ms, ip, end, mls, skipping, finder, 3);
+      // Only a match longer than the repeat at ip + 1 replaces it.
+      const l = search(ms, ip, end, mls, skipping, finder, length > 3 ? length : 3);
       if (l > length) {
         length = l;
         offBase = found.offBase;

@@ -77,23 +77,23 @@ function insertDubt1(
  * search, sorts the candidates of `ip`'s tree, then walks it. Returns the length (0 if under 4)
  * and sets `result.offBase`.
  *
- * `skipping` (the lazy loop steps more than 8 positions at a time through literals): the
- * positions stepped over are not linked, only the searched ones, as libzstd's row and hash-chain
- * finders skip (`lazySkipping`); libzstd's DUBT links them all. Ours: on the random megabyte
- * levels 13-15 ran 3.2-3.8x faster (A/B, CPU, median of 5, both runtimes), other inputs within
- * noise; over the 13 lazy inputs the total size moves by +0.008% at each level (z000033 +0.11%,
- * the others unchanged).
+ * Every position is linked, also those the lazy loop steps over while it skips through literals
+ * (as libzstd's DUBT; its row and hash-chain finders skip them). Skipping them here, as those
+ * finders do, ran the random megabyte 3.2-3.8x faster at levels 13-15, but the decodecorpus
+ * files whose copies reach back into long runs of literals lost their matches: levels 11-12 on
+ * inputs under 256 KiB (btlazy2 there) wrote z000074 11% and z000095 15% larger than libzstd,
+ * the decodecorpus total at level 12 1.0104 of libzstd's (1.0058 with the near inputs' finder);
+ * every 4th position linked still left them 1-3% larger. Without it random bytes run 0.6-0.7x
+ * native at levels 13 and 15 in Deno.
  */
 export function searchTree(
   ms: MatchState,
   ip: number,
   end: number,
   mls: number,
-  skipping: boolean,
   result: ChainSearch,
 ): number {
   if (ip < ms.nextToUpdate) return 0; // inside a repetition already skipped
-  if (skipping) ms.nextToUpdate = ip; // the positions stepped over stay out
   const params = ms.params;
   const hashLog = params.hashLog;
   const hashTable = ms.hashTable;

@@ -5,7 +5,8 @@
  * positions are searched and a match there replaces the current one when its gain
  * (4 × length − log2(offset)) is larger, with libzstd's bonuses for the match in hand. Long runs
  * of literals speed up the scan (libzstd's kSearchStrength) and, past 8 positions a step, stop
- * filling the chains (its "lazy skipping"; ours also for btlazy2's trees, see searchTree).
+ * filling the chains and rows (its "lazy skipping"; btlazy2's trees link every position, as
+ * libzstd's).
  *
  * Each position is searched once: the lookahead moves forward only, and a stored match ends past
  * every position searched for it, so no search result needs caching.
@@ -47,7 +48,7 @@ function search(
   floor: number,
 ): number {
   const found = ms.found;
-  if (finder === TREE) return searchTree(ms, ip, end, mls, skipping, found);
+  if (finder === TREE) return searchTree(ms, ip, end, mls, found);
   const low = windowLow(ms.params.windowLog, ip);
   if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, floor, found);
   const chain = ms.chain!;

@@ -241,7 +241,7 @@ describe("compress: determinism", () => {
 });
 
 describe("compress: ratio against libzstd", () => {
-  it("per level, total size over the decodecorpus files is within 1% of libzstd's", () => {
+  it("per level, total size over the decodecorpus files is within 1% of libzstd's (0.5% at 5-12)", () => {
     const files = corpusFiles();
     const rows: string[] = [];
     for (const level of [...LEVELS, ...LAZY_LEVELS]) {
@@ -256,9 +256,25 @@ describe("compress: ratio against libzstd", () => {
         ).length;
       }
       rows.push(`${level}: ${ours} / ${theirs} = ${(ours / theirs).toFixed(4)}`);
-      assert.ok(ours <= theirs * 1.01, `level ${level}: ${ours} > 1.01 × ${theirs}\n${rows}`);
+      // The lazy band's bound is issue 21's (btlazy2 skipping through literals once wrote 1.0104
+      // at levels 11-12, where inputs under 256 KiB take it).
+      const bound = level >= 5 ? 1.005 : 1.01;
+      assert.ok(ours <= theirs * bound, `level ${level}: ${ours} > ${bound} × ${theirs}\n${rows}`);
     }
     console.log("compressed size over libzstd's:\n  " + rows.join("\n  "));
+  });
+
+  it("levels 11 and 12 below 256 KiB (btlazy2) find the matches of long literal runs", () => {
+    // Copies that reach back into long runs of literals: btlazy2 skipping the runs' positions
+    // (as libzstd's row and chain finders do, not its trees) wrote these 7-15% larger.
+    for (const name of ["z000028", "z000074", "z000095"]) {
+      const f = readBytes(DECODECORPUS_DIR + name);
+      for (const level of [11, 12]) {
+        const ours = compress(f, { level }).length;
+        const theirs = nativeCompress(f, level).length;
+        assert.ok(ours <= theirs * 1.005, `${name} level ${level}: ${ours} > 1.005 × ${theirs}`);
+      }
+    }
   });
 
   it("levels 13 to 22: within 0.5% (btlazy2 band, 13-15) and 1% (16-22) of libzstd", () => {

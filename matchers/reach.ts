@@ -26,7 +26,7 @@
 
 import { usesBuckets } from "./dfast_lazy.ts";
 import { usesRowFinder } from "./match_state.ts";
-import type { CompressionParameters } from "./strategy.ts";
+import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { MatchWorkspace } from "./workspace.ts";
 
 // Repeats under 2^NEAR_LOG bytes back are near.
@@ -57,10 +57,23 @@ const PROBE_LOG_MAX = 18;
 const NEAR_HASH_LOG = 16;
 const NEAR_CHAIN_LOG = 15;
 /**
- * The row table of near-only inputs at levels 7 to 12 (greedy, lazy and lazy2 on the row finder;
- * their levels give it 2^18 to 2^21 entries): z000033, best of 5 against native in one process
- * (Deno), L7 0.43x against 0.38x, L8 0.45x / 0.40x, L9 0.52x / 0.45x, L10 0.44x / 0.39x, L11
- * 0.47x / 0.40x, L12 0.39x / 0.36x; sizes 0.07–0.10% smaller. 2^17 entries: about half of that.
+ * Levels 7 to 12 (greedy, lazy and lazy2 on the row finder) on near-only inputs take the bucket
+ * finder of levels 5 and 6 (matchers/dfast_lazy.ts) with the small tables above, buckets of 4
+ * positions at searchLog 4 (levels 7 to 9) and of 8 above (10 to 12), and 4-byte short matches
+ * (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches pay, as in
+ * libzstd's own tables for inputs up to 256 KiB; and deeper searches find little more: libzstd's
+ * level 12 writes z000033 only 0.2% smaller than its level 7. On the five decodecorpus files of
+ * testdata/ that the probe calls near (z000033, z000035, z000070, z000072, z000092), against Bun's
+ * libzstd at the same level: 0.982-0.986 of its total size at levels 7 to 12 (the row finder
+ * with the small table: 0.999; z000070 alone up to +0.78% at levels 11 and 12), at 1.7-2.7x the
+ * row finder's speed on z000033 (best of 5 against native, Deno: L8 0.79x, L12 0.73x; Bun
+ * 0.94x, 1.54x). Every other input of our corpora is far and keeps the level's finder.
+ */
+const NEAR_MIN_MATCH = 4;
+/**
+ * The row table of near-only inputs up to 256 KiB at levels 7 to 12 (libzstd's tables give them
+ * minMatch 4 and 2^17 to 2^19 entries): the row finder with 2^16 entries. (Above 256 KiB, before
+ * the bucket finder took them, the same table gave z000033 1.1x in Deno, 0.1% smaller.)
  */
 const NEAR_ROW_HASH_LOG = 16;
 
@@ -113,8 +126,9 @@ export function repeatsAreNear(
 /**
  * The parameters to compress `src[start, end)` with in one shot: `params` (a level's), or, at
  * levels 5 to 12 (dfast with buckets, the row finder) when the input's repeats are all near and
- * its tables larger than near repeats need, the same with smaller tables (the probe reads nothing
- * past `end`).
+ * its tables larger than near repeats need, smaller tables: levels 5 and 6 the same finder with
+ * them, levels 7 to 12 the bucket finder at their search depth with 4-byte short matches (see
+ * NEAR_MIN_MATCH). The probe reads nothing past `end`.
  */
 export function fitTablesToReach(
   params: CompressionParameters,
@@ -126,12 +140,25 @@ export function fitTablesToReach(
   const buckets = usesBuckets(params);
   if (buckets) {
     if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
-  } else if (!usesRowFinder(params) || params.hashLog <= NEAR_ROW_HASH_LOG) {
+  } else if (!usesRowFinder(params)) {
+    return params;
+  } else if (params.minMatch <= NEAR_MIN_MATCH && params.hashLog <= NEAR_ROW_HASH_LOG) {
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   if (!repeatsAreNear(view, start, end, params.windowLog, workspace)) return params;
-  if (!buckets) return { ...params, hashLog: NEAR_ROW_HASH_LOG };
+  if (!buckets) {
+    // Inputs up to 256 KiB (the level's minMatch is 4 already): the row finder, its table small.
+    if (params.minMatch <= NEAR_MIN_MATCH) return { ...params, hashLog: NEAR_ROW_HASH_LOG };
+    return {
+      ...params,
+      strategy: Strategy.DFast,
+      searchLog: params.searchLog < 4 ? 4 : params.searchLog > 5 ? 5 : params.searchLog,
+      minMatch: NEAR_MIN_MATCH,
+      hashLog: NEAR_HASH_LOG,
+      chainLog: NEAR_CHAIN_LOG,
+    };
+  }
   return {
     ...params,
     hashLog: Math.min(params.hashLog, NEAR_HASH_LOG),

@@ -10,6 +10,8 @@ import { compress, decompress } from "../mod.ts";
 import { resolveCompressOptions } from "../encoder/options.ts";
 import { fitTablesToReach, repeatsAreNear } from "../matchers/reach.ts";
 import { MatchWorkspace } from "../matchers/workspace.ts";
+import { bucketLog, usesBuckets } from "../matchers/dfast_lazy.ts";
+import { Strategy } from "../matchers/strategy.ts";
 import {
   concat,
   nativeDecompress,
@@ -67,14 +69,28 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.windowLog, params.windowLog);
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
     }
-    // The row finder's levels: its one table.
-    for (const level of [7, 8, 10, 12]) {
+    // The row finder's levels: the bucket finder with the small tables and 4-byte short matches,
+    // 4 positions a bucket at searchLog 4 (levels 7 to 9), 8 above.
+    for (const level of [7, 8, 9, 10, 12]) {
       const params = resolveCompressOptions({ level }, local.length).params;
       const fitted = fitTablesToReach(params, local, 0, local.length, ws);
+      assert.equal(fitted.strategy, Strategy.DFast, `level ${level}`);
+      assert.ok(usesBuckets(fitted), `level ${level}`);
+      assert.equal(bucketLog(fitted), level <= 9 ? 2 : 3, `level ${level}`);
+      assert.equal(fitted.minMatch, 4, `level ${level}`);
       assert.equal(fitted.hashLog, 16, `level ${level}`);
-      assert.equal(fitted.chainLog, params.chainLog, `level ${level}`);
-      assert.equal(fitted.searchLog, params.searchLog, `level ${level}`);
+      assert.equal(fitted.chainLog, 15, `level ${level}`);
+      assert.equal(fitted.windowLog, params.windowLog);
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
+    }
+    // Up to 256 KiB (the level's minMatch is 4): the row finder, its table at 2^16 entries.
+    const small = local.subarray(0, 200 << 10);
+    for (const level of [7, 8, 10]) {
+      const params = resolveCompressOptions({ level }, small.length).params;
+      const fitted = fitTablesToReach(params, small, 0, small.length, ws);
+      assert.equal(fitted.strategy, params.strategy, `level ${level}`);
+      assert.equal(fitted.hashLog, Math.min(16, params.hashLog), `level ${level}`);
+      assert.equal(fitted.minMatch, params.minMatch, `level ${level}`);
     }
     for (const level of [1, 3, 4, 13, 16, 19]) {
       const params = resolveCompressOptions({ level }, local.length).params;
@@ -85,7 +101,7 @@ describe("tables sized to the input's reach", () => {
   it("writes frames libzstd decodes, as large as with the level's tables within 1%", () => {
     const frames: Uint8Array[] = [];
     const originals: Uint8Array[] = [];
-    for (const level of [5, 6, 8, 12]) {
+    for (const level of [5, 6, 7, 8, 10, 12]) {
       for (const data of [local, textLike(1 << 20, 9)]) {
         const frame = compress(data, { level });
         assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd, level ${level}`);

@@ -13,8 +13,9 @@
  * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the real files
  * 17–50% (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the
  * small tables: z000033 at level 5 1.50–1.58x as fast in Deno (A/B, CPU, medians of 9), 1.4–1.6x
- * in Bun, 0.10% larger (level 6 +0.16%); levels 7 to 12 (the row finder, whose time is less in
- * its tables' misses) 1.11–1.14x in Deno, 1.03–1.14x in Bun, 0.07–0.14% smaller. Random bytes,
+ * in Bun, 0.10% larger (level 6 +0.16%); levels 7 to 12 leave the row finder for the bucket
+ * finder with 4-byte matches (NEAR_MIN_MATCH): z000033 1.6–2.3x as fast in Deno, 1.2% smaller
+ * (the row finder with a small table had gained 1.1x). Random bytes,
  * and bytes mostly repeats (the low-entropy megabyte, 16 MiB of four log lines), keep the level's
  * tables: the probe stops after their first 64 KiB (their search reads the tables little, and
  * they compress so fast that probing them whole cost up to 40% of level 5's time). The probe

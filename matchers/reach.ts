@@ -151,10 +151,10 @@ export function fitTablesToReach(
   if (!buckets) {
     // Inputs up to 256 KiB (the level's minMatch is 4 already): the row finder, its table small.
     if (params.minMatch <= NEAR_MIN_MATCH) return { ...params, hashLog: NEAR_ROW_HASH_LOG };
+    // The level's searchLog (4 to 6 above 256 KiB) sets the buckets: 4 positions, or 8 above 4.
     return {
       ...params,
       strategy: Strategy.DFast,
-      searchLog: params.searchLog < 4 ? 4 : params.searchLog > 5 ? 5 : params.searchLog,
       minMatch: NEAR_MIN_MATCH,
       hashLog: NEAR_HASH_LOG,
       chainLog: NEAR_CHAIN_LOG,

@@ -43,7 +43,7 @@ export const DEFAULT_LEVEL = 3;
 // or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and libzstd's lazy
 // lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write libzstd's totals
 // (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder (BENCHMARKS.md).
-// A one-shot compression at levels 5 to 12 shrinks the tables below when the input's repeats
+// A one-shot compression at levels 5 to 15 shrinks the tables below when the input's repeats
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
 const TABLES: readonly (readonly (readonly number[])[])[] = [

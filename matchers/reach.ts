@@ -1,6 +1,6 @@
 /**
  * Tables sized to how far back an input's repeats lie (issue 21's "tables sized to the input"):
- * before a one-shot compression at levels 5 to 12, a quick probe of the input says whether its
+ * before a one-shot compression at levels 5 to 15, a quick probe of the input says whether its
  * repeats are all near (within 64 KiB); if so, the match tables shrink to what near repeats
  * need. JavaScript cannot prefetch, so a table that misses the caches costs us more than it
  * costs libzstd; an input whose matches all lie close by loses nothing with small tables.
@@ -15,7 +15,8 @@
  * small tables: z000033 at level 5 1.50–1.58x as fast in Deno (A/B, CPU, medians of 9), 1.4–1.6x
  * in Bun, 0.10% larger (level 6 +0.16%); levels 7 to 12 leave the row finder for the bucket
  * finder with 4-byte matches (NEAR_MIN_MATCH): z000033 1.6–2.3x as fast in Deno, 1.2% smaller
- * (the row finder with a small table had gained 1.1x). Random bytes,
+ * (the row finder with a small table had gained 1.1x); btlazy2 (levels 13 to 15) keeps its
+ * finder with trees over the last 64 KiB: z000033 1.4–1.56x as fast, 0.09% smaller. Random bytes,
  * and bytes mostly repeats (the low-entropy megabyte, 16 MiB of four log lines), keep the level's
  * tables: the probe stops after their first 64 KiB (their search reads the tables little, and
  * they compress so fast that probing them whole cost up to 40% of level 5's time). The probe
@@ -77,6 +78,16 @@ const NEAR_MIN_MATCH = 4;
  * the bucket finder took them, the same table gave z000033 1.1x in Deno, 0.1% smaller.)
  */
 const NEAR_ROW_HASH_LOG = 16;
+/**
+ * btlazy2 (levels 13 to 15, and 11 to 12 on inputs up to 256 KiB) on near-only inputs: a hash
+ * table of 2^16 heads and trees over the last 2^16 positions (`chainLog` 17: the trees hold
+ * 2^(chainLog - 1)), which reach back as far as the probe's near repeats lie, instead of 8 MiB of
+ * each for a 1 MiB input. The finder and the parse are the level's. z000033 (A/B, CPU, medians
+ * of 9): Deno 1.47-1.56x at level 13, 1.40-1.43x at levels 14 and 15; Bun 1.37-1.38x at 13 and
+ * 15; 0.09% smaller (the five near decodecorpus files 0.9984-0.9986 of their total at 13-15).
+ */
+const NEAR_TREE_HASH_LOG = 16;
+const NEAR_TREE_CHAIN_LOG = 17;
 
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
@@ -126,10 +137,11 @@ export function repeatsAreNear(
 
 /**
  * The parameters to compress `src[start, end)` with in one shot: `params` (a level's), or, at
- * levels 5 to 12 (dfast with buckets, the row finder) when the input's repeats are all near and
- * its tables larger than near repeats need, smaller tables: levels 5 and 6 the same finder with
- * them, levels 7 to 12 the bucket finder at their search depth with 4-byte short matches (see
- * NEAR_MIN_MATCH). The probe reads nothing past `end`.
+ * levels 5 to 15 (dfast with buckets, the row finder, btlazy2) when the input's repeats are all
+ * near and its tables larger than near repeats need, smaller tables: levels 5 and 6 the same
+ * finder with them, levels 7 to 12 the bucket finder at their search depth with 4-byte short
+ * matches (see NEAR_MIN_MATCH), btlazy2 its own trees over the last 64 KiB. The probe reads
+ * nothing past `end`.
  */
 export function fitTablesToReach(
   params: CompressionParameters,
@@ -139,8 +151,13 @@ export function fitTablesToReach(
   workspace: MatchWorkspace,
 ): CompressionParameters {
   const buckets = usesBuckets(params);
+  const tree = params.strategy === Strategy.BtLazy2;
   if (buckets) {
     if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
+  } else if (tree) {
+    if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
+      return params;
+    }
   } else if (!usesRowFinder(params)) {
     return params;
   } else if (params.minMatch <= NEAR_MIN_MATCH && params.hashLog <= NEAR_ROW_HASH_LOG) {
@@ -148,6 +165,13 @@ export function fitTablesToReach(
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   if (!repeatsAreNear(view, start, end, params.windowLog, workspace)) return params;
+  if (tree) {
+    return {
+      ...params,
+      hashLog: Math.min(params.hashLog, NEAR_TREE_HASH_LOG),
+      chainLog: Math.min(params.chainLog, NEAR_TREE_CHAIN_LOG),
+    };
+  }
   if (!buckets) {
     // Inputs up to 256 KiB (the level's minMatch is 4 already): the row finder, its table small.
     if (params.minMatch <= NEAR_MIN_MATCH) return { ...params, hashLog: NEAR_ROW_HASH_LOG };

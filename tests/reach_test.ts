@@ -1,5 +1,5 @@
 /**
- * Tables sized to the input's reach (matchers/reach.ts): levels 5 to 12 shrink their tables for
+ * Tables sized to the input's reach (matchers/reach.ts): levels 5 to 15 shrink their tables for
  * one-shot inputs whose repeats all lie within 64 KiB, and only for those. The frames written
  * with the small tables must decode with libzstd and the zstd CLI like every other.
  */
@@ -59,7 +59,7 @@ describe("tables sized to the input's reach", () => {
     assert.equal(near(twice, 18), true, "the repeat beyond a 256 KiB window");
   });
 
-  it("shrinks the tables of levels 5 to 12 only, and only where the repeats are near", () => {
+  it("shrinks the tables of levels 5 to 15 only, and only where the repeats are near", () => {
     const ws = new MatchWorkspace(false);
     for (const level of [5, 6]) {
       const params = resolveCompressOptions({ level }, local.length).params;
@@ -92,7 +92,18 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.hashLog, Math.min(16, params.hashLog), `level ${level}`);
       assert.equal(fitted.minMatch, params.minMatch, `level ${level}`);
     }
-    for (const level of [1, 3, 4, 13, 16, 19]) {
+    // btlazy2 (levels 13 to 15): its own finder, with trees over the last 64 KiB.
+    for (const level of [13, 14, 15]) {
+      const params = resolveCompressOptions({ level }, local.length).params;
+      const fitted = fitTablesToReach(params, local, 0, local.length, ws);
+      assert.equal(fitted.strategy, Strategy.BtLazy2, `level ${level}`);
+      assert.equal(fitted.hashLog, 16, `level ${level}`);
+      assert.equal(fitted.chainLog, 17, `level ${level}`);
+      assert.equal(fitted.minMatch, params.minMatch, `level ${level}`);
+      assert.equal(fitted.searchLog, params.searchLog, `level ${level}`);
+      assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
+    }
+    for (const level of [1, 3, 4, 16, 19]) {
       const params = resolveCompressOptions({ level }, local.length).params;
       assert.equal(fitTablesToReach(params, local, 0, local.length, ws), params, `level ${level}`);
     }
@@ -101,7 +112,7 @@ describe("tables sized to the input's reach", () => {
   it("writes frames libzstd decodes, as large as with the level's tables within 1%", () => {
     const frames: Uint8Array[] = [];
     const originals: Uint8Array[] = [];
-    for (const level of [5, 6, 7, 8, 10, 12]) {
+    for (const level of [5, 6, 7, 8, 10, 12, 13, 15]) {
       for (const data of [local, textLike(1 << 20, 9)]) {
         const frame = compress(data, { level });
         assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd, level ${level}`);

@@ -19,7 +19,10 @@
  * finder with trees over the last 64 KiB: z000033 1.4–1.56x as fast, 0.09% smaller. Random bytes,
  * and bytes mostly repeats (the low-entropy megabyte, 16 MiB of four log lines), keep the level's
  * tables: the probe stops after their first 64 KiB (their search reads the tables little, and
- * they compress so fast that probing them whole cost up to 40% of level 5's time). The probe
+ * they compress so fast that probing them whole cost up to 40% of level 5's time). btlazy2 is the
+ * exception for random bytes: it links every position it steps over, so a random megabyte costs
+ * it a miss in each of two 8 MiB tables per byte; for it the probe goes on past a first 64 KiB
+ * without repeats, and an input without repeats takes the small trees (2.2–3.8x as fast). The probe
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
  * a few hundred KiB).
  *
@@ -85,6 +88,9 @@ const NEAR_ROW_HASH_LOG = 16;
  * each for a 1 MiB input. The finder and the parse are the level's. z000033 (A/B, CPU, medians
  * of 9): Deno 1.47-1.56x at level 13, 1.40-1.43x at levels 14 and 15; Bun 1.37-1.38x at 13 and
  * 15; 0.09% smaller (the five near decodecorpus files 0.9984-0.9986 of their total at 13-15).
+ * Inputs without repeats too (the probe goes on for btlazy2, see repeatsAreNear's `sparse`): a
+ * random megabyte (A/B, CPU, medians of 7) Deno 2.8-3.8x, Bun 2.2-2.3x at levels 13 to 15, the
+ * same bytes; random bytes followed by text, or by a far copy of themselves, stay far.
  */
 const NEAR_TREE_HASH_LOG = 16;
 const NEAR_TREE_CHAIN_LOG = 17;
@@ -92,8 +98,9 @@ const NEAR_TREE_CHAIN_LOG = 17;
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
  * false as soon as more than one in FAR_SHARE of those the probe sees lies 2^NEAR_LOG bytes or
- * more back (and within `2^windowLog`), or when its first EARLY bytes repeat hardly at all or
- * nearly everywhere.
+ * more back (and within `2^windowLog`), or when its first EARLY bytes repeat nearly everywhere,
+ * or hardly at all unless `sparse` (then the probe goes on, and an input without repeats is
+ * near: nothing lies far).
  */
 export function repeatsAreNear(
   view: DataView,
@@ -101,6 +108,7 @@ export function repeatsAreNear(
   end: number,
   windowLog: number,
   workspace: MatchWorkspace,
+  sparse = false,
 ): boolean {
   const samples = ((end - start) / STRIDE) | 0;
   let tableLog = 32 - Math.clz32(samples);
@@ -122,7 +130,7 @@ export function repeatsAreNear(
     table[h] = p + base;
     if (p - start === EARLY) {
       const repeats = nearCount + farCount;
-      if (repeats < EARLY_REPEATS || repeats > EARLY_MOST) return false;
+      if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return false;
     }
     if (c < start || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
     const distance = p - c;
@@ -164,7 +172,7 @@ export function fitTablesToReach(
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  if (!repeatsAreNear(view, start, end, params.windowLog, workspace)) return params;
+  if (!repeatsAreNear(view, start, end, params.windowLog, workspace, tree)) return params;
   if (tree) {
     return {
       ...params,

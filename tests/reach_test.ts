@@ -40,9 +40,9 @@ function nearOnly(size: number, seed: number): Uint8Array {
   return out;
 }
 
-function near(data: Uint8Array, windowLog = 21): boolean {
+function near(data: Uint8Array, windowLog = 21, sparse = false): boolean {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return repeatsAreNear(view, 0, data.length, windowLog, new MatchWorkspace(false));
+  return repeatsAreNear(view, 0, data.length, windowLog, new MatchWorkspace(false), sparse);
 }
 
 describe("tables sized to the input's reach", () => {
@@ -55,6 +55,10 @@ describe("tables sized to the input's reach", () => {
     assert.equal(near(local), true, "repeats within 4 KiB");
     assert.equal(near(twice), false, "a stretch repeated 512 KiB later");
     assert.equal(near(randomBytes(1 << 20, 5)), false, "random bytes (no repeats)");
+    // Probed to the end (btlazy2, which links every position): no repeats, none far.
+    assert.equal(near(randomBytes(1 << 20, 5), 21, true), true, "random bytes, sparse");
+    const randomThenFar = concat([randomBytes(100 << 10, 6), twice]);
+    assert.equal(near(randomThenFar, 21, true), false, "random bytes, then far repeats");
     // Repeats beyond the window do not count: the compressor cannot use them.
     assert.equal(near(twice, 18), true, "the repeat beyond a 256 KiB window");
   });
@@ -102,6 +106,15 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.minMatch, params.minMatch, `level ${level}`);
       assert.equal(fitted.searchLog, params.searchLog, `level ${level}`);
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
+      // Random bytes too: nothing to find far back, and every position is linked.
+      const random = randomBytes(1 << 20, 7);
+      assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
+    }
+    // The other finders skip through random bytes: they keep the level's tables.
+    for (const level of [5, 8]) {
+      const params = resolveCompressOptions({ level }, 1 << 20).params;
+      const random = randomBytes(1 << 20, 7);
+      assert.equal(fitTablesToReach(params, random, 0, random.length, ws), params);
     }
     for (const level of [1, 3, 4, 16, 19]) {
       const params = resolveCompressOptions({ level }, local.length).params;

@@ -99,8 +99,9 @@ const NEAR_TREE_CHAIN_LOG = 17;
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
  * false as soon as more than one in FAR_SHARE of those the probe sees lies 2^NEAR_LOG bytes or
  * more back (and within `2^windowLog`), or when its first EARLY bytes repeat nearly everywhere,
- * or hardly at all unless `sparse` (then the probe goes on, and an input without repeats is
- * near: nothing lies far).
+ * or hardly at all unless `sparse`. With `sparse` the probe goes on, and an input with hardly any
+ * repeat of 8 bytes is probed again for repeats of 5: random bytes are near (nothing lies far),
+ * bytes whose only repeats are short and far back are not.
  */
 export function repeatsAreNear(
   view: DataView,
@@ -110,6 +111,25 @@ export function repeatsAreNear(
   workspace: MatchWorkspace,
   sparse = false,
 ): boolean {
+  const repeats = probe(view, start, end, windowLog, workspace, sparse, -1);
+  if (repeats < 0) return false;
+  if (!sparse || repeats >= EARLY_REPEATS) return true;
+  return probe(view, start, end, windowLog, workspace, true, 0xff) >= 0;
+}
+
+/**
+ * The probe of {@linkcode repeatsAreNear} over repeats of 4 bytes and the bytes of `hiMask` in
+ * the next four (-1: 8 bytes; 0xff: 5): how many repeats it saw, all near enough, or -1.
+ */
+function probe(
+  view: DataView,
+  start: number,
+  end: number,
+  windowLog: number,
+  workspace: MatchWorkspace,
+  sparse: boolean,
+  hiMask: number,
+): number {
   const samples = ((end - start) / STRIDE) | 0;
   let tableLog = 32 - Math.clz32(samples);
   if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
@@ -124,23 +144,27 @@ export function repeatsAreNear(
   let farCount = 0;
   for (let p = start; p + 8 <= end; p += STRIDE) {
     const lo = view.getInt32(p, true);
-    const hi = view.getInt32(p + 4, true);
+    const hi = view.getInt32(p + 4, true) & hiMask;
     const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
     const c = table[h] - base;
     table[h] = p + base;
     if (p - start === EARLY) {
       const repeats = nearCount + farCount;
-      if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return false;
+      if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return -1;
     }
-    if (c < start || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
+    if (
+      c < start || view.getInt32(c, true) !== lo || (view.getInt32(c + 4, true) & hiMask) !== hi
+    ) {
+      continue;
+    }
     const distance = p - c;
     if (distance < near) nearCount++;
     else if (distance < window) {
       farCount++;
-      if (farCount >= FAR_ENOUGH && farCount * FAR_SHARE > nearCount + farCount) return false;
+      if (farCount >= FAR_ENOUGH && farCount * FAR_SHARE > nearCount + farCount) return -1;
     }
   }
-  return farCount * FAR_SHARE <= nearCount + farCount;
+  return farCount * FAR_SHARE <= nearCount + farCount ? nearCount + farCount : -1;
 }
 
 /**

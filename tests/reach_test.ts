@@ -59,6 +59,14 @@ describe("tables sized to the input's reach", () => {
     assert.equal(near(randomBytes(1 << 20, 5), 21, true), true, "random bytes, sparse");
     const randomThenFar = concat([randomBytes(100 << 10, 6), twice]);
     assert.equal(near(randomThenFar, 21, true), false, "random bytes, then far repeats");
+    // No repeat of 8 bytes, but copies of 5 to 7 bytes from far back: looked at again, far.
+    const shortFar = randomBytes(2 << 20, 12);
+    const r = rng(13);
+    for (let p = 300_000; p < shortFar.length - 8; p += 40) {
+      const from = Math.floor(r() * (p - 200_000));
+      shortFar.copyWithin(p, from, from + 5 + Math.floor(r() * 3));
+    }
+    assert.equal(near(shortFar, 22, true), false, "copies of 5 to 7 bytes, far back");
     // Repeats beyond the window do not count: the compressor cannot use them.
     assert.equal(near(twice, 18), true, "the repeat beyond a 256 KiB window");
   });

@@ -19,10 +19,13 @@
  * finder with trees over the last 64 KiB: z000033 1.4–1.56x as fast, 0.09% smaller. Random bytes,
  * and bytes mostly repeats (the low-entropy megabyte, 16 MiB of four log lines), keep the level's
  * tables: the probe stops after their first 64 KiB (their search reads the tables little, and
- * they compress so fast that probing them whole cost up to 40% of level 5's time). btlazy2 is the
- * exception for random bytes: it links every position it steps over, so a random megabyte costs
- * it a miss in each of two 8 MiB tables per byte; for it the probe goes on past a first 64 KiB
- * without repeats, and an input without repeats takes the small trees (2.2–3.8x as fast). The probe
+ * they compress so fast that probing them whole cost up to 40% of level 5's time). Levels 7 to 15
+ * are the exception for random bytes: btlazy2 links every position it steps over, so a random
+ * megabyte costs it a miss in each of two 8 MiB tables per byte, and the row finder's searches
+ * miss its large table. For them the probe goes on past a first 64 KiB without repeats, looks
+ * again for repeats of 5 bytes if it saw hardly any of 8, and an input without repeats takes the
+ * small tables: the random megabyte 2.2–3.8x as fast at levels 13 to 15, 1.0–1.85x at 7 to 12
+ * (same bytes; at levels 5 and 6 it was even, and they keep the early stop). The probe
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
  * a few hundred KiB).
  *
@@ -196,7 +199,7 @@ export function fitTablesToReach(
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  if (!repeatsAreNear(view, start, end, params.windowLog, workspace, tree)) return params;
+  if (!repeatsAreNear(view, start, end, params.windowLog, workspace, !buckets)) return params;
   if (tree) {
     return {
       ...params,

@@ -118,10 +118,15 @@ describe("tables sized to the input's reach", () => {
       const random = randomBytes(1 << 20, 7);
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    // The other finders skip through random bytes: they keep the level's tables.
-    for (const level of [5, 8]) {
-      const params = resolveCompressOptions({ level }, 1 << 20).params;
-      const random = randomBytes(1 << 20, 7);
+    // Levels 7 to 12 too (the row finder's searches miss its large table); levels 5 and 6 skip
+    // through random bytes with small buckets anyway: they keep the level's tables.
+    const random = randomBytes(1 << 20, 7);
+    for (const level of [7, 10]) {
+      const params = resolveCompressOptions({ level }, random.length).params;
+      assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
+    }
+    for (const level of [5, 6]) {
+      const params = resolveCompressOptions({ level }, random.length).params;
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws), params);
     }
     for (const level of [1, 3, 4, 16, 19]) {

@@ -53,7 +53,8 @@ function compressFrameWith(
     src.set(input, first);
   }
   const end = first + n;
-  // Levels 5 to 15 shrink their tables for inputs whose repeats all lie near (no dictionary).
+  // Levels 5 to 22 shrink their tables for inputs whose repeats all lie near, or that have none
+  // (16 to 22: none only; no dictionary).
   const params = options.levelTables && dict === null
     ? fitTablesToReach(options.params, src, first, end, ws.match)
     : options.params;

@@ -93,7 +93,11 @@ const NEAR_ROW_HASH_LOG = 16;
  * 15; 0.09% smaller (the five near decodecorpus files 0.9984-0.9986 of their total at 13-15).
  * Inputs without repeats too (the probe goes on for btlazy2, see repeatsAreNear's `sparse`): a
  * random megabyte (A/B, CPU, medians of 7) Deno 2.8-3.8x, Bun 2.2-2.3x at levels 13 to 15, the
- * same bytes; random bytes followed by text, or by a far copy of themselves, stay far.
+ * same bytes; random bytes followed by text, or by a far copy of themselves, stay far. The
+ * optimal parsers (levels 16 to 22) take the same tables for inputs in which the probe sees no
+ * repeat at all, of 8 bytes nor of 5 (their matches of 3 and 4 bytes make "near" a question the
+ * probe cannot answer): the random megabyte (medians of 3) Deno 2.0-2.85x, Bun 1.9-2.8x at levels
+ * 16, 19 and 22, the same bytes; every input with a repeat keeps its bytes and its tables.
  */
 const NEAR_TREE_HASH_LOG = 16;
 const NEAR_TREE_CHAIN_LOG = 17;
@@ -175,8 +179,8 @@ function probe(
  * levels 5 to 15 (dfast with buckets, the row finder, btlazy2) when the input's repeats are all
  * near and its tables larger than near repeats need, smaller tables: levels 5 and 6 the same
  * finder with them, levels 7 to 12 the bucket finder at their search depth with 4-byte short
- * matches (see NEAR_MIN_MATCH), btlazy2 its own trees over the last 64 KiB. The probe reads
- * nothing past `end`.
+ * matches (see NEAR_MIN_MATCH), btlazy2 its own trees over the last 64 KiB; at levels 16 to 22,
+ * those trees for inputs without repeats. The probe reads nothing past `end`.
  */
 export function fitTablesToReach(
   params: CompressionParameters,
@@ -193,6 +197,23 @@ export function fitTablesToReach(
     if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
       return params;
     }
+  } else if (params.strategy >= Strategy.BtOpt) {
+    // The optimal parsers: small trees only for inputs without a repeat the probe can see (of 8
+    // bytes, nor of 5); any repeat keeps the level's tables (see NEAR_TREE_HASH_LOG).
+    if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
+      return params;
+    }
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    if (
+      repeatsSeen(view, start, end, workspace, -1) || repeatsSeen(view, start, end, workspace, 0xff)
+    ) {
+      return params;
+    }
+    return {
+      ...params,
+      hashLog: Math.min(params.hashLog, NEAR_TREE_HASH_LOG),
+      chainLog: Math.min(params.chainLog, NEAR_TREE_CHAIN_LOG),
+    };
   } else if (!usesRowFinder(params)) {
     return params;
   } else if (params.minMatch <= NEAR_MIN_MATCH && params.hashLog <= NEAR_ROW_HASH_LOG) {
@@ -224,4 +245,37 @@ export function fitTablesToReach(
     hashLog: Math.min(params.hashLog, NEAR_HASH_LOG),
     chainLog: Math.min(params.chainLog, NEAR_CHAIN_LOG),
   };
+}
+
+/**
+ * Whether the probe (every STRIDE-th position) sees any repeat of 4 bytes and the bytes of
+ * `hiMask` in the next four, within the input: it stops at the first.
+ */
+function repeatsSeen(
+  view: DataView,
+  start: number,
+  end: number,
+  workspace: MatchWorkspace,
+  hiMask: number,
+): boolean {
+  const samples = ((end - start) / STRIDE) | 0;
+  let tableLog = 32 - Math.clz32(samples);
+  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
+  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
+  const table = workspace.probeTable(1 << tableLog);
+  const base = workspace.probeBase(end - start) - start;
+  const shift = 32 - tableLog;
+  for (let p = start; p + 8 <= end; p += STRIDE) {
+    const lo = view.getInt32(p, true);
+    const hi = view.getInt32(p + 4, true) & hiMask;
+    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
+    const c = table[h] - base;
+    table[h] = p + base;
+    if (
+      c >= start && view.getInt32(c, true) === lo && (view.getInt32(c + 4, true) & hiMask) === hi
+    ) {
+      return true;
+    }
+  }
+  return false;
 }

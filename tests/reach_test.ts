@@ -133,13 +133,23 @@ describe("tables sized to the input's reach", () => {
       const params = resolveCompressOptions({ level }, local.length).params;
       assert.equal(fitTablesToReach(params, local, 0, local.length, ws), params, `level ${level}`);
     }
+    // The optimal parsers: small trees for inputs without any repeat, and only for those.
+    for (const level of [16, 19, 22]) {
+      const params = resolveCompressOptions({ level }, random.length).params;
+      const fitted = fitTablesToReach(params, random, 0, random.length, ws);
+      assert.equal(fitted.hashLog, 16, `level ${level}`);
+      assert.equal(fitted.chainLog, 17, `level ${level}`);
+      assert.equal(fitted.strategy, params.strategy, `level ${level}`);
+      const once = concat([random.subarray(0, 4096), random]); // one repeat, 4 KiB back
+      assert.equal(fitTablesToReach(params, once, 0, once.length, ws), params, `level ${level}`);
+    }
   });
 
   it("writes frames libzstd decodes, as large as with the level's tables within 1%", () => {
     const frames: Uint8Array[] = [];
     const originals: Uint8Array[] = [];
-    for (const level of [5, 6, 7, 8, 10, 12, 13, 15]) {
-      for (const data of [local, textLike(1 << 20, 9)]) {
+    for (const level of [5, 6, 7, 8, 10, 12, 13, 15, 16]) {
+      for (const data of [local, textLike(1 << 20, 9), randomBytes(1 << 20, 14)]) {
         const frame = compress(data, { level });
         assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd, level ${level}`);
         assert.ok(sameBytes(decompress(frame), data), `ours, level ${level}`);

@@ -204,8 +204,10 @@ export function fitTablesToReach(
       return params;
     }
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const windowLog = params.windowLog;
     if (
-      repeatsSeen(view, start, end, workspace, -1) || repeatsSeen(view, start, end, workspace, 0xff)
+      probe(view, start, end, windowLog, workspace, true, -1) !== 0 ||
+      probe(view, start, end, windowLog, workspace, true, 0xff) !== 0
     ) {
       return params;
     }
@@ -245,37 +247,4 @@ export function fitTablesToReach(
     hashLog: Math.min(params.hashLog, NEAR_HASH_LOG),
     chainLog: Math.min(params.chainLog, NEAR_CHAIN_LOG),
   };
-}
-
-/**
- * Whether the probe (every STRIDE-th position) sees any repeat of 4 bytes and the bytes of
- * `hiMask` in the next four, within the input: it stops at the first.
- */
-function repeatsSeen(
-  view: DataView,
-  start: number,
-  end: number,
-  workspace: MatchWorkspace,
-  hiMask: number,
-): boolean {
-  const samples = ((end - start) / STRIDE) | 0;
-  let tableLog = 32 - Math.clz32(samples);
-  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
-  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
-  const table = workspace.probeTable(1 << tableLog);
-  const base = workspace.probeBase(end - start) - start;
-  const shift = 32 - tableLog;
-  for (let p = start; p + 8 <= end; p += STRIDE) {
-    const lo = view.getInt32(p, true);
-    const hi = view.getInt32(p + 4, true) & hiMask;
-    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
-    const c = table[h] - base;
-    table[h] = p + base;
-    if (
-      c >= start && view.getInt32(c, true) === lo && (view.getInt32(c + 4, true) & hiMask) === hi
-    ) {
-      return true;
-    }
-  }
-  return false;
 }

@@ -190,40 +190,28 @@ export function fitTablesToReach(
   workspace: MatchWorkspace,
 ): CompressionParameters {
   const buckets = usesBuckets(params);
-  const tree = params.strategy === Strategy.BtLazy2;
+  const trees = params.strategy >= Strategy.BtLazy2;
   if (buckets) {
     if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
-  } else if (tree) {
+  } else if (trees) {
     if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
       return params;
     }
-  } else if (params.strategy >= Strategy.BtOpt) {
-    // The optimal parsers: small trees only for inputs without a repeat the probe can see (of 8
-    // bytes, nor of 5); any repeat keeps the level's tables (see NEAR_TREE_HASH_LOG).
-    if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
-      return params;
-    }
-    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    const windowLog = params.windowLog;
-    if (
-      probe(view, start, end, windowLog, workspace, true, -1) !== 0 ||
-      probe(view, start, end, windowLog, workspace, true, 0xff) !== 0
-    ) {
-      return params;
-    }
-    return {
-      ...params,
-      hashLog: Math.min(params.hashLog, NEAR_TREE_HASH_LOG),
-      chainLog: Math.min(params.chainLog, NEAR_TREE_CHAIN_LOG),
-    };
   } else if (!usesRowFinder(params)) {
     return params;
   } else if (params.minMatch <= NEAR_MIN_MATCH && params.hashLog <= NEAR_ROW_HASH_LOG) {
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  if (!repeatsAreNear(view, start, end, params.windowLog, workspace, !buckets)) return params;
-  if (tree) {
+  const windowLog = params.windowLog;
+  // The optimal parsers (above btlazy2) only for inputs without a repeat the probe can see, of 8
+  // bytes nor of 5: any repeat keeps the level's tables (see NEAR_TREE_HASH_LOG).
+  const small = params.strategy > Strategy.BtLazy2
+    ? probe(view, start, end, windowLog, workspace, true, -1) === 0 &&
+      probe(view, start, end, windowLog, workspace, true, 0xff) === 0
+    : repeatsAreNear(view, start, end, windowLog, workspace, !buckets);
+  if (!small) return params;
+  if (trees) {
     return {
       ...params,
       hashLog: Math.min(params.hashLog, NEAR_TREE_HASH_LOG),

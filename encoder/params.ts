@@ -3,7 +3,7 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with two exceptions: levels 5
- * and 6 are ours, and levels 9 and 10 on inputs up to 16 KiB (see TABLES).
+ * and 6 are ours, and levels 7 to 10 on inputs up to 16 KiB (see TABLES).
  *
  * @module
  */
@@ -43,11 +43,15 @@ export const DEFAULT_LEVEL = 3;
 // or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and libzstd's lazy
 // lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write libzstd's totals
 // (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder (BENCHMARKS.md).
-// Ours too: levels 9 and 10 on inputs of 16 KiB or less are lazy2 on the hash chain with
-// searchLog 9 and 10, inserting every position (libzstd: btlazy2 with searchLog 5 and 9). Over
-// 1, 4 and 16 KiB slices of eight inputs (real files, logs, z000033) they write 0.9998 and 1.0000
-// of libzstd's total, over decodecorpus's files up to 16 KiB 0.9990 and 0.9997, at 1.2-2.3x the
-// binary tree's speed (docs/perf/2026-12-06-small-inputs.md).
+// Ours too, on inputs of 16 KiB or less (docs/perf/2026-12-06-small-inputs.md; "slices": 1, 4
+// and 16 KiB slices of eight inputs, real files, logs and z000033):
+// - levels 7 and 8 are lazy, not lazy2: 1.13-1.30x faster in Bun on 4 to 16 KiB of logs, JSON,
+//   prose and x86 code, for +0.22% over the slices (4 KiB of log lines +1.2%) and 1.0002 and
+//   0.9996 of libzstd's total over decodecorpus's files up to 16 KiB;
+// - levels 9 and 10 are lazy2 on the hash chain with searchLog 9 and 10, inserting every position
+//   (libzstd: btlazy2 with searchLog 5 and 9): 0.9998 and 1.0000 of libzstd's total over the
+//   slices, 0.9990 and 0.9997 over decodecorpus's files up to 16 KiB, at 1.2-2.3x the speed of
+//   the binary tree.
 // A one-shot compression at levels 5 to 15 shrinks the tables below when the input's repeats
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
@@ -135,8 +139,8 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [14, 14, 14, 4, 4, 2, 3],
     [14, 14, 14, 3, 4, 4, 2],
     [14, 14, 14, 4, 4, 8, 2],
-    [14, 14, 14, 6, 4, 8, 5],
-    [14, 14, 14, 8, 4, 8, 5],
+    [14, 14, 14, 6, 4, 8, 4],
+    [14, 14, 14, 8, 4, 8, 4],
     [14, 14, 14, 9, 4, 8, 5],
     [14, 14, 14, 10, 4, 8, 5],
     [14, 15, 14, 3, 4, 12, 7],

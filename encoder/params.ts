@@ -43,6 +43,11 @@ export const DEFAULT_LEVEL = 3;
 // or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and libzstd's lazy
 // lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write libzstd's totals
 // (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder (BENCHMARKS.md).
+// Above 256 KiB level 5's long table has 2^18 entries, not 2^19 (1 MiB: it misses the caches
+// less often): 1.05-1.24x faster on 4 MiB of real files and logs (A/B, Deno and Bun) for +0.29%
+// of total size (x86 code +0.54%; decodecorpus 1.0030 -> 1.0035 of libzstd's total). Level 6 at
+// 2^18 wrote +0.375% (1.0050 of libzstd's total: the whole budget) for 1.11-1.19x in Deno and
+// 0.85-1.13x in Bun.
 // Ours too, on inputs of 16 KiB or less (docs/perf/2026-12-06-small-inputs.md; "slices": 1, 4
 // and 16 KiB slices of eight inputs, real files, logs and z000033):
 // - levels 7 and 8 are lazy, not lazy2: 1.13-1.30x faster in Bun on 4 to 16 KiB of logs, JSON,
@@ -62,7 +67,7 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [20, 15, 16, 1, 6, 0, 1],
     [21, 16, 17, 1, 5, 0, 2],
     [21, 18, 18, 1, 5, 0, 2],
-    [21, 18, 19, 3, 5, 2, 2],
+    [21, 18, 18, 3, 5, 2, 2],
     [21, 18, 19, 4, 5, 4, 2],
     [21, 19, 20, 4, 5, 8, 4],
     [21, 19, 20, 4, 5, 16, 5],

@@ -52,7 +52,7 @@ const COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockBtUltra,
   compressBlockBtUltra2,
 ];
-// Greedy, lazy and lazy2 over the row finder, where libzstd uses it (see usesRowFinder). Spelled
+// Greedy, lazy and lazy2 over the row finder, for large windows (see usesRowFinder). Spelled
 // out, not `...COMPRESSORS.slice(0, 3)`: a method call at load would keep every compressor in
 // decoder-only bundles.
 const ROW_COMPRESSORS: readonly BlockCompressor[] = [

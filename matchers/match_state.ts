@@ -211,12 +211,16 @@ export class MatchState {
 }
 
 /**
- * Whether greedy, lazy and lazy2 use the row finder rather than the hash chain: as libzstd
- * (with SIMD), for windows above 16 KiB.
+ * Whether greedy, lazy and lazy2 use the row finder rather than the hash chain: for windows above
+ * 128 KiB. libzstd (with SIMD) uses it above 16 KiB. Ours: for windows of 32 to 128 KiB (inputs
+ * of 16 to 128 KiB at levels 7 to 10) the chain writes libzstd's sizes, where the row finder's
+ * smaller tables wrote 0.6-1.9% more, and runs 1.0-1.9x faster in both runtimes (slices of 32,
+ * 64 and 128 KiB of six real inputs; docs/perf/2026-12-06-small-inputs.md). At 256 KiB it still
+ * wrote 0.8% less but ran 0.7-1.4x.
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
   return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&
-    params.windowLog > 14;
+    params.windowLog > 17;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

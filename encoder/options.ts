@@ -45,10 +45,10 @@ export type StrategyName =
  * library defaults: level 3, no checksum, the content size written. Any other key is misuse: a
  * `TypeError` naming it and the nearest valid one (a misspelt option is never ignored).
  *
- * The levels set every parameter the way libzstd's tables do, for the input's size (levels 5
- * and 6: dfast with `searchLog` 3 and 4, where libzstd uses greedy and lazy; on inputs up to 16
- * KiB, levels 7 and 8 lazy, where libzstd uses lazy2, and levels 9 and 10 lazy2, where it uses
- * btlazy2; the same total sizes within 0.3%, faster here). The
+ * The levels set every parameter the way libzstd's tables do, for the input's size (on inputs
+ * above 128 KiB levels 5 and 6 are dfast with `searchLog` 3 and 4, where libzstd uses greedy and
+ * lazy; up to 16 KiB levels 6 to 8 are lazy, where libzstd uses lazy2, and levels 9 and 10 lazy2,
+ * where it uses btlazy2; the same total sizes within 0.3%, faster here). The
  * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
  * others keep the level's values, and the result is fitted to the input size as libzstd does.
  * Frames made with any options decode with any Zstandard decoder.

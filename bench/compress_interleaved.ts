@@ -3,7 +3,7 @@
  * best round of each, per level × scenario. Interleaving makes both sides see the same machine
  * noise; the best round is the steady state (JIT warm, memory recycled).
  *
- *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy] [--rounds=20] [--warmup=300]
+ *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300]
  *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300]
  *
  * Under Bun, mitata's loop measured our compressor at a fraction of this steady state (see
@@ -12,16 +12,19 @@
 
 import { compress } from "../mod.ts";
 import { nativeCompress, nativeName, runtime } from "./native.ts";
-import { LAZY_SCENARIOS, scenario, SCENARIO_NAMES } from "./scenarios.ts";
+import { LAZY_SCENARIOS, scenario, SCENARIO_NAMES, SLICE_SCENARIOS } from "./scenarios.ts";
 
 const args = (globalThis as { Deno?: { args: string[] } }).Deno?.args ??
   (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
 const levels = (option("levels") ?? "1,3").split(",").map(Number);
 const scenarioOption = option("scenarios");
-// "lazy": the lazy band's inputs (the seven scenarios, the seed's repetitive logs, real files).
+// "lazy": the lazy band's inputs (the seven scenarios, the seed's repetitive logs, real files);
+// "slices": 16 and 64 KiB slices of the real files.
 const names = scenarioOption === "lazy"
   ? LAZY_SCENARIOS
+  : scenarioOption === "slices"
+  ? SLICE_SCENARIOS
   : scenarioOption?.split(",") ?? SCENARIO_NAMES;
 const rounds = Number(option("rounds") ?? 20);
 // Milliseconds of untimed calls per level before the first timed one, on the first 64 KiB of

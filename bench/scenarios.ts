@@ -218,6 +218,22 @@ export const LAZY_SCENARIOS: readonly string[] = [
   "real-x86-binary",
 ];
 
+// Not in the lazy band's matrix (which they would lengthen by a third): small and mid-sized
+// slices of the real files, 1 MiB in, for the size classes of 16 KiB and 128 KiB, where levels 5
+// to 10 take the hash chain (docs/perf/2026-12-06-small-inputs.md).
+makers["slice-16k-json"] = () => jsonRecords(4 << 20).slice(1 << 20, (1 << 20) + (16 << 10));
+makers["slice-16k-prose"] = () => prose().slice(1 << 20, (1 << 20) + (16 << 10));
+makers["slice-64k-js-bundle"] = () => jsBundle().slice(1 << 20, (1 << 20) + (64 << 10));
+makers["slice-64k-x86-binary"] = () => binary(4 << 20).slice(1 << 20, (1 << 20) + (64 << 10));
+
+/** The slices above. */
+export const SLICE_SCENARIOS: readonly string[] = [
+  "slice-16k-json",
+  "slice-16k-prose",
+  "slice-64k-js-bundle",
+  "slice-64k-x86-binary",
+];
+
 // Not in the default matrix: the large scenario shortened to 4 MiB, for levels 16 to 22, where
 // 16 MiB takes minutes a round (the same generator and seed: its first 4 MiB).
 makers["large-log-stream-4m"] = () => logLines(4 << 20, 6);

@@ -3,7 +3,7 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with two exceptions: levels 5
- * and 6 are ours, and levels 7 to 10 on inputs up to 16 KiB (see TABLES).
+ * and 6 on inputs above 128 KiB are ours, and levels 6 to 10 on inputs up to 16 KiB (see TABLES).
  *
  * @module
  */

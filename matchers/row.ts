@@ -1,12 +1,12 @@
 /**
  * The row-based match finder (libzstd's `ZSTD_RowFindBestMatch`), used by greedy, lazy and
- * lazy2 for windows above 128 KiB (libzstd: above 16 KiB; see `usesRowFinder`). The hash table is cut into rows of 16, 32
- * or 64 entries (`rowLog` = searchLog bounded to 4..6); a position's hash picks a row and an
- * 8-bit tag. Each row is a ring of its newest positions, and a tag table keeps one tag byte per
- * entry, its first byte of each row holding the ring's head. A search compares the row's tags
- * with ours four at a time (SWAR on int32 words) and tests only the candidates whose tag
- * matches, newest first: against the hash chain it reads a row or two of cache lines instead of
- * following a chain across the whole table.
+ * lazy2 for windows above 128 KiB (libzstd: above 16 KiB; see `usesRowFinder`). The hash table
+ * is cut into rows of 16, 32 or 64 entries (`rowLog` = searchLog bounded to 4..6); a position's
+ * hash picks a row and an 8-bit tag. Each row is a ring of its newest positions, and a tag table
+ * keeps one tag byte per entry, its first byte of each row holding the ring's head. A search
+ * compares the row's tags with ours four at a time (SWAR on int32 words) and tests only the
+ * candidates whose tag matches, newest first: against the hash chain it reads a row or two of
+ * cache lines instead of following a chain across the whole table.
  *
  * @module
  */

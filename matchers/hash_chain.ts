@@ -7,10 +7,10 @@
  * so far ends (a candidate that differs there cannot be longer), and the walk stops at the
  * window's edge or at the end of input.
  *
- * What one search learns serves the next: the hash of the searched position is kept, and the
- * next search, which inserts that position first, does not hash it again (every searched
- * position was hashed twice); matches are counted through {@linkcode countRun}, so a long match
- * found at ip is not counted again at ip + 1 and ip + 2 by the lazy lookahead.
+ * Positions are inserted ahead of the searches, in segments hashed in a loop of their own, and a
+ * search starts from its own position's link: it hashes nothing (see {@linkcode HashChain.search}).
+ * Matches are counted through {@linkcode countRun}, so a long match found at ip is not counted
+ * again at ip + 1 and ip + 2 by the lazy lookahead.
  *
  * @module
  */
@@ -30,14 +30,13 @@ function hashAt(view: DataView, p: number, hashLog: number, mls: number): number
   return (low ^ Math.imul(high, -2048144777)) >>> (32 - hashLog);
 }
 
+// Positions inserted ahead of a search at most (see search()).
+const SEGMENT = 256;
+
 /** The hash chain of one match state (see the module's description). */
 export class HashChain {
   /** Offset value (offset + 3) of the last search's match. */
   offBase = 0;
-  /** The position whose hash is `lastHash` (−1: none). */
-  hashPos = -1;
-  /** The hash of `hashPos`. */
-  lastHash = 0;
   // The match state's tables and source, as of the last bind().
   hashTable!: Int32Array;
   chainTable!: Int32Array;
@@ -67,20 +66,20 @@ export class HashChain {
     this.base = ms.base;
   }
 
-  /** Forgets the kept hash: the source moved or the tables were replaced. */
-  reset(): void {
-    this.hashPos = -1;
-  }
-
-  /** Inserts every position from `ms.nextToUpdate` up to `end` (priming with history). */
+  /** Inserts every position from `ms.nextToUpdate` up to `end` (whose 8 bytes are readable). */
   insertUpTo(end: number): void {
     const ms = this.ms;
     const chainMask = (1 << this.chainLog) - 1;
+    const chainTable = this.chainTable;
+    const hashTable = this.hashTable;
     const base = this.base;
+    const view = this.view;
+    const mls = this.mls;
+    const hashLog = this.hashLog;
     for (let p = ms.nextToUpdate; p < end; p++) {
-      const h = hashAt(this.view, p, this.hashLog, this.mls);
-      this.chainTable[(p + base) & chainMask] = this.hashTable[h];
-      this.hashTable[h] = p + base;
+      const h = hashAt(view, p, hashLog, mls);
+      chainTable[(p + base) & chainMask] = hashTable[h];
+      hashTable[h] = p + base;
     }
     ms.nextToUpdate = end;
   }
@@ -89,7 +88,18 @@ export class HashChain {
    * Longest match for `src[ip..]` among the chain of `ip`'s hash, not reading at or past `end`,
    * with matches starting at or after `low`, longer than `floor` (at least 3, below `end − ip`:
    * the lazy lookahead asks only for matches that could replace the one in hand). Returns its
-   * length (0 if none) and sets {@linkcode offBase}.
+   * length (0 if none) and sets {@linkcode offBase}. `ip` is at most `end − 8`.
+   *
+   * Ours: positions are inserted ahead of the search, in segments of up to 256 (a tight loop of
+   * their own, each position hashed once), and the search starts from `ip`'s own chain link, the
+   * newest earlier position with its hash: what libzstd's `hashTable[hash(ip)]` holds once the
+   * positions before ip are inserted. The chains are libzstd's, so are the matches: the 1 to
+   * 128 KiB slices of real files, logs, z000033 and random bytes at levels 4 to 10 came out the
+   * same in total (97% of them byte for byte; the others differ where a segment reached into a
+   * run of literals that is then skipped). A search no longer hashes its position, tests whether
+   * the last search hashed it, or starts an insertion loop: levels 4 to 10 up to 128 KiB ran
+   * 1.10-1.35x faster in Deno and 1.02-1.15x in Bun (A/B, docs/perf/2026-12-06-chain-ahead.md).
+   * While `skipping`, only the searched positions are inserted, as libzstd's lazy skipping.
    */
   search(ip: number, end: number, low: number, skipping: boolean, floor: number): number {
     const chainSize = 1 << this.chainLog;
@@ -97,37 +107,51 @@ export class HashChain {
     const chainTable = this.chainTable;
     const base = this.base;
     const view = this.view;
-    const src = this.src;
-    const current = ip + base;
-    const lowIndex = low + base;
-    // Chain entries older than the chain table's span have been overwritten.
-    const minChain = current > chainSize ? current - chainSize : 0;
-    let attempts = 1 << this.searchLog;
-    let best = floor;
-    // Insert the positions up to ip, only the first while skipping (in this method: as a method
-    // of its own, JavaScriptCore called it, 10% slower on small inputs).
     const ms = this.ms;
-    const hashLog = this.hashLog;
-    const hashTable = this.hashTable;
-    const mls = this.mls;
-    let p = ms.nextToUpdate;
-    if (p < ip) {
-      const h = p === this.hashPos ? this.lastHash : hashAt(view, p, hashLog, mls);
-      chainTable[(p + base) & chainMask] = hashTable[h];
-      hashTable[h] = p + base;
-      if (!skipping) {
-        for (p++; p < ip; p++) {
-          const h = hashAt(view, p, hashLog, mls);
-          chainTable[(p + base) & chainMask] = hashTable[h];
-          hashTable[h] = p + base;
+    let inserted = ms.nextToUpdate;
+    if (ip >= inserted) {
+      if (skipping) {
+        // Skipping through literals: only the searched positions.
+        const h = hashAt(view, ip, this.hashLog, this.mls);
+        chainTable[(ip + base) & chainMask] = this.hashTable[h];
+        this.hashTable[h] = ip + base;
+        inserted = ip + 1;
+        ms.nextToUpdate = inserted;
+      } else {
+        // A segment is at most a quarter of the chain table: the links below ip stay unwritten.
+        let stop = ip + (SEGMENT < chainSize >> 2 ? SEGMENT : chainSize >> 2);
+        if (stop > end - 7) stop = end - 7;
+        // In this method, with the four-byte hash written out: as a call of insertUpTo(), 10K
+        // of random bytes at level 9 (every position inserted, few searched) ran 0.75x in Deno.
+        const hashTable = this.hashTable;
+        const hashLog = this.hashLog;
+        if (this.mls === 4) {
+          const shift = 32 - hashLog;
+          for (let p = inserted; p < stop; p++) {
+            const h = Math.imul(view.getInt32(p, true), -1640531535) >>> shift;
+            chainTable[(p + base) & chainMask] = hashTable[h];
+            hashTable[h] = p + base;
+          }
+        } else {
+          const mls = this.mls;
+          for (let p = inserted; p < stop; p++) {
+            const h = hashAt(view, p, hashLog, mls);
+            chainTable[(p + base) & chainMask] = hashTable[h];
+            hashTable[h] = p + base;
+          }
         }
+        ms.nextToUpdate = inserted = stop;
       }
     }
-    ms.nextToUpdate = ip;
-    const h = hashAt(view, ip, hashLog, mls);
-    this.hashPos = ip;
-    this.lastHash = h;
-    let index = hashTable[h];
+    const src = this.src;
+    const lowIndex = low + base;
+    // Links of positions older than the chain table's span before the newest inserted one have
+    // been overwritten.
+    const top = inserted + base;
+    const minChain = top > chainSize ? top - chainSize : 0;
+    let attempts = 1 << this.searchLog;
+    let best = floor;
+    let index = chainTable[(ip + base) & chainMask];
     while (index >= lowIndex && attempts > 0) {
       const match = index - base;
       // Can this candidate beat `best`? Its bytes best-3..best must equal ours.

@@ -134,7 +134,6 @@ export class MatchState {
     this.hashTable.set(hashTable);
     this.chainTable.set(chainTable);
     this.tagWords.set(tagWords);
-    this.chain?.reset();
     // Every entry the search can reach was replaced, so the base may go back; later one-shot
     // compressions must still start above everything written here.
     if (this.base !== base) this.workspace.reserveUpTo(base, this.src.length);
@@ -148,7 +147,6 @@ export class MatchState {
   forgetHistory(length: number): void {
     this.base += length;
     this.forgetRun();
-    this.chain?.reset();
     this.workspace.reserveUpTo(this.base, this.src.length);
   }
 
@@ -163,7 +161,6 @@ export class MatchState {
     this.base += shift;
     this.nextToUpdate = Math.max(0, this.nextToUpdate - shift);
     this.forgetRun();
-    this.chain?.reset();
     if (this.base + src.length >= getIndexLimit()) this.#lowerIndices();
   }
 

@@ -203,7 +203,7 @@ export function levelParameters(
   };
   adjustToSource(p, srcSize, dictSize);
   // Ours, not libzstd's: the row finder's table at most half the input's power of two (greedy,
-  // lazy and lazy2 above 128 KiB windows: levels 7-12). libzstd sizes it by level alone (1M
+  // lazy and lazy2 above 256 KiB windows: levels 7-12). libzstd sizes it by level alone (1M
   // entries at level 8, 8M at level 12: 5 and 40 MiB with the tags), and hides its misses with
   // prefetches; JavaScript cannot, and a row of a table half as large is as likely to hold the
   // candidates when the input fills no more than half of it anyway. Sizes move by at most

@@ -209,15 +209,19 @@ export class MatchState {
 
 /**
  * Whether greedy, lazy and lazy2 use the row finder rather than the hash chain: for windows above
- * 128 KiB. libzstd (with SIMD) uses it above 16 KiB. Ours: for windows of 32 to 128 KiB (inputs
+ * 256 KiB. libzstd (with SIMD) uses it above 16 KiB. Ours: for windows of 32 to 128 KiB (inputs
  * of 16 to 128 KiB at levels 7 to 10) the chain writes libzstd's sizes, where the row finder's
  * smaller tables wrote 0.6-1.9% more, and runs 1.0-1.9x faster in both runtimes (slices of 32,
- * 64 and 128 KiB of six real inputs; docs/perf/2026-12-06-small-inputs.md). At 256 KiB it still
- * wrote 0.8% less but ran 0.7-1.4x.
+ * 64 and 128 KiB of six real inputs; docs/perf/2026-12-06-small-inputs.md). Since the chain
+ * inserts ahead of its searches, the same holds at 256 KiB (inputs of 128 to 256 KiB, levels 7
+ * to 10): the row finder wrote 1.0-1.3% more than libzstd on prose and x86 code, the chain
+ * 0.998-1.000, and it ran 0.97-1.36x the row finder's speed in Deno and 0.92-1.26x in Bun
+ * (docs/perf/2026-12-06-chain-ahead.md). At 512 KiB and 1 MiB the chain is still smaller
+ * (0.998 against 1.010) but runs 0.7-0.9x.
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
   return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&
-    params.windowLog > 17;
+    params.windowLog > 18;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

@@ -65,7 +65,7 @@ const PROBE_LOG_MAX = 18;
 const NEAR_HASH_LOG = 16;
 const NEAR_CHAIN_LOG = 15;
 /**
- * Levels 7 to 12 (greedy, lazy and lazy2 on the row finder) on near-only inputs take the bucket
+ * Levels 7 to 12 above 256 KiB (lazy and lazy2 on the row finder) on near-only inputs take the bucket
  * finder of levels 5 and 6 (matchers/dfast_lazy.ts) with the small tables above, buckets of 4
  * positions at searchLog 4 (levels 7 to 9) and of 8 above (10 to 12), and 4-byte short matches
  * (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches pay, as in
@@ -78,12 +78,6 @@ const NEAR_CHAIN_LOG = 15;
  * 0.94x, 1.54x). Every other input of our corpora is far and keeps the level's finder.
  */
 const NEAR_MIN_MATCH = 4;
-/**
- * The row table of near-only inputs up to 256 KiB at levels 7 to 12 (libzstd's tables give them
- * minMatch 4 and 2^17 to 2^19 entries): the row finder with 2^16 entries. (Above 256 KiB, before
- * the bucket finder took them, the same table gave z000033 1.1x in Deno, 0.1% smaller.)
- */
-const NEAR_ROW_HASH_LOG = 16;
 /**
  * btlazy2 (levels 13 to 15, and 11 to 12 on inputs up to 256 KiB) on near-only inputs: a hash
  * table of 2^16 heads and trees over the last 2^16 positions (`chainLog` 17: the trees hold
@@ -198,8 +192,7 @@ export function fitTablesToReach(
       return params;
     }
   } else if (!usesRowFinder(params)) {
-    return params;
-  } else if (params.minMatch <= NEAR_MIN_MATCH && params.hashLog <= NEAR_ROW_HASH_LOG) {
+    // Greedy, lazy and lazy2 up to 256 KiB windows: the hash chain, whose tables fit them.
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
@@ -219,8 +212,6 @@ export function fitTablesToReach(
     };
   }
   if (!buckets) {
-    // Inputs up to 256 KiB (the level's minMatch is 4 already): the row finder, its table small.
-    if (params.minMatch <= NEAR_MIN_MATCH) return { ...params, hashLog: NEAR_ROW_HASH_LOG };
     // The level's searchLog (4 to 6 above 256 KiB) sets the buckets: 4 positions, or 8 above 4.
     return {
       ...params,

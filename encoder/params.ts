@@ -33,6 +33,8 @@ export const STRATEGY_NAMES: readonly string[] = [
 export const MIN_LEVEL = -7;
 /** Highest level. */
 export const MAX_LEVEL = 22;
+/** Inputs above this size (or of unknown size) halve the row table at levels 7 to 12. */
+const HALVED_ROW_TABLES_ABOVE = 2 * 1024 * 1024;
 /** Default level, as libzstd. */
 export const DEFAULT_LEVEL = 3;
 
@@ -218,8 +220,13 @@ export function levelParameters(
   // ran 1.17-1.48x faster and level 8 1.03-1.18x, levels 9-12 1.02-1.20x, for +0.37% and +0.38% of
   // total size at levels 7 and 8 and +0.17-0.22% at 9-12 (x86 code +0.8% at 7 and 8; z000033
   // -0.05%). Levels 5 and 6 gained as much but lost +0.56% and +0.68% of total size: they keep
-  // the table. Not with a dictionary (see above).
-  if (dictSize === 0 && usesRowFinder(p) && row >= 7 && row <= 12) p.hashLog -= 1;
+  // the table. Not with a dictionary (see above). Nor for inputs of 2 MiB or less: on 512 KiB to
+  // 2 MiB of real files and logs it cost +0.46-0.58% of total size at levels 7 to 12 (1.0058-1.0081
+  // of Bun's libzstd, x86 code +0.7%, prose +0.6%), for 1.12-1.20x.
+  if (
+    dictSize === 0 && usesRowFinder(p) && row >= 7 && row <= 12 &&
+    (srcSize < 0 || srcSize > HALVED_ROW_TABLES_ABOVE)
+  ) p.hashLog -= 1;
   return p;
 }
 

@@ -47,6 +47,17 @@ function corpusFiles(): Uint8Array[] {
     .map((f) => readBytes(DECODECORPUS_DIR + f));
 }
 
+/** Total compressed sizes of `files` at `level`: ours, then libzstd's. */
+function totalSizes(files: Uint8Array[], level: number): [number, number] {
+  let ours = 0;
+  let theirs = 0;
+  for (const f of files) {
+    ours += compress(f, { level }).length;
+    theirs += nativeCompress(f, level).length;
+  }
+  return [ours, theirs];
+}
+
 /** Checks one frame with libzstd in-process and our decoder. */
 function checkFrame(frame: Uint8Array, original: Uint8Array, what: string): void {
   assert.ok(sameBytes(nativeDecompress(frame), original), `libzstd: ${what}`);
@@ -273,12 +284,7 @@ describe("compress: ratio against libzstd", () => {
     assert.ok(small.length >= 20 && mid.length >= 20, `${small.length} and ${mid.length} files`);
     for (const [name, files] of [["up to 16 KiB", small], ["16 to 128 KiB", mid]] as const) {
       for (let level = 5; level <= 10; level++) {
-        let ours = 0;
-        let theirs = 0;
-        for (const f of files) {
-          ours += compress(f, { level }).length;
-          theirs += nativeCompress(f, level).length;
-        }
+        const [ours, theirs] = totalSizes(files, level);
         assert.ok(ours <= theirs * 1.005, `${name}, level ${level}: ${ours} > 1.005 × ${theirs}`);
       }
     }
@@ -289,12 +295,7 @@ describe("compress: ratio against libzstd", () => {
     // than libzstd at level 8; the corpus total hides it (its near files come out 2-3.5% smaller).
     const files = ["z000011", "z000088"].map((f) => readBytes(DECODECORPUS_DIR + f));
     for (let level = 7; level <= 12; level++) {
-      let ours = 0;
-      let theirs = 0;
-      for (const f of files) {
-        ours += compress(f, { level }).length;
-        theirs += nativeCompress(f, level).length;
-      }
+      const [ours, theirs] = totalSizes(files, level);
       assert.ok(ours <= theirs * 1.0075, `level ${level}: ${ours} > 1.0075 × ${theirs}`);
     }
   });

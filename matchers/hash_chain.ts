@@ -32,6 +32,16 @@ function hashAt(view: DataView, p: number, hashLog: number, mls: number): number
 
 // Positions inserted ahead of a search at most (see search()).
 const SEGMENT = 256;
+/**
+ * Candidates a lookahead search walks at most (ours; libzstd walks `1 << searchLog` for every
+ * search). A match at ip + 1 or ip + 2 must beat the one in hand by libzstd's gain rule, and the
+ * deeper candidates are the older ones, whose offsets cost more. Where searchLog is 5 or more
+ * (levels 7 to 10 up to 16 KiB, 9 and 10 up to 256 KiB): 16 KiB of JSON 1.25-1.63x at levels 7
+ * to 10, 64 KiB to 200 KB of real files 1.1-1.6x at levels 9 and 10, in both runtimes; +0.07% to
+ * +0.24% of total size over decodecorpus's files and slices of real files up to 200 KB (all
+ * within +0.36% of libzstd's total; docs/perf/2026-12-06-chain-ahead.md).
+ */
+const LOOKAHEAD_ATTEMPTS = 16;
 
 /** The hash chain of one match state (see the module's description). */
 export class HashChain {
@@ -99,9 +109,17 @@ export class HashChain {
    * run of literals that is then skipped). A search no longer hashes its position, tests whether
    * the last search hashed it, or starts an insertion loop: levels 4 to 10 up to 128 KiB ran
    * 1.10-1.35x faster in Deno and 1.02-1.15x in Bun (A/B, docs/perf/2026-12-06-chain-ahead.md).
-   * While `skipping`, only the searched positions are inserted, as libzstd's lazy skipping.
+   * While `skipping`, only the searched positions are inserted, as libzstd's lazy skipping. A
+   * `lookahead` search (at ip + 1 or ip + 2) walks at most LOOKAHEAD_ATTEMPTS candidates.
    */
-  search(ip: number, end: number, low: number, skipping: boolean, floor: number): number {
+  search(
+    ip: number,
+    end: number,
+    low: number,
+    skipping: boolean,
+    floor: number,
+    lookahead: boolean,
+  ): number {
     const chainSize = 1 << this.chainLog;
     const chainMask = chainSize - 1;
     const chainTable = this.chainTable;
@@ -151,6 +169,7 @@ export class HashChain {
     const top = inserted + base;
     const minChain = top > chainSize ? top - chainSize : 0;
     let attempts = 1 << this.searchLog;
+    if (lookahead && attempts > LOOKAHEAD_ATTEMPTS) attempts = LOOKAHEAD_ATTEMPTS;
     let best = floor;
     let index = chainTable[(ip + base) & chainMask];
     while (index >= lowIndex && attempts > 0) {

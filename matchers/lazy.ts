@@ -37,7 +37,10 @@ const CHAIN = 0;
 const ROW = 1;
 const TREE = 2;
 
-/** Best match at `ip` from the finder (length, offset in `ms.found`). */
+/**
+ * Best match at `ip` from the finder (length, offset in `ms.found`); `lookahead` for the searches
+ * at ip + 1 and ip + 2 (the hash chain walks fewer candidates there).
+ */
 function search(
   ms: MatchState,
   ip: number,
@@ -46,13 +49,14 @@ function search(
   skipping: boolean,
   finder: number,
   floor: number,
+  lookahead: boolean,
 ): number {
   const found = ms.found;
   if (finder === TREE) return searchTree(ms, ip, end, mls, found);
   const low = windowLow(ms.params.windowLog, ip);
   if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, floor, found);
   const chain = ms.chain!;
-  const length = chain.search(ip, end, low, skipping, floor);
+  const length = chain.search(ip, end, low, skipping, floor, lookahead);
   found.offBase = chain.offBase;
   return length;
 }
@@ -130,7 +134,7 @@ function compressBlockLazyGeneric(
     }
     if (depth > 0 || length === 0) {
       // Only a match longer than the repeat at ip + 1 replaces it.
-      const l = search(ms, ip, end, mls, skipping, finder, length > 3 ? length : 3);
+      const l = search(ms, ip, end, mls, skipping, finder, length > 3 ? length : 3, false);
       if (l > length) {
         length = l;
         offBase = found.offBase;
@@ -155,7 +159,8 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        let l = search(ms, ip, end, mls, skipping, finder, floorFor(length, offBase, 6, ip, end));
+        const floor1 = floorFor(length, offBase, 6, ip, end);
+        let l = search(ms, ip, end, mls, skipping, finder, floor1, true);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
           length = l;
           offBase = found.offBase;
@@ -174,7 +179,8 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          l = search(ms, ip, end, mls, skipping, finder, floorFor(length, offBase, 9, ip, end));
+          const floor2 = floorFor(length, offBase, 9, ip, end);
+          l = search(ms, ip, end, mls, skipping, finder, floor2, true);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
             length = l;
             offBase = found.offBase;

@@ -3,7 +3,7 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with two exceptions: levels 5
- * and 6 on inputs above 128 KiB are ours, and levels 6 to 10 on inputs up to 16 KiB (see TABLES).
+ * and 6 on inputs above 256 KiB are ours, and levels 6 to 10 on inputs up to 16 KiB (see TABLES).
  *
  * @module
  */
@@ -40,15 +40,17 @@ export const DEFAULT_LEVEL = 3;
 
 // Rows: W, C, H, S, L, TL, strategy; row 0 is the base of the negative levels.
 // Tables by source size: > 256 KiB, <= 256 KiB, <= 128 KiB, <= 16 KiB.
-// Ours: levels 5 and 6 above 128 KiB are dfast with searchLog 3 and 4 (libzstd: greedy and
+// Ours: levels 5 and 6 above 256 KiB are dfast with searchLog 3 and 4 (libzstd: greedy and
 // lazy), which selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast rows have
 // searchLog 1 or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and
 // libzstd's lazy lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write
 // libzstd's totals (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder
-// (BENCHMARKS.md). Up to 128 KiB they are libzstd's greedy and lazy (up to 16 KiB: lazy, and lazy
+// (BENCHMARKS.md). Up to 256 KiB they are libzstd's greedy and lazy (up to 16 KiB: lazy, and lazy
 // where libzstd has lazy2, +0.26%) on the hash chain: there the buckets wrote 1.5-1.8% more than
 // libzstd over 4 to 64 KiB slices of real files (16 KiB of JSON +5.4%), and up to 16 KiB level 5
-// more than our level 4, for 1.3-1.8x the chain's speed (docs/perf/2026-12-06-small-inputs.md).
+// more than our level 4, for 1.3-1.8x the chain's speed (docs/perf/2026-12-06-small-inputs.md);
+// over 140 to 256 KiB slices level 5 wrote 1.0227-1.0241 of libzstd's total and level 6
+// 1.0120-1.0141, for 1.35x and 1.12x the chain's speed (docs/perf/2026-12-06-chain-ahead.md).
 // Above 256 KiB level 5's long table has 2^18 entries, not 2^19 (1 MiB: it misses the caches
 // less often): 1.05-1.24x faster on 4 MiB of real files and logs (A/B, Deno and Bun) for +0.29%
 // of total size (x86 code +0.54%; decodecorpus 1.0030 -> 1.0035 of libzstd's total). Level 6 at
@@ -98,8 +100,8 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [18, 14, 14, 1, 5, 0, 2],
     [18, 16, 16, 1, 4, 0, 2],
     [18, 16, 17, 3, 5, 2, 3],
-    [18, 17, 18, 3, 5, 2, 2],
-    [18, 18, 19, 4, 5, 4, 2],
+    [18, 17, 18, 5, 5, 2, 3],
+    [18, 18, 19, 3, 5, 4, 4],
     [18, 18, 19, 4, 4, 4, 4],
     [18, 18, 19, 4, 4, 8, 5],
     [18, 18, 19, 5, 4, 8, 5],

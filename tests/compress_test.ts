@@ -277,9 +277,9 @@ describe("compress: ratio against libzstd", () => {
 
   it("levels 5 to 10 on files up to 256 KiB (the hash chain): within 0.5% of libzstd", () => {
     // The corpus total hides these: levels 5 and 6 on the buckets wrote 1.2% more than libzstd
-    // over the files of 16 to 128 KiB (2.3% and 1.3% over 140-256 KiB of real files), levels 7 to 10
-    // on the row finder 0.9-1.4% more, and level 9
-    // on the chain with libzstd's lazy skipping 2.1% more over the files up to 16 KiB.
+    // over the files of 16 to 128 KiB (2.3% and 1.3% over 140-256 KiB of real files), levels 7
+    // to 10 on the row finder 0.9-1.4% more, and level 9 on the chain with libzstd's lazy
+    // skipping 2.1% more over the files up to 16 KiB.
     const small = corpusFiles().filter((f) => f.length <= 16 << 10);
     const mid = corpusFiles().filter((f) => f.length > 16 << 10 && f.length <= 256 << 10);
     assert.ok(small.length >= 20 && mid.length >= 20, `${small.length} and ${mid.length} files`);

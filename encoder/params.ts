@@ -68,6 +68,23 @@ export const DEFAULT_LEVEL = 3;
 // A one-shot compression at levels 5 to 15 shrinks the tables below when the input's repeats
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
+/**
+ * Levels 5 and 6 on inputs of 256 KiB to 1 MiB (MID_LEVELS_5_6_UP_TO). The buckets of the rows
+ * below wrote 1.0094 (level 5) and 1.0106 (level 6) of Bun's libzstd's total over 400 KB slices
+ * of seven inputs, and 1.0056 and 1.0051 at 1 MiB with the low-entropy megabyte
+ * (docs/perf/2026-12-06-chain-ahead.md). Level 5 takes level 6's buckets (4 positions, libzstd's
+ * lazy lookahead): 0.97-0.99 of libzstd's level 5 at 300 KB to 1 MB, still larger than libzstd's
+ * level 6, at the speed of the 2-position buckets (Deno, 400 KB: 0.41-0.59x native against
+ * 0.44-0.58x). Level 6 takes libzstd's lazy on the row finder: libzstd's sizes, at 0.63-0.96x the
+ * buckets' speed.
+ */
+const MID_LEVELS_5_6: readonly (readonly number[])[] = [
+  [21, 18, 18, 4, 5, 2, 2],
+  [21, 18, 19, 3, 5, 4, 4],
+];
+/** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */
+const MID_LEVELS_5_6_UP_TO = 1024 * 1024;
+
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [
     [19, 12, 13, 1, 6, 1, 1],
@@ -195,7 +212,9 @@ export function levelParameters(
   const table = (rowSize <= 256 * 1024 ? 1 : 0) + (rowSize <= 128 * 1024 ? 1 : 0) +
     (rowSize <= 16 * 1024 ? 1 : 0);
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
-  const r = TABLES[table][row];
+  const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_LEVELS_5_6_UP_TO
+    ? MID_LEVELS_5_6[row - 5]
+    : TABLES[table][row];
   const p: CompressionParameters = {
     windowLog: r[0],
     chainLog: r[1],

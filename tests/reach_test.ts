@@ -115,14 +115,15 @@ describe("tables sized to the input's reach", () => {
       const random = randomBytes(1 << 20, 7);
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    // Levels 7 to 12 too (the row finder's searches miss its large table); levels 5 and 6 skip
-    // through random bytes with small buckets anyway: they keep the level's tables.
+    // The row finder's levels too (its searches miss its large table: levels 7 to 12, and level 6
+    // up to 1 MiB); level 5 skips through random bytes with small buckets anyway: it keeps the
+    // level's tables.
     const random = randomBytes(1 << 20, 7);
-    for (const level of [7, 10]) {
+    for (const level of [6, 7, 10]) {
       const params = resolveCompressOptions({ level }, random.length).params;
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    for (const level of [5, 6]) {
+    for (const level of [5]) {
       const params = resolveCompressOptions({ level }, random.length).params;
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws), params);
     }

@@ -50,10 +50,11 @@ function search(
   finder: number,
   floor: number,
   lookahead: boolean,
+  windowSize: number,
 ): number {
   const found = ms.found;
   if (finder === TREE) return searchTree(ms, ip, end, mls, found);
-  const low = windowLow(ms.params.windowLog, ip);
+  const low = ip > windowSize ? ip - windowSize : 0;
   if (finder === ROW) return searchRow(ms, ip, end, low, mls, skipping, floor, found);
   const chain = ms.chain!;
   const length = chain.search(ip, end, low, skipping, floor, lookahead);
@@ -92,6 +93,8 @@ function compressBlockLazyGeneric(
   const params = ms.params;
   const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const windowLog = params.windowLog;
+  // Positions stay below 2^31: a window of 2^31 or more reaches back to 0.
+  const windowSize = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
   const view = ms.view;
   // libzstd stops the row finder's searches 8 bytes earlier, for its hash cache.
   const ilimit = row ? end - 16 : end - 8;
@@ -134,7 +137,17 @@ function compressBlockLazyGeneric(
     }
     if (depth > 0 || length === 0) {
       // Only a match longer than the repeat at ip + 1 replaces it.
-      const l = search(ms, ip, end, mls, skipping, finder, length > 3 ? length : 3, false);
+      const l = search(
+        ms,
+        ip,
+        end,
+        mls,
+        skipping,
+        finder,
+        length > 3 ? length : 3,
+        false,
+        windowSize,
+      );
       if (l > length) {
         length = l;
         offBase = found.offBase;
@@ -160,7 +173,7 @@ function compressBlockLazyGeneric(
           }
         }
         const floor1 = floorFor(length, offBase, 6, ip, end);
-        let l = search(ms, ip, end, mls, skipping, finder, floor1, true);
+        let l = search(ms, ip, end, mls, skipping, finder, floor1, true, windowSize);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
           length = l;
           offBase = found.offBase;
@@ -180,7 +193,7 @@ function compressBlockLazyGeneric(
             }
           }
           const floor2 = floorFor(length, offBase, 9, ip, end);
-          l = search(ms, ip, end, mls, skipping, finder, floor2, true);
+          l = search(ms, ip, end, mls, skipping, finder, floor2, true, windowSize);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
             length = l;
             offBase = found.offBase;

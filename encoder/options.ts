@@ -45,11 +45,11 @@ export type StrategyName =
  * library defaults: level 3, no checksum, the content size written. Any other key is misuse: a
  * `TypeError` naming it and the nearest valid one (a misspelt option is never ignored).
  *
- * The levels set every parameter the way libzstd's tables do, for the input's size (on inputs
- * above 256 KiB levels 5 and 6 are dfast with `searchLog` 3 and 4, where libzstd uses greedy and
- * lazy; up to 16 KiB levels 6 to 8 are lazy, where libzstd uses lazy2, and levels 9 and 10 lazy2,
- * where it uses btlazy2; the same total sizes within 0.3%, faster here). The
- * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
+ * The levels set every parameter the way libzstd's tables do, for the input's size (above 1 MiB
+ * levels 5 and 6 are dfast with `searchLog` 3 and 4, where libzstd uses greedy and lazy, and from
+ * 256 KiB level 5 is dfast with `searchLog` 4; up to 16 KiB levels 6 to 8 are lazy, where libzstd
+ * uses lazy2, and levels 9 and 10 lazy2, where it uses btlazy2; the same total sizes within
+ * 0.36%, faster here). The advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
  * others keep the level's values, and the result is fitted to the input size as libzstd does.
  * Frames made with any options decode with any Zstandard decoder.
  */

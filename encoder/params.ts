@@ -2,8 +2,9 @@
  * Compression parameters per level: libzstd's tables (`lib/compress/clevels.h`, four source-size
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
- * carried over exactly so that our levels mean what libzstd's mean, with two exceptions: levels 5
- * and 6 on inputs above 256 KiB are ours, and levels 6 to 10 on inputs up to 16 KiB (see TABLES).
+ * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
+ * above 256 KiB and level 6 above 1 MiB, levels 6 to 10 on inputs up to 16 KiB (see TABLES), and
+ * the row finder's table at levels 7 to 12 (see levelParameters).
  *
  * @module
  */
@@ -33,15 +34,13 @@ export const STRATEGY_NAMES: readonly string[] = [
 export const MIN_LEVEL = -7;
 /** Highest level. */
 export const MAX_LEVEL = 22;
-/** Inputs above this size (or of unknown size) halve the row table at levels 7 to 12. */
-const HALVED_ROW_TABLES_ABOVE = 2 * 1024 * 1024;
 /** Default level, as libzstd. */
 export const DEFAULT_LEVEL = 3;
 
 // Rows: W, C, H, S, L, TL, strategy; row 0 is the base of the negative levels.
 // Tables by source size: > 256 KiB, <= 256 KiB, <= 128 KiB, <= 16 KiB.
-// Ours: levels 5 and 6 above 256 KiB are dfast with searchLog 3 and 4 (libzstd: greedy and
-// lazy), which selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast rows have
+// Ours: levels 5 and 6 above 1 MiB are dfast with searchLog 3 and 4 (libzstd: greedy and
+// lazy; from 256 KiB to 1 MiB see MID_LEVELS_5_6), which selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast rows have
 // searchLog 1 or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and
 // libzstd's lazy lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write
 // libzstd's totals (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder
@@ -84,6 +83,8 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
 ];
 /** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */
 const MID_LEVELS_5_6_UP_TO = 1024 * 1024;
+/** Inputs above this size (or of unknown size) halve the row table at levels 7 to 12. */
+const HALVED_ROW_TABLES_ABOVE = 2 * 1024 * 1024;
 
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [

@@ -137,17 +137,8 @@ function compressBlockLazyGeneric(
     }
     if (depth > 0 || length === 0) {
       // Only a match longer than the repeat at ip + 1 replaces it.
-      const l = search(
-        ms,
-        ip,
-        end,
-        mls,
-        skipping,
-        finder,
-        length > 3 ? length : 3,
-        false,
-        windowSize,
-      );
+      const floor0 = length > 3 ? length : 3;
+      const l = search(ms, ip, end, mls, skipping, finder, floor0, false, windowSize);
       if (l > length) {
         length = l;
         offBase = found.offBase;

@@ -47,9 +47,10 @@ export type StrategyName =
  *
  * The levels set every parameter the way libzstd's tables do, for the input's size (above 1 MiB
  * levels 5 and 6 are dfast with `searchLog` 3 and 4, where libzstd uses greedy and lazy, and from
- * 256 KiB level 5 is dfast with `searchLog` 4; up to 16 KiB levels 6 to 8 are lazy, where libzstd
- * uses lazy2, and levels 9 and 10 lazy2, where it uses btlazy2; the same total sizes within
- * 0.36%, faster here). The advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
+ * 256 KiB level 5 is dfast with `searchLog` 3 and `targetLength` 4, whose buckets then look ahead
+ * as libzstd's lazy does; up to 16 KiB levels 6 to 8 are lazy, where libzstd uses lazy2, and levels
+ * 9 and 10 lazy2, where it uses btlazy2; the same total sizes within 0.36%, faster here). The
+ * advanced fields override one parameter each, with libzstd's names and ranges (`ZSTD_c_*`); the
  * others keep the level's values, and the result is fitted to the input size as libzstd does.
  * Frames made with any options decode with any Zstandard decoder.
  */
@@ -102,7 +103,10 @@ export interface CompressOptions {
   searchLog?: number;
   /** Advanced: shortest match searched, 3 to 7. */
   minMatch?: number;
-  /** Advanced: match length that stops a search (for fast: the starting step), 0 to 131072. */
+  /**
+   * Advanced: match length that stops a search (for fast: the starting step; for dfast with
+   * `searchLog` 3, 4 or more selects libzstd's lazy lookahead over klauspost's), 0 to 131072.
+   */
   targetLength?: number;
   /** Advanced: the match-finding strategy. */
   strategy?: StrategyName;

@@ -71,14 +71,16 @@ export const DEFAULT_LEVEL = 3;
  * Levels 5 and 6 on inputs of 256 KiB to 1 MiB (MID_LEVELS_5_6_UP_TO). The buckets of the rows
  * below wrote 1.0094 (level 5) and 1.0106 (level 6) of Bun's libzstd's total over 400 KB slices
  * of seven inputs, and 1.0056 and 1.0051 at 1 MiB with the low-entropy megabyte
- * (docs/perf/2026-12-06-chain-ahead.md). Level 5 takes level 6's buckets (4 positions, libzstd's
- * lazy lookahead): 0.97-0.99 of libzstd's level 5 at 300 KB to 1 MB, still larger than libzstd's
- * level 6, at the speed of the 2-position buckets (Deno, 400 KB: 0.41-0.59x native against
- * 0.44-0.58x). Level 6 takes libzstd's lazy on the row finder: libzstd's sizes, at 0.63-0.96x the
- * buckets' speed.
+ * (docs/perf/2026-12-06-chain-ahead.md). Level 5 keeps the 2-position buckets with libzstd's lazy
+ * lookahead instead of klauspost's (targetLength 4, see `lazyLookahead` in dfast_lazy.ts): 0.990-
+ * 0.996 of libzstd's total over 300 KB to 1 MiB slices of eight inputs, the low-entropy megabyte
+ * included (1.095-1.141 of it alone), and 0.9938 over decodecorpus's files of 256 KiB to 1 MiB,
+ * at 1.18-1.30x (Deno) and 1.12-1.23x (Bun) the speed of the 4-position buckets it took before
+ * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the row
+ * finder: libzstd's sizes, at 0.63-0.96x the buckets' speed.
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
-  [21, 18, 18, 4, 5, 2, 2],
+  [21, 18, 18, 3, 5, 4, 2],
   [21, 18, 19, 3, 5, 4, 4],
 ];
 /** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */

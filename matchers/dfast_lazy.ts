@@ -1,15 +1,15 @@
 /**
- * The double-fast finder with buckets and lookahead (ours; levels 5 and 6): dfast's two tables,
- * the long one (8 bytes, `hashLog` bits) in buckets of 2, 4 or 8 positions (searchLog 3, 4, 5
- * and above), newest first, in one cache line, the short one (`minMatch` bytes, `chainLog` bits)
- * with one position per entry. At each position: the repeat offset at ip + 1, the bucket's
- * candidates whose 8 bytes equal ours (the longest wins), then the short candidate. Then a
- * lookahead: at searchLog 3 (klauspost's) a short match gives way to a longer one from ip + 1's
- * bucket; above (libzstd's lazy, with its gains) a match shorter than 32 bytes gives way to
- * ip + 1's repeat or search, and so on. Once a match is chosen, the bucket of the bytes just past
- * it is read for a longer match that starts 3 bytes later (its first bytes are then found again
- * by backward extension). Inside a match every second position is inserted (past 256 bytes only
- * the first and last 32). Repeat matches are counted with countRun, which remembers long runs
+ * The double-fast finder with buckets and lookahead (ours; levels 5 and 6): dfast's two tables, the
+ * long one (8 bytes, `hashLog` bits) in buckets of 2, 4 or 8 positions (searchLog 3, 4, 5 and
+ * above), newest first, in one cache line, the short one (`minMatch` bytes, `chainLog` bits) with
+ * one position per entry. At each position: the repeat offset at ip + 1, the bucket's candidates
+ * whose 8 bytes equal ours (the longest wins), then the short candidate. Then a lookahead: at
+ * searchLog 3 with targetLength below 4 (klauspost's) a short match gives way to a longer one from
+ * ip + 1's bucket; otherwise (libzstd's lazy, with its gains) a match shorter than 32 bytes gives
+ * way to ip + 1's repeat or search, and so on. Once a match is chosen, the bucket of the bytes just
+ * past it is read for a longer match that starts 3 bytes later (its first bytes are then found
+ * again by backward extension). Inside a match every second position is inserted (past 256 bytes
+ * only the first and last 32). Repeat matches are counted with countRun, which remembers long runs
  * across calls and blocks.
  *
  * Designed after klauspost/compress's "better" mode (pure Go: a long table whose entries keep one
@@ -67,6 +67,15 @@ export function usesBuckets(params: CompressionParameters): boolean {
  */
 export function bucketLog(params: CompressionParameters): number {
   return params.searchLog > 4 ? 3 : params.searchLog - 2;
+}
+
+/**
+ * Whether the finder looks ahead as libzstd's lazy (searchLog 4 and above, or targetLength 4 and
+ * above: 2-position buckets with lazy decisions, level 5 from 256 KiB to 1 MiB) rather than as
+ * klauspost's "better" mode.
+ */
+export function lazyLookahead(params: CompressionParameters): boolean {
+  return params.searchLog > 3 || params.targetLength >= 4;
 }
 
 /** Index of the long-table bucket of the 8 bytes whose words are `lo` (`mixed` = lo × PRIME_LOW), `hi`. */
@@ -189,9 +198,10 @@ export function compressBlockDoubleFastLazy(
   const params = ms.params;
   const waysLog = bucketLog(params);
   const ways = 1 << waysLog;
-  // Lookahead: searchLog 3 as klauspost (a short match against ip + 1's bucket), above as
-  // libzstd's lazy (any match shorter than LAZY_LIMIT against ip + 1's repeat and search).
-  const lazy = params.searchLog > 3;
+  // Lookahead: libzstd's lazy (any match shorter than LAZY_LIMIT against ip + 1's repeat and
+  // search) at searchLog 4 and above or targetLength 4 and above (libzstd's lazy rows have 4 or
+  // more, its greedy rows 2), else klauspost's (a short match against ip + 1's bucket).
+  const lazy = lazyLookahead(params);
   const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
   const long = ms.hashTable;
   const short = ms.chainTable;

@@ -134,7 +134,7 @@ describe("compress: interoperability", () => {
     }
   });
 
-  it("dfast with buckets (searchLog 3 to 5, the finder of levels 5 and 6) at every minMatch", () => {
+  it("dfast with buckets (searchLog 3 to 5, both lookaheads; levels 5 and 6) at every minMatch", () => {
     const line = new TextEncoder().encode("2026-12-05T23:30:00Z INFO request completed in 12 ms\n");
     const repeated = new Uint8Array(1 << 20);
     for (let p = 0; p < repeated.length; p += line.length) {
@@ -148,15 +148,18 @@ describe("compress: interoperability", () => {
       ["a log line repeated, 1 MiB", repeated],
       ["text 20 KiB", textLike(20 << 10, 13)],
     ];
-    for (const searchLog of [3, 4, 5]) {
+    // At searchLog 3, targetLength 4 and above selects libzstd's lazy lookahead over klauspost's
+    // (level 5 from 256 KiB to 1 MiB); above searchLog 3 it is always libzstd's.
+    for (const [searchLog, targetLength] of [[3, 2], [3, 4], [4, 4], [5, 4]]) {
       for (const minMatch of [4, 5, 6, 7]) {
-        const options = { level: 5, strategy: "dfast", searchLog, minMatch } as const;
+        const options = { level: 5, strategy: "dfast", searchLog, targetLength, minMatch } as const;
+        const what = `searchLog ${searchLog}, targetLength ${targetLength}, minMatch ${minMatch}`;
         const frames = inputs.map(([name, data]) => {
           const frame = compress(data, options);
-          checkFrame(frame, data, `${name}, searchLog ${searchLog}, minMatch ${minMatch}`);
+          checkFrame(frame, data, `${name}, ${what}`);
           return frame;
         });
-        checkFramesWithCli(frames, inputs.map((i) => i[1]), `searchLog ${searchLog}`);
+        checkFramesWithCli(frames, inputs.map((i) => i[1]), what);
       }
     }
   });

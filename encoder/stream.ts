@@ -3,7 +3,8 @@
  * chunks. Input collects in a buffer holding the window and the pending input; the next block is
  * compressed as soon as more than a full block is pending, so that it is known not to be the
  * last and the block pre-splitter sees a full block ahead, as in one-shot compression: with the
- * same parameters, the frame is byte for byte the one-shot `compress` frame.
+ * same parameters, the frame is byte for byte the one-shot `compress` frame (which may take
+ * smaller tables than its parameters say: matchers/reach.ts, for one-shot calls only).
  *
  * Memory: the buffer grows to the window plus a slack of two blocks and up to 8 MiB more, plus the
  * tables. Dropping old history moves the window to the buffer's front, so the slack sets how

@@ -212,7 +212,8 @@ export function fitTablesToReach(
     };
   }
   if (!buckets) {
-    // The level's searchLog (4 to 6 above 256 KiB) sets the buckets: 4 positions, or 8 above 4.
+    // The level's searchLog sets the buckets: 4 positions at 4, 8 above (levels 7 to 12), 2 at 3
+    // (level 6 up to 1 MiB, whose targetLength 4 keeps libzstd's lazy lookahead: lazyLookahead).
     return {
       ...params,
       strategy: Strategy.DFast,

@@ -76,8 +76,8 @@ export const DEFAULT_LEVEL = 3;
  * 0.996 of libzstd's total over 300 KB to 1 MiB slices of eight inputs, the low-entropy megabyte
  * included (1.095-1.141 of it alone), and 0.9938 over decodecorpus's files of 256 KiB to 1 MiB,
  * at 1.18-1.30x (Deno) and 1.12-1.23x (Bun) the speed of the 4-position buckets it took before
- * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the row
- * finder: libzstd's sizes, at 0.63-0.96x the buckets' speed.
+ * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the hash
+ * chain (see usesRowFinder): libzstd's sizes (the row finder's at 0.73-0.93x the speed in Bun).
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 18, 18, 3, 5, 4, 2],

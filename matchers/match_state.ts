@@ -217,11 +217,15 @@ export class MatchState {
  * to 10): the row finder wrote 1.0-1.3% more than libzstd on prose and x86 code, the chain
  * 0.998-1.000, and it ran 0.97-1.36x the row finder's speed in Deno and 0.92-1.26x in Bun
  * (docs/perf/2026-12-06-chain-ahead.md). At 512 KiB and 1 MiB the chain is still smaller
- * (0.998 against 1.010) but runs 0.7-0.9x.
+ * (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8 (searchLog 4). At searchLog 3 (level
+ * 6 up to 1 MiB, libzstd's lazy) the chain stays at every window: over 292 KB to 1 MiB slices of
+ * seven inputs it wrote 0.9998-1.0014 of libzstd's total against the row finder's 0.9991-1.0004,
+ * at 1.07-1.37x its speed in Bun and 0.91-1.27x in Deno (1.07-1.27x from 768 KiB;
+ * docs/perf/2026-12-06-mid-level-5.md).
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
   return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&
-    params.windowLog > 18;
+    params.windowLog > 18 && params.searchLog > 3;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

@@ -1,6 +1,7 @@
 /**
  * The row-based match finder (libzstd's `ZSTD_RowFindBestMatch`), used by greedy, lazy and
- * lazy2 for windows above 256 KiB (libzstd: above 16 KiB; see `usesRowFinder`). The hash table
+ * lazy2 for windows above 256 KiB at searchLog 4 and above: levels 7 to 12 (libzstd: above 16
+ * KiB, every depth; see `usesRowFinder`). The hash table
  * is cut into rows of 16, 32 or 64 entries (`rowLog` = searchLog bounded to 4..6); a position's
  * hash picks a row and an 8-bit tag. Each row is a ring of its newest positions, and a tag table
  * keeps one tag byte per entry, its first byte of each row holding the ring's head. A search

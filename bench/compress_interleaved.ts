@@ -3,8 +3,11 @@
  * best round of each, per level × scenario. Interleaving makes both sides see the same machine
  * noise; the best round is the steady state (JIT warm, memory recycled).
  *
- *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300]
- *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300]
+ *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300] [--slice=N]
+ *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300] [--slice=N]
+ *
+ * `--slice=N`: N bytes of each scenario instead of the whole (from byte N when it holds 2N or
+ * more, else from its start): the mid-sized inputs of BENCHMARKS.md.
  *
  * Under Bun, mitata's loop measured our compressor at a fraction of this steady state (see
  * BENCHMARKS.md), so this is the reference for ratios in both runtimes.
@@ -27,6 +30,14 @@ const names = scenarioOption === "lazy"
   ? SLICE_SCENARIOS
   : scenarioOption?.split(",") ?? SCENARIO_NAMES;
 const rounds = Number(option("rounds") ?? 20);
+const slice = Number(option("slice") ?? 0);
+/** The scenario's bytes, or the `--slice` of them. */
+function input(name: string): Uint8Array {
+  const data = scenario(name);
+  if (slice <= 0) return data;
+  const from = data.length >= 2 * slice ? slice : 0;
+  return data.subarray(from, from + slice);
+}
 // Milliseconds of untimed calls per level before the first timed one, on the first 64 KiB of
 // each input: the JIT's steady state. Without them the first inputs (the small ones, about 3,000
 // calls over 3 rounds) were timed partly in JavaScriptCore's lower tiers: Bun's 4 KiB log lines
@@ -37,7 +48,7 @@ function nativeSupports(level: number): boolean {
   return level > 0 || (runtime === "Deno" && level !== -1);
 }
 
-const heads = names.map((name) => scenario(name).subarray(0, 64 << 10));
+const heads = names.map((name) => input(name).subarray(0, 64 << 10));
 for (const level of levels) {
   const until = performance.now() + warmup;
   while (performance.now() < until) {
@@ -56,7 +67,7 @@ console.log(
 );
 console.log("|---|---|---|---|---|---|---|---|");
 for (const name of names) {
-  const data = scenario(name);
+  const data = input(name);
   // Calls per round: about 4 MiB of input, at least one call.
   const calls = Math.max(1, Math.round((4 << 20) / Math.max(data.length, 1)));
   for (const level of levels) {

@@ -40,9 +40,10 @@ export const DEFAULT_LEVEL = 3;
 // Rows: W, C, H, S, L, TL, strategy; row 0 is the base of the negative levels.
 // Tables by source size: > 256 KiB, <= 256 KiB, <= 128 KiB, <= 16 KiB.
 // Ours: levels 5 and 6 above 1 MiB are dfast with searchLog 3 and 4 (libzstd: greedy and
-// lazy; from 256 KiB to 1 MiB see MID_LEVELS_5_6), which selects the bucketed finder of matchers/dfast_lazy.ts (libzstd's dfast rows have
-// searchLog 1 or 2): buckets of 2 positions and klauspost's lookahead at level 5, of 4 and
-// libzstd's lazy lookahead at level 6. Over the 13 inputs of bench/scenarios.ts they write
+// lazy; from 256 KiB to 1 MiB see MID_LEVELS_5_6), which selects the bucketed finder of
+// matchers/dfast_lazy.ts (libzstd's dfast rows have searchLog 1 or 2): buckets of 2 positions
+// and klauspost's lookahead at level 5, of 4 and libzstd's lazy lookahead at level 6. Over the
+// 13 inputs of bench/scenarios.ts they write
 // libzstd's totals (level 5 1.0002, level 6 1.0011) at 1.3-1.6x the speed of the row finder
 // (BENCHMARKS.md). Up to 256 KiB they are libzstd's greedy and lazy (up to 16 KiB: lazy, and lazy
 // where libzstd has lazy2, +0.26%) on the hash chain: there the buckets wrote 1.5-1.8% more than

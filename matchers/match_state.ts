@@ -224,8 +224,16 @@ export class MatchState {
  * docs/perf/2026-12-06-mid-level-5.md).
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
+  return lazyWithLargeWindow(params) && params.searchLog > 3;
+}
+
+/**
+ * Greedy, lazy or lazy2 with a window above 256 KiB: the row finder's, but at searchLog 3 (level 6
+ * up to 1 MiB) the hash chain's (see usesRowFinder); the reach probe's too (matchers/reach.ts).
+ */
+export function lazyWithLargeWindow(params: CompressionParameters): boolean {
   return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&
-    params.windowLog > 18 && params.searchLog > 3;
+    params.windowLog > 18;
 }
 
 /** Lowest position a match may start at when compressing up to `end` with window `windowLog`. */

@@ -33,6 +33,7 @@
  */
 
 import { usesBuckets } from "./dfast_lazy.ts";
+import { lazyWithLargeWindow } from "./match_state.ts";
 import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { MatchWorkspace } from "./workspace.ts";
 
@@ -190,7 +191,7 @@ export function fitTablesToReach(
     if (params.hashLog <= NEAR_TREE_HASH_LOG && params.chainLog <= NEAR_TREE_CHAIN_LOG) {
       return params;
     }
-  } else if (params.strategy < Strategy.Greedy || params.windowLog <= 18) {
+  } else if (!lazyWithLargeWindow(params)) {
     // Fast and dfast (levels 1 to 4) keep theirs; so do greedy, lazy and lazy2 up to 256 KiB
     // windows: the hash chain, whose tables fit them. Level 6 up to 1 MiB runs on the chain too
     // (usesRowFinder), but near inputs go 1.8-2.3x faster on the buckets.

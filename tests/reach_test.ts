@@ -115,9 +115,9 @@ describe("tables sized to the input's reach", () => {
       const random = randomBytes(1 << 20, 7);
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    // The row finder's levels too (its searches miss its large table: levels 7 to 12, and level 6
-    // up to 1 MiB); level 5 skips through random bytes with small buckets anyway: it keeps the
-    // level's tables.
+    // Levels 7 to 12 too (the row finder's searches miss its large table), and level 6 up to 1 MiB
+    // (on the hash chain there); level 5 skips through random bytes with small buckets anyway: it
+    // keeps the level's tables.
     const random = randomBytes(1 << 20, 7);
     for (const level of [6, 7, 10]) {
       const params = resolveCompressOptions({ level }, random.length).params;

@@ -3,8 +3,8 @@
  * libzstd's `ZSTD_compressBlock_lazy_generic`: at each position, the repeat offset at ip + 1 and
  * the best chain match at ip; then, for lazy (depth 1) and lazy2 (depth 2), the next one or two
  * positions are searched and a match there replaces the current one when its gain
- * (4 × length − log2(offset)) is larger, with libzstd's bonuses for the match in hand. Long runs
- * of literals speed up the scan (libzstd's kSearchStrength) and, past 8 positions a step, stop
+ * (4 × length − log2(offset)) is larger, with a bonus for the match in hand (2 at ip + 1, 5 at
+ * ip + 2; libzstd's are 4 and 7: see LOOKAHEAD GAINS below). Long runs of literals speed up the scan (libzstd's kSearchStrength) and, past 8 positions a step, stop
  * filling the chains and rows (its "lazy skipping"; btlazy2's trees link every position, as
  * libzstd's).
  *
@@ -26,6 +26,17 @@ import {
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
+
+// LOOKAHEAD GAINS. A match found at ip + 1 replaces the one in hand when its gain is larger by
+// more than 2, at ip + 2 by more than 5 (libzstd: 4 and 7; dfast_lazy.ts's lookahead takes 2 for
+// libzstd's 4 too). A smaller bonus takes the later match more often: over the 13 inputs of
+// `bench/compress_interleaved.ts --scenarios=lazy`, totals against Bun's libzstd moved from
+// 1.0018 to 0.9963 at level 7, 1.0019 to 0.9990 at 8, 1.0003 to 0.9977 at 9, 1.0016 to 0.9989 at
+// 11 and 1.0000 to 0.9958 at 13 (btlazy2): JSON 2.3-3.0% smaller, the large logs 0.4-1.1%, the
+// other real files within +0.1%. Decodecorpus's 100 files even or smaller at levels 5-15, and
+// slices of 8 KiB to 2 MiB of the real files 0.01-0.2% smaller. Speed even (A/B 0.95-1.05x).
+// Tried: 3 and 6 (half the gain), 1 and 2 (x86 code and prose +0.1-0.2%), 2 and 3 or 4 (even in
+// total: JSON smaller, prose larger).
 
 // Literal positions between step increases (libzstd's kSearchStrength).
 const SEARCH_STRENGTH = 8;
@@ -65,7 +76,8 @@ function search(
 /**
  * The longest match length at a lookahead position that cannot replace the match in hand
  * (`length`, `offBase`): a match of `l` bytes there wins when `4l − log2(its offBase)` exceeds
- * `4 × length − log2(offBase) + bonus − 2` (bonus 6 at ip + 1, 9 at ip + 2), and its offBase is
+ * `4 × length − log2(offBase) + bonus − 2` (bonus 4 at ip + 1, 7 at ip + 2: the lookahead gains
+ * plus 2), and its offBase is
  * at least 4 (log2 ≥ 2). The search then skips every candidate no longer than this: it counts
  * fewer matches and finds the same winner (the longest, the newest among equals). At least 3,
  * below `end − ip` so that the search's first read stays inside the input.
@@ -163,9 +175,9 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        const floor1 = floorFor(length, offBase, 6, ip, end);
+        const floor1 = floorFor(length, offBase, 4, ip, end);
         let l = search(ms, ip, end, mls, skipping, finder, floor1, true, windowSize);
-        if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 4) {
+        if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 2) {
           length = l;
           offBase = found.offBase;
           matchStart = ip;
@@ -183,9 +195,9 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          const floor2 = floorFor(length, offBase, 9, ip, end);
+          const floor2 = floorFor(length, offBase, 7, ip, end);
           l = search(ms, ip, end, mls, skipping, finder, floor2, true, windowSize);
-          if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 7) {
+          if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 5) {
             length = l;
             offBase = found.offBase;
             matchStart = ip;

@@ -303,36 +303,44 @@ export function searchRow(
   let group = headGroup;
   let step = 0;
   search: for (;;) {
-    while (bits !== 0) {
-      const slot = (group << 4) + 31 - Math.clz32(bits & -bits);
-      bits &= bits - 1;
-      const index = hashTable[row + slot];
-      if (index < lowIndex) break search;
-      const match = index - base;
-      // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
-      if (view.getInt32(match + best - 3, true) === word) {
-        // Past every known run (most candidates), the plain count: no run bookkeeping.
-        const length = ip <= ms.runReach
-          ? countRun(ms, view, src, ip, ip - match, end)
-          : countMatch(view, src, ip, match, end);
-        if (length > best) {
-          best = length;
-          result.offBase = ip - match + 3;
-          if (ip + length === end) break search;
-          word = view.getInt32(ip + best - 3, true);
+    // The next candidate whose bytes best-3..best equal ours (most do not), in a loop without
+    // calls: the count's call outside it lets the engines keep the tables' checks out of it
+    // (same bytes; A/B at levels 9 and 10, Bun 1.02-1.09x, Deno 0.98-1.07x).
+    let match = -1;
+    scan: for (;;) {
+      while (bits !== 0) {
+        const slot = (group << 4) + 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const index = hashTable[row + slot];
+        if (index < lowIndex) break search;
+        attempts--;
+        if (view.getInt32(index - base + best - 3, true) === word) {
+          match = index - base;
+          break scan;
         }
+        if (attempts === 0) break search;
       }
-      if (--attempts === 0) break search;
+      step++;
+      if (step > lastGroup) {
+        if (step > lastGroup + 1) break search;
+        group = headGroup;
+        bits = headMatches & ((1 << headBit) - 1);
+      } else {
+        group = (headGroup + step) & lastGroup;
+        bits = groupMatches(words, row, group, splat);
+      }
     }
-    step++;
-    if (step > lastGroup) {
-      if (step > lastGroup + 1) break;
-      group = headGroup;
-      bits = headMatches & ((1 << headBit) - 1);
-    } else {
-      group = (headGroup + step) & lastGroup;
-      bits = groupMatches(words, row, group, splat);
+    // Past every known run (most candidates), the plain count: no run bookkeeping.
+    const length = ip <= ms.runReach
+      ? countRun(ms, view, src, ip, ip - match, end)
+      : countMatch(view, src, ip, match, end);
+    if (length > best) {
+      best = length;
+      result.offBase = ip - match + 3;
+      if (ip + length === end) break;
+      word = view.getInt32(ip + best - 3, true);
     }
+    if (attempts === 0) break;
   }
 
   // Insert ip now (the next search starts after it).

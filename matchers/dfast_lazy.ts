@@ -321,9 +321,10 @@ export function compressBlockDoubleFastLazy(
         length = countMatch(view, src, p + 4, cS + 4, end) + 4;
         ob = p - cS + 3;
       }
-      // Bonus 2, not libzstd's 4: see LOOKAHEAD GAINS in lazy.ts (level 6 above 1 MiB: 0.9987 to
-      // 0.9972 of libzstd's total over the 13 lazy inputs; level 5 at 512 KiB-1 MiB 0.2% smaller).
-      if (length > 0 && length * 4 - highbit(ob) > matched * 4 - highbit(offBase) + 2) {
+      // libzstd's bonus 4 (not lazy.ts's 2, see LOOKAHEAD GAINS there): 2 wrote 0.15% less at
+      // level 6 above 1 MiB (0.9972 of libzstd's total over the 13 lazy inputs, against 0.9987)
+      // but ran 0.90-0.92x on the large logs and x86 code (Deno, A/B).
+      if (length > 0 && length * 4 - highbit(ob) > matched * 4 - highbit(offBase) + 4) {
         matched = length;
         offBase = ob;
         ip = p;

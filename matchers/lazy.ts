@@ -28,8 +28,8 @@ import {
 } from "./match_state.ts";
 
 // LOOKAHEAD GAINS. A match found at ip + 1 replaces the one in hand when its gain is larger by
-// more than 2, at ip + 2 by more than 5 (libzstd: 4 and 7; dfast_lazy.ts's lookahead takes 2 for
-// libzstd's 4 too). A smaller bonus takes the later match more often: over the 13 inputs of
+// more than 2, at ip + 2 by more than 5 (libzstd: 4 and 7; dfast_lazy.ts's lookahead keeps
+// libzstd's 4, see there). A smaller bonus takes the later match more often: over the 13 inputs of
 // `bench/compress_interleaved.ts --scenarios=lazy`, totals against Bun's libzstd moved from
 // 1.0018 to 0.9963 at level 7, 1.0019 to 0.9990 at 8, 1.0003 to 0.9977 at 9, 1.0016 to 0.9989 at
 // 11 and 1.0000 to 0.9958 at 13 (btlazy2): JSON 2.3-3.0% smaller, the large logs 0.4-1.1%, the

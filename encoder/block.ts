@@ -63,10 +63,12 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockLazyRow,
   compressBlockLazy2Row,
 ];
-// After a block that compressed more than this many times, the next one is not pre-split: its
-// fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated log
-// lines at level 8), and cutting such a block saves next to nothing. libzstd pre-splits every
-// full block.
+// After a full block that compressed more than this many times, the next one is not pre-split:
+// its fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated
+// log lines at level 8), and cutting such a block saves next to nothing. libzstd pre-splits every
+// full block. Not after a block the pre-splitter ended early: the input changes there, and the
+// next block needs its cuts (the first 3 MiB of testdata's decodecorpus files concatenated, where
+// a 56 KiB run of one byte ends a block: 1.0097 of libzstd's size at level 9 without them).
 const REPETITIVE_RATIO = 64;
 // Blocks this small are not worth compressing (libzstd's limit).
 const MIN_COMPRESSIBLE_BLOCK = 7;
@@ -103,7 +105,7 @@ export class BlockEncoder {
   #splitCount = 0;
   /** Input consumed minus output produced so far, for the block splitter. */
   #savings = 0;
-  /** Whether the last block compressed more than REPETITIVE_RATIO to 1 (see encodeNextInto). */
+  /** Whether the last block was full and compressed more than REPETITIVE_RATIO to 1. */
   #repetitive = false;
 
   /**
@@ -192,7 +194,7 @@ export class BlockEncoder {
       );
     const written = this.encode(src, start, start + size, final && size === remaining, out, at);
     this.#savings += size - written;
-    this.#repetitive = written * REPETITIVE_RATIO < size;
+    this.#repetitive = size === this.blockSize && written * REPETITIVE_RATIO < size;
     this.written = written;
     return size;
   }

@@ -24,6 +24,18 @@ export function readBytes(path: string): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/**
+ * libzstd's one-shot compressor (`Bun.zstdCompressSync`), which cuts blocks as `compress` does,
+ * or null where the runtime has none (Deno, Node: node:zlib is the streaming compressor, whose
+ * blocks are larger; see {@linkcode nativeCompress}).
+ */
+export function oneShotNativeCompress(data: Uint8Array, level: number): Uint8Array | null {
+  const bun = (globalThis as {
+    Bun?: { zstdCompressSync(d: Uint8Array, o: { level: number }): Uint8Array };
+  }).Bun;
+  return bun === undefined ? null : bun.zstdCompressSync(data, { level });
+}
+
 /** libzstd in-process: compress at a level, optionally with a checksum. */
 export function nativeCompress(data: Uint8Array, level: number, checksum = false): Uint8Array {
   const c = zlib.constants as unknown as Record<string, number>;

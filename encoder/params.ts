@@ -248,17 +248,10 @@ export function levelParameters(
   // the table. Not with a dictionary (see above). Nor for inputs of 2 MiB or less: on 512 KiB to
   // 2 MiB of real files and logs it cost +0.46-0.58% of total size at levels 7 to 12 (1.0058-1.0081
   // of Bun's libzstd, x86 code +0.7%, prose +0.6%), for 1.12-1.20x.
-  // Ours: levels 9 to 11 halve it once more on the same inputs, spending what the lookahead gains
-  // took off (LOOKAHEAD GAINS in matchers/lazy.ts): over the 13 lazy inputs, totals against Bun's
-  // libzstd 0.9977 -> 1.0008 at level 9, 0.9984 -> 1.0018 at 10, 0.9989 -> 1.0028 at 11 (x86 code
-  // +0.9-1.1%, TS +0.4-0.6%, JSON +0.1%); 3 MiB slices of the real files and logs 1.0008-1.0035.
-  // A/B on the 4 MiB files and the 16 MiB logs: Deno 1.15-1.39x, Bun 1.06-1.41x. Level 12 keeps its
-  // table (it ran at 0.68-1.28x of native there: x86 code +1.1% would buy little), and so do inputs
-  // up to 2 MiB (1 MiB slices: +0.44-0.62%, over the bound at level 11).
   if (
     dictSize === 0 && usesRowFinder(p) && row >= 7 && row <= 12 &&
     (srcSize < 0 || srcSize > HALVED_ROW_TABLES_ABOVE)
-  ) p.hashLog -= row >= 9 && row <= 11 ? 2 : 1;
+  ) p.hashLog -= 1;
   return p;
 }
 

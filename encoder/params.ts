@@ -86,8 +86,6 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
 ];
 /** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */
 const MID_LEVELS_5_6_UP_TO = 1024 * 1024;
-/** Inputs above this size (or of unknown size) halve the row table at levels 7 to 12. */
-const HALVED_ROW_TABLES_ABOVE = 2 * 1024 * 1024;
 
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [
@@ -240,18 +238,14 @@ export function levelParameters(
     const srcLog = sourceLog(srcSize);
     if (p.hashLog > srcLog - 1) p.hashLog = srcLog - 1;
   }
-  // Ours: levels 7 to 12 (lazy and lazy2 on the row finder) halve the row table once more. Its
-  // misses are most of the finder's cost: on 4 MiB real files and z000033, Bun, best of 5, level 7
-  // ran 1.17-1.48x faster and level 8 1.03-1.18x, levels 9-12 1.02-1.20x, for +0.37% and +0.38% of
-  // total size at levels 7 and 8 and +0.17-0.22% at 9-12 (x86 code +0.8% at 7 and 8; z000033
-  // -0.05%). Levels 5 and 6 gained as much but lost +0.56% and +0.68% of total size: they keep
-  // the table. Not with a dictionary (see above). Nor for inputs of 2 MiB or less: on 512 KiB to
-  // 2 MiB of real files and logs it cost +0.46-0.58% of total size at levels 7 to 12 (1.0058-1.0081
-  // of Bun's libzstd, x86 code +0.7%, prose +0.6%), for 1.12-1.20x.
-  if (
-    dictSize === 0 && usesRowFinder(p) && row >= 7 && row <= 12 &&
-    (srcSize < 0 || srcSize > HALVED_ROW_TABLES_ABOVE)
-  ) p.hashLog -= 1;
+  // Not ours any more: levels 7 to 12 halved this table again on inputs above 2 MiB (and of
+  // unknown size) for 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files and
+  // logs. Inputs made of parts of different kinds lost much more: 5 MiB of five real files end to
+  // end (1 MiB each) 1.0175 of Bun's libzstd at level 7 and 1.0124 at 9 (1.0007 at 7 with the
+  // whole table); 4 MiB of JSON then TS declarations +0.89%, x86 code alone +0.80%. No statistic
+  // of the reach probe (repeat share, distances) told those inputs from the ones it cost little.
+  // With the whole table, A/B (Deno, 4 MiB files and the 16 MiB logs): level 7 0.74-0.87x, level 8
+  // 0.78-0.88x, levels 9 and 11 0.79-0.97x (Bun similar); see BENCHMARKS.md.
   return p;
 }
 

@@ -49,8 +49,8 @@ const BATCH = 8;
 const CACHE_MASK = 2 * BATCH - 1;
 
 /**
- * Whether the finder hashes ahead in batches (lazy2 with a large table: levels 9 to 12 on inputs
- * above 2 MiB) rather than each position as it is inserted (the others). Ours: the batches pay
+ * Whether the finder hashes ahead in batches (lazy2 with a large table: levels 8 to 12 on inputs
+ * of 2 MiB and more) rather than each position as it is inserted (the others). Ours: the batches pay
  * where a search looks at several positions in a row (lazy2 searches ip, ip + 1 and ip + 2, each
  * row read early); where most of the work is inserting the positions of matches, the loop that
  * hashes and inserts each position in turn, with nothing between, lets the processor overlap the
@@ -59,9 +59,9 @@ const CACHE_MASK = 2 * BATCH - 1;
  * level 5 0.94-1.39x in Bun and 1.06-1.59x in Deno, level 6 0.91-1.26x / 0.95-1.29x, level 7
  * 0.90-1.11x / 0.94-1.18x; lazy2 without batches read 0.80-1.03x at levels 9 to 12. Nor do they
  * pay below 2^20 entries (4 MiB of positions, 1 MiB of tags): there the rows mostly hit the
- * caches, and since levels 7 to 12 halved their tables, level 8 always is below (A/B, CPU,
- * median of 9 paired rounds, without batches against with: Bun 1.01-1.16x on z000033, four real
- * files and the low-entropy megabyte, 1.06-1.11x on their first 64 KiB; Deno 0.98-1.12x).
+ * caches (level 8 with 2^19 entries, A/B, CPU, median of 9 paired rounds, without batches
+ * against with: Bun 1.01-1.16x on z000033, four real files and the low-entropy megabyte,
+ * 1.06-1.11x on their first 64 KiB; Deno 0.98-1.12x).
  */
 function batchesHashes(params: CompressionParameters): boolean {
   return params.strategy === Strategy.Lazy2 && params.hashLog > 19;

@@ -171,24 +171,39 @@ export class HashChain {
     let attempts = 1 << this.searchLog;
     if (lookahead && attempts > LOOKAHEAD_ATTEMPTS) attempts = LOOKAHEAD_ATTEMPTS;
     let best = floor;
+    // Our bytes best-3..best, which a candidate must equal to beat `best`.
+    let word = view.getInt32(ip + best - 3, true);
     let index = chainTable[(ip + base) & chainMask];
-    while (index >= lowIndex && attempts > 0) {
-      const match = index - base;
-      // Can this candidate beat `best`? Its bytes best-3..best must equal ours.
-      if (view.getInt32(match + best - 3, true) === view.getInt32(ip + best - 3, true)) {
-        // Past every known run (most candidates), the plain count: no run bookkeeping.
-        const length = ip <= ms.runReach
-          ? countRun(ms, view, src, ip, ip - match, end)
-          : countMatch(view, src, ip, match, end);
-        if (length > best) {
-          best = length;
-          this.offBase = ip - match + 3;
-          if (ip + length === end) break;
+    for (;;) {
+      // The next candidate that passes, in a loop without calls (as the row finder's scan): same
+      // bytes; A/B in Deno at 64 KiB, levels 7 and 9, 1.02-1.16x, even at 4 KiB and 256 KiB-1 MiB
+      // and in Bun (0.95-1.06x).
+      let match = -1;
+      while (index >= lowIndex && attempts > 0) {
+        const candidate = index - base;
+        const passes = view.getInt32(candidate + best - 3, true) === word;
+        if (index <= minChain) {
+          index = -1;
+        } else {
+          index = chainTable[index & chainMask];
+          attempts--;
+        }
+        if (passes) {
+          match = candidate;
+          break;
         }
       }
-      if (index <= minChain) break;
-      index = chainTable[index & chainMask];
-      attempts--;
+      if (match < 0) break;
+      // Past every known run (most candidates), the plain count: no run bookkeeping.
+      const length = ip <= ms.runReach
+        ? countRun(ms, view, src, ip, ip - match, end)
+        : countMatch(view, src, ip, match, end);
+      if (length > best) {
+        best = length;
+        this.offBase = ip - match + 3;
+        if (ip + length === end) break;
+        word = view.getInt32(ip + best - 3, true);
+      }
     }
     return best > floor ? best : 0;
   }

@@ -4,9 +4,9 @@
  * the best chain match at ip; then, for lazy (depth 1) and lazy2 (depth 2), the next one or two
  * positions are searched and a match there replaces the current one when its gain
  * (4 × length − log2(offset)) is larger, with a bonus for the match in hand (2 at ip + 1, 5 at
- * ip + 2; libzstd's are 4 and 7: see LOOKAHEAD GAINS below). Long runs of literals speed up the scan (libzstd's kSearchStrength) and, past 8 positions a step, stop
- * filling the chains and rows (its "lazy skipping"; btlazy2's trees link every position, as
- * libzstd's).
+ * ip + 2; libzstd's are 4 and 7: see LOOKAHEAD GAINS below). Long runs of literals speed up the
+ * scan (libzstd's kSearchStrength) and, past 8 positions a step, stop filling the chains and rows
+ * (its "lazy skipping"; btlazy2's trees link every position, as libzstd's).
  *
  * Each position is searched once: the lookahead moves forward only, and a stored match ends past
  * every position searched for it, so no search result needs caching.
@@ -76,14 +76,14 @@ function search(
 /**
  * The longest match length at a lookahead position that cannot replace the match in hand
  * (`length`, `offBase`): a match of `l` bytes there wins when `4l − log2(its offBase)` exceeds
- * `4 × length − log2(offBase) + bonus − 2` (bonus 4 at ip + 1, 7 at ip + 2: the lookahead gains
- * plus 2), and its offBase is
- * at least 4 (log2 ≥ 2). The search then skips every candidate no longer than this: it counts
- * fewer matches and finds the same winner (the longest, the newest among equals). At least 3,
- * below `end − ip` so that the search's first read stays inside the input.
+ * `4 × length − log2(offBase) + gain` (the lookahead gain: 2 at ip + 1, 5 at ip + 2), and its
+ * offBase is at least 4 (log2 ≥ 2), so `4l` must exceed `4 × length − log2(offBase) + gain + 2`.
+ * The search then skips every candidate no longer than this: it counts fewer matches and finds
+ * the same winner (the longest, the newest among equals). At least 3, below `end − ip` so that
+ * the search's first read stays inside the input.
  */
-function floorFor(length: number, offBase: number, bonus: number, ip: number, end: number): number {
-  const floor = (length * 4 - highbit(offBase) + bonus) >> 2;
+function floorFor(length: number, offBase: number, gain: number, ip: number, end: number): number {
+  const floor = (length * 4 - highbit(offBase) + gain + 2) >> 2;
   const most = end - ip - 1;
   return floor < 3 ? 3 : floor > most ? most : floor;
 }
@@ -175,7 +175,7 @@ function compressBlockLazyGeneric(
             matchStart = ip;
           }
         }
-        const floor1 = floorFor(length, offBase, 4, ip, end);
+        const floor1 = floorFor(length, offBase, 2, ip, end);
         let l = search(ms, ip, end, mls, skipping, finder, floor1, true, windowSize);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 2) {
           length = l;
@@ -195,7 +195,7 @@ function compressBlockLazyGeneric(
               matchStart = ip;
             }
           }
-          const floor2 = floorFor(length, offBase, 7, ip, end);
+          const floor2 = floorFor(length, offBase, 5, ip, end);
           l = search(ms, ip, end, mls, skipping, finder, floor2, true, windowSize);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 5) {
             length = l;

@@ -156,8 +156,7 @@ function probe(
   let segmentEnd = start + (1 << SEGMENT_LOG);
   for (let p = start; p + 8 <= end; p += STRIDE) {
     if (p >= segmentEnd) {
-      const far = farCount - segmentFar;
-      if (far >= SEGMENT_FAR_MIN && far * FAR_SHARE > nearCount - segmentNear + far) return -1;
+      if (farStretch(nearCount - segmentNear, farCount - segmentFar)) return -1;
       segmentNear = nearCount;
       segmentFar = farCount;
       segmentEnd += 1 << SEGMENT_LOG;
@@ -183,9 +182,13 @@ function probe(
       if (farCount >= FAR_ENOUGH && farCount * FAR_SHARE > nearCount + farCount) return -1;
     }
   }
-  const far = farCount - segmentFar;
-  if (far >= SEGMENT_FAR_MIN && far * FAR_SHARE > nearCount - segmentNear + far) return -1;
+  if (farStretch(nearCount - segmentNear, farCount - segmentFar)) return -1;
   return farCount * FAR_SHARE <= nearCount + farCount ? nearCount + farCount : -1;
+}
+
+/** Whether a stretch with these counts of near and far repeats passes the far share. */
+function farStretch(near: number, far: number): boolean {
+  return far >= SEGMENT_FAR_MIN && far * FAR_SHARE > near + far;
 }
 
 /**

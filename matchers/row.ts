@@ -50,7 +50,7 @@ const CACHE_MASK = 2 * BATCH - 1;
 
 /**
  * Whether the finder hashes ahead in batches (lazy2 with a large table: levels 8 to 12 on inputs
- * of 2 MiB and more) rather than each position as it is inserted (the others). Ours: the batches pay
+ * above 1 MiB) rather than each position as it is inserted (the others). Ours: the batches pay
  * where a search looks at several positions in a row (lazy2 searches ip, ip + 1 and ip + 2, each
  * row read early); where most of the work is inserting the positions of matches, the loop that
  * hashes and inserts each position in turn, with nothing between, lets the processor overlap the

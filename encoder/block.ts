@@ -22,6 +22,8 @@ import {
   compressBlockLazy2Row,
   compressBlockLazyRow,
 } from "../matchers/lazy.ts";
+import { compressBlockLazy2Rows16, compressBlockLazyRows16 } from "../matchers/lazy_rows.ts";
+import { rowLogOf } from "../matchers/row.ts";
 import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
 import {
   compressBlockBtOpt,
@@ -62,6 +64,12 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockGreedyRow,
   compressBlockLazyRow,
   compressBlockLazy2Row,
+];
+// Lazy and lazy2 over rows of 16 (searchLog 4), in a loop of their own (lazy_rows.ts).
+const ROW16_COMPRESSORS: readonly BlockCompressor[] = [
+  ...ROW_COMPRESSORS.slice(0, 4),
+  compressBlockLazyRows16,
+  compressBlockLazy2Rows16,
 ];
 // After a full block that compressed more than this many times, the next one is not pre-split:
 // its fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated
@@ -138,7 +146,7 @@ export class BlockEncoder {
     }
     if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
-      ? ROW_COMPRESSORS[params.strategy]
+      ? (rowLogOf(params.searchLog) === 4 ? ROW16_COMPRESSORS : ROW_COMPRESSORS)[params.strategy]
       : usesBuckets(params)
       ? compressBlockDoubleFastLazy
       : COMPRESSORS[params.strategy];

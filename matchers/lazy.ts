@@ -82,7 +82,13 @@ function search(
  * the same winner (the longest, the newest among equals). At least 3, below `end − ip` so that
  * the search's first read stays inside the input.
  */
-function floorFor(length: number, offBase: number, gain: number, ip: number, end: number): number {
+export function floorFor(
+  length: number,
+  offBase: number,
+  gain: number,
+  ip: number,
+  end: number,
+): number {
   const floor = (length * 4 - highbit(offBase) + gain + 2) >> 2;
   const most = end - ip - 1;
   return floor < 3 ? 3 : floor > most ? most : floor;

@@ -76,7 +76,7 @@ export function rowLogOf(searchLog: number): number {
  * Row hash (tag in the low 8 bits) of the `mls` bytes at `p`; reads 8 bytes. The multipliers
  * are PRIME_LOW and PRIME_HIGH, as literals.
  */
-function rowHash(view: DataView, p: number, shift: number, mls: number): number {
+export function rowHash(view: DataView, p: number, shift: number, mls: number): number {
   let hash = Math.imul(view.getInt32(p, true), -1640531535);
   if (mls !== 4) hash ^= Math.imul(view.getInt32(p + 4, true) << ((8 - mls) << 3), -2048144777);
   return hash >>> shift;
@@ -241,7 +241,7 @@ function tagMatches(words: Int32Array, word: number, splat: number): number {
 }
 
 /** Bit i (0..3) set where byte i of `x` is zero. */
-function equalTags(x: number): number {
+export function equalTags(x: number): number {
   // High bit of each byte set where the byte of x is non-zero: the low 7 bits plus 0x7f carry
   // into it unless they are all zero (no carry crosses bytes), or the byte's own high bit.
   const nonZero = ((((x & 0x7f7f7f7f) + 0x7f7f7f7f) | 0) | x) & 0x80808080;

@@ -247,6 +247,35 @@ describe("compressStream", () => {
     }
   });
 
+  it("lazy streams on 16-entry rows interleaved with others give the frame they give alone", async () => {
+    // Levels 8 and 9 run the loop of matchers/lazy_rows.ts, whose hash cache (level 9's tables)
+    // lives in module state: each block must start it afresh, whatever compressed in between.
+    const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
+      new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
+    const input = concat([text, corpus]);
+    for (const level of [8, 9]) {
+      const alone = await streamCompress(input, { level }, () => 200_000);
+      assert.ok(sameBytes(nativeDecompress(alone), input), `libzstd: level ${level}`);
+      const a = compressStream({ level });
+      const b = compressStream({ level });
+      const aOut = collect(a);
+      const bOut = collect(b);
+      const aWriter = a.writable.getWriter();
+      const bWriter = b.writable.getWriter();
+      for (let p = 0; p < input.length; p += 200_000) {
+        await aWriter.write(input.subarray(p, p + 200_000));
+        await bWriter.write(input.subarray(p + 70_000, p + 270_000));
+        const oneShot = input.subarray(p, p + 300_000);
+        assert.ok(sameBytes(nativeDecompress(compress(oneShot, { level })), oneShot));
+      }
+      await aWriter.close();
+      await bWriter.close();
+      assert.ok(sameBytes(await aOut, alone), `interleaved stream, level ${level}`);
+      const shifted = input.subarray(70_000);
+      assert.ok(sameBytes(nativeDecompress(await bOut), shifted), `second stream, level ${level}`);
+    }
+  });
+
   it("source errors and cancellation propagate", async () => {
     // An erroring source errors the output.
     const failing = new ReadableStream<Uint8Array>({

@@ -1,0 +1,365 @@
+/**
+ * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 9 above 256 KiB),
+ * written as one loop with small helpers that take numbers and typed arrays: the same parse as
+ * lazy.ts's loop over `searchRow` (the same bytes, every input), with less around it.
+ *
+ * Why a loop of its own: a bare-bones copy of level 7's parse (the same searches and insertions,
+ * no sequence store, no entropy stage) ran 1.3-1.8x faster than our whole level 7 in Deno and
+ * 1.1-1.5x in Bun, where the finder is 83% of the time. What it does differently, and this loop
+ * does too:
+ * - the row's 16 tags are matched as one 16-bit mask, rotated so that the newest entry comes first
+ *   (row.ts walks 16-entry groups from the head, for rows of 32 and 64);
+ * - positions are inserted by the loop itself, hashed where they are inserted, with the tables
+ *   in locals (row.ts goes through `updateRows`, `insertRow` and the match state's fields);
+ * - the search is a function of numbers (its row, tag, floor), not of the match state;
+ * - hashes are computed ahead and their rows read early (row.ts's batches) only with tables of
+ *   2^21 entries and more (level 9 above 2 MiB): at level 8's 2^20 both engines run faster without.
+ * A/B against lazy.ts's loop (two checkouts in one process, CPU time, medians of 7-9 paired
+ * rounds over the 16 MiB logs, five real files and the low-entropy megabyte; several runs): Deno
+ * level 7 0.96-1.20x, level 8 1.09-1.34x, level 9 0.99-1.15x; Bun 0.99-1.15x, 1.02-1.22x and
+ * 1.02-1.21x. In Bun the low-entropy megabyte at level 7 takes about 12 calls instead of 6 to
+ * reach its full speed (JavaScriptCore compiles this one large loop later than lazy.ts's small
+ * functions), then runs 1.1x faster than before (docs/perf/2026-12-06-where-issue-21-stops.md).
+ *
+ * @module
+ */
+
+import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
+import { highbit } from "../entropy/bits.ts";
+import { floorFor } from "./lazy.ts";
+import {
+  countMatch,
+  countRun,
+  type MatchState,
+  repeatsAtEnd,
+  repeatsAtStart,
+  windowLow,
+} from "./match_state.ts";
+import { equalTags, prepareRows, rowHash } from "./row.ts";
+
+// As lazy.ts: literal positions between step increases (libzstd's kSearchStrength), and steps
+// above LAZY_SKIPPING_STEP insert only the positions searched.
+const SEARCH_STRENGTH = 8;
+const LAZY_SKIPPING_STEP = 8;
+// As row.ts: after a match longer than SPARSE_THRESHOLD, its first and last SPARSE_EDGE positions
+// are inserted, and every second one between.
+const SPARSE_THRESHOLD = 64;
+const SPARSE_EDGE = 16;
+// The hash cache: hashes by position in slots 0-15, the end of the positions hashed in slot END,
+// the sum of the row entries read ahead in slot TOUCHED. It and the search's result are module
+// arrays, not the workspace's: JavaScriptCore folds a module's typed arrays into the code, and
+// through the match state level 9 ran 0.88-1.07x of lazy.ts's loop in Bun instead of 1.08-1.18x.
+// A block starts the cache afresh (nothing carries over between blocks or calls).
+const END = 16;
+const TOUCHED = 17;
+const cache = new Int32Array(18);
+// The offBase of the last search's match.
+const result = new Int32Array(1);
+
+/**
+ * Hash of position `p` from the cache, hashing the next 8 positions (the next 16 after a jump; none
+ * at or past `limit`) and reading the start of their rows when `p` comes within 8 of the end.
+ * JavaScript has no prefetch: the rows of 8 positions read back to back overlap their misses.
+ */
+function hashAhead(
+  view: DataView,
+  tags: Uint8Array,
+  table: Int32Array,
+  p: number,
+  limit: number,
+  shift: number,
+  mls: number,
+): number {
+  let hashed = cache[END];
+  if (p + 8 >= hashed) {
+    let batches = 1;
+    if (p >= hashed) {
+      hashed = p;
+      batches = 2;
+    }
+    let touched = cache[TOUCHED];
+    for (; batches > 0; batches--) {
+      const stop = hashed + 8 < limit ? hashed + 8 : limit;
+      for (let q = hashed; q < stop; q++) {
+        const hash = rowHash(view, q, shift, mls);
+        cache[q & 15] = hash;
+        const row = (hash >>> 8) << 4;
+        touched = (touched + tags[row] + table[row]) | 0;
+      }
+      hashed = stop;
+    }
+    cache[END] = hashed;
+    cache[TOUCHED] = touched;
+  }
+  return cache[p & 15];
+}
+
+/** Puts table index `index` with hash `hash` below the head of its row (row.ts's ring). */
+function insert(tags: Uint8Array, table: Int32Array, hash: number, index: number): void {
+  const row = (hash >>> 8) << 4;
+  let slot = (tags[row] - 1) & 15;
+  if (slot === 0) slot = 15;
+  tags[row] = slot;
+  tags[row + slot] = hash;
+  table[row + slot] = index;
+}
+
+/**
+ * Longest match at `ip` among the row of `hash`, newest first, longer than `floor` (0 if none;
+ * its offBase in `result`), starting at table index `lowIndex` or later; then inserts `ip`. As
+ * row.ts's `searchRow` with 16 entries and 16 attempts.
+ */
+function search(
+  ms: MatchState,
+  tags: Uint8Array,
+  words: Int32Array,
+  table: Int32Array,
+  view: DataView,
+  src: Uint8Array,
+  ip: number,
+  end: number,
+  lowIndex: number,
+  floor: number,
+  base: number,
+  hash: number,
+): number {
+  const row = (hash >>> 8) << 4;
+  const head = tags[row] & 15;
+  const splat = Math.imul(hash & 0xff, 0x01010101);
+  const w = row >> 2;
+  // Slot 0 holds the head; bit k of the rotated mask is slot (head + k) & 15.
+  let bits = ((equalTags(words[w + 3] ^ splat) << 12) | (equalTags(words[w + 2] ^ splat) << 8) |
+    (equalTags(words[w + 1] ^ splat) << 4) | equalTags(words[w] ^ splat)) & 0xfffe;
+  bits = ((bits >>> head) | (bits << (16 - head))) & 0xffff;
+  let best = floor;
+  // Our bytes best-3..best, which a candidate must equal to beat `best`.
+  let word = view.getInt32(ip + best - 3, true);
+  while (bits !== 0) {
+    const index = table[row + ((31 - Math.clz32(bits & -bits) + head) & 15)];
+    bits &= bits - 1;
+    if (index < lowIndex) break;
+    const match = index - base;
+    if (view.getInt32(match + best - 3, true) !== word) continue;
+    const length = ip <= ms.runReach
+      ? countRun(ms, view, src, ip, ip - match, end)
+      : countMatch(view, src, ip, match, end);
+    if (length > best) {
+      best = length;
+      result[0] = ip - match + 3;
+      if (ip + length === end) break;
+      word = view.getInt32(ip + best - 3, true);
+    }
+  }
+  let slot = (head - 1) & 15;
+  if (slot === 0) slot = 15;
+  tags[row] = slot;
+  tags[row + slot] = hash;
+  table[row + slot] = ip + base;
+  return best > floor ? best : 0;
+}
+
+/**
+ * Block compressor of lazy (`depth` 1) or lazy2 (2) over 16-entry rows: lazy.ts's loop with the
+ * row finder, specialised (see the module's comment).
+ */
+function compressBlockRows16(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+): number {
+  prepareRows(ms);
+  const params = ms.params;
+  const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
+  const shift = ms.rowShift;
+  const windowLog = params.windowLog;
+  const windowSize = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
+  const view = ms.view;
+  const tags = ms.tagTable;
+  const words = ms.tagWords;
+  const table = ms.hashTable;
+  const base = ms.base;
+  const ilimit = end - 16;
+  const prefixLow = windowLow(windowLog, end);
+  let anchor = start;
+  let ip = start;
+  if (ip === prefixLow) ip++;
+  // After a very long match, index only the last part of it (libzstd's limited update).
+  if (start > ms.nextToUpdate + 384) {
+    ms.nextToUpdate = start - Math.min(192, start - ms.nextToUpdate - 384);
+  }
+  if (ms.nextToUpdate < prefixLow) ms.nextToUpdate = prefixLow;
+  // The next position to insert.
+  let next = ms.nextToUpdate;
+  if (ms.runLimit > end) ms.forgetRun();
+  const repeats = ms.repeats;
+  repeatsAtStart(repeats, rep, ip - windowLow(windowLog, ip));
+  let rep1 = repeats[0];
+  let rep2 = repeats[1];
+  const saved1 = repeats[2];
+  const saved2 = repeats[3];
+  let skipping = false;
+  const ahead = params.hashLog > 20;
+  const limit = end - 8;
+  cache[END] = 0;
+
+  while (ip < ilimit) {
+    let length = 0;
+    let offBase = 1;
+    let matchStart = ip + 1;
+    // Repeat offset at ip + 1.
+    if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === view.getInt32(ip + 1, true)) {
+      length = countRun(ms, view, src, ip + 1, rep1, end);
+    }
+    // Insert the positions up to ip (skipping through literals: none), then search ip.
+    if (skipping) next = ip;
+    else if (next < ip) {
+      let p = next;
+      if (ip - p > SPARSE_THRESHOLD) {
+        for (const stop = p + SPARSE_EDGE; p < stop; p++) {
+          const hash = ahead
+            ? hashAhead(view, tags, table, p, limit, shift, mls)
+            : rowHash(view, p, shift, mls);
+          insert(tags, table, hash, p + base);
+        }
+        const last = ip - SPARSE_EDGE;
+        for (p++; p < last; p += 2) insert(tags, table, rowHash(view, p, shift, mls), p + base);
+        p = last;
+      }
+      for (; p < ip; p++) {
+        const hash = ahead
+          ? hashAhead(view, tags, table, p, limit, shift, mls)
+          : rowHash(view, p, shift, mls);
+        insert(tags, table, hash, p + base);
+      }
+    }
+    const l = search(
+      ms,
+      tags,
+      words,
+      table,
+      view,
+      src,
+      ip,
+      end,
+      (ip > windowSize ? ip - windowSize : 0) + base,
+      length > 3 ? length : 3,
+      base,
+      ahead && !skipping
+        ? hashAhead(view, tags, table, ip, limit, shift, mls)
+        : rowHash(view, ip, shift, mls),
+    );
+    next = ip + 1;
+    if (l > length) {
+      length = l;
+      offBase = result[0];
+      matchStart = ip;
+    }
+    if (length < 4) {
+      const step = ((ip - anchor) >> SEARCH_STRENGTH) + 1;
+      ip += step;
+      skipping = step > LAZY_SKIPPING_STEP;
+      continue;
+    }
+    // Look one or two positions further for a better match (lazy.ts's gains: 2, then 5).
+    for (let d = 1; d <= depth && ip < ilimit; d++) {
+      ip++;
+      if (
+        offBase !== 0 && rep1 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep1, true)
+      ) {
+        const repLength = countRun(ms, view, src, ip, rep1, end);
+        if (
+          d === 1
+            ? repLength * 3 > length * 3 - highbit(offBase) + 1
+            : repLength * 4 > length * 4 - highbit(offBase) + 1
+        ) {
+          length = repLength;
+          offBase = 1;
+          matchStart = ip;
+        }
+      }
+      const gain = d === 1 ? 2 : 5;
+      const l1 = search(
+        ms,
+        tags,
+        words,
+        table,
+        view,
+        src,
+        ip,
+        end,
+        (ip > windowSize ? ip - windowSize : 0) + base,
+        floorFor(length, offBase, gain, ip, end),
+        base,
+        ahead && !skipping
+          ? hashAhead(view, tags, table, ip, limit, shift, mls)
+          : rowHash(view, ip, shift, mls),
+      );
+      next = ip + 1;
+      if (l1 >= 4 && l1 * 4 - highbit(result[0]) > length * 4 - highbit(offBase) + gain) {
+        length = l1;
+        offBase = result[0];
+        matchStart = ip;
+        // From the new match, ip + 1 again.
+        d = 0;
+      }
+    }
+    if (offBase > 3) {
+      // A new offset: extend backward, then shift the repeat offsets.
+      const offset = offBase - 3;
+      while (
+        matchStart > anchor && matchStart - offset > prefixLow &&
+        src[matchStart - 1] === src[matchStart - 1 - offset]
+      ) {
+        matchStart--;
+        length++;
+      }
+      rep2 = rep1;
+      rep1 = offset;
+    }
+    storeSequence(seqs, src, anchor, matchStart - anchor, offBase, length);
+    ip = anchor = matchStart + length;
+    skipping = false;
+
+    // Immediate repeat matches with the second offset.
+    while (ip <= ilimit && rep2 > 0 && view.getInt32(ip, true) === view.getInt32(ip - rep2, true)) {
+      const repLength = countRun(ms, view, src, ip, rep2, end);
+      const t = rep2;
+      rep2 = rep1;
+      rep1 = t;
+      storeSequence(seqs, src, anchor, 0, 1, repLength);
+      ip = anchor = ip + repLength;
+    }
+  }
+
+  ms.nextToUpdate = next;
+  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
+  return end - anchor;
+}
+
+/** Block compressor of lazy over 16-entry rows. */
+export function compressBlockLazyRows16(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockRows16(ms, seqs, rep, src, start, end, 1);
+}
+
+/** Block compressor of lazy2 over 16-entry rows. */
+export function compressBlockLazy2Rows16(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  return compressBlockRows16(ms, seqs, rep, src, start, end, 2);
+}

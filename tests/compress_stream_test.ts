@@ -28,6 +28,41 @@ function streamCompress(
   return pipeChunks(compressStream(options), data, nextSize);
 }
 
+/**
+ * At `level`, a stream of `input` in chunks of `chunk` bytes, written in turns with a second stream
+ * (`input` from `shift` on) and one-shot calls of `oneShot` bytes, gives the frame it gives alone;
+ * libzstd decodes every frame.
+ */
+async function interleavedStreams(
+  input: Uint8Array,
+  level: number,
+  chunk: number,
+  shift: number,
+  oneShot: number,
+): Promise<void> {
+  const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
+    new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
+  const alone = await streamCompress(input, { level }, () => chunk);
+  assert.ok(sameBytes(nativeDecompress(alone), input), `libzstd: level ${level}`);
+  const a = compressStream({ level });
+  const b = compressStream({ level });
+  const aOut = collect(a);
+  const bOut = collect(b);
+  const aWriter = a.writable.getWriter();
+  const bWriter = b.writable.getWriter();
+  for (let p = 0; p < input.length; p += chunk) {
+    await aWriter.write(input.subarray(p, p + chunk));
+    await bWriter.write(input.subarray(p + shift, p + shift + chunk));
+    const piece = input.subarray(p, p + oneShot);
+    assert.ok(sameBytes(nativeDecompress(compress(piece, { level })), piece));
+  }
+  await aWriter.close();
+  await bWriter.close();
+  assert.ok(sameBytes(await aOut, alone), `interleaved stream, level ${level}`);
+  const shifted = input.subarray(shift);
+  assert.ok(sameBytes(nativeDecompress(await bOut), shifted), `second stream, level ${level}`);
+}
+
 describe("compressStream", () => {
   const corpus = readBytes(DECODECORPUS_DIR + "z000033");
   const text = textLike(1_500_000, 21);
@@ -222,58 +257,14 @@ describe("compressStream", () => {
       if (r() < 0.3) input[p + Math.floor(r() * n)] = Math.floor(r() * 256);
       p += n;
     }
-    const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
-      new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
-    for (const level of [16, 19]) {
-      const alone = await streamCompress(input, { level }, () => 50_000);
-      assert.ok(sameBytes(nativeDecompress(alone), input), `libzstd: level ${level}`);
-      const a = compressStream({ level });
-      const b = compressStream({ level });
-      const aOut = collect(a);
-      const bOut = collect(b);
-      const aWriter = a.writable.getWriter();
-      const bWriter = b.writable.getWriter();
-      for (let p = 0; p < input.length; p += 50_000) {
-        await aWriter.write(input.subarray(p, p + 50_000));
-        await bWriter.write(input.subarray(p + 25_000, p + 75_000));
-        const oneShot = input.subarray(p, p + 20_000);
-        assert.ok(sameBytes(nativeDecompress(compress(oneShot, { level })), oneShot));
-      }
-      await aWriter.close();
-      await bWriter.close();
-      assert.ok(sameBytes(await aOut, alone), `interleaved stream, level ${level}`);
-      const shifted = input.subarray(25_000);
-      assert.ok(sameBytes(nativeDecompress(await bOut), shifted), `second stream, level ${level}`);
-    }
+    for (const level of [16, 19]) await interleavedStreams(input, level, 50_000, 25_000, 20_000);
   });
 
   it("lazy streams on 16-entry rows interleaved with others give the frame they give alone", async () => {
     // Levels 8 and 9 run the loop of matchers/lazy_rows.ts, whose hash cache (level 9's tables)
     // lives in module state: each block must start it afresh, whatever compressed in between.
-    const collect = (ts: TransformStream<Uint8Array, Uint8Array>) =>
-      new Response(ts.readable).arrayBuffer().then((b) => new Uint8Array(b));
     const input = concat([text, corpus]);
-    for (const level of [8, 9]) {
-      const alone = await streamCompress(input, { level }, () => 200_000);
-      assert.ok(sameBytes(nativeDecompress(alone), input), `libzstd: level ${level}`);
-      const a = compressStream({ level });
-      const b = compressStream({ level });
-      const aOut = collect(a);
-      const bOut = collect(b);
-      const aWriter = a.writable.getWriter();
-      const bWriter = b.writable.getWriter();
-      for (let p = 0; p < input.length; p += 200_000) {
-        await aWriter.write(input.subarray(p, p + 200_000));
-        await bWriter.write(input.subarray(p + 70_000, p + 270_000));
-        const oneShot = input.subarray(p, p + 300_000);
-        assert.ok(sameBytes(nativeDecompress(compress(oneShot, { level })), oneShot));
-      }
-      await aWriter.close();
-      await bWriter.close();
-      assert.ok(sameBytes(await aOut, alone), `interleaved stream, level ${level}`);
-      const shifted = input.subarray(70_000);
-      assert.ok(sameBytes(nativeDecompress(await bOut), shifted), `second stream, level ${level}`);
-    }
+    for (const level of [8, 9]) await interleavedStreams(input, level, 200_000, 70_000, 300_000);
   });
 
   it("source errors and cancellation propagate", async () => {

@@ -66,8 +66,12 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockLazy2Row,
 ];
 // Lazy and lazy2 over rows of 16 (searchLog 4), in a loop of their own (lazy_rows.ts).
+// (An array literal: a call here would keep every compressor in a decoder-only bundle.)
 const ROW16_COMPRESSORS: readonly BlockCompressor[] = [
-  ...ROW_COMPRESSORS.slice(0, 4),
+  compressBlockFast,
+  compressBlockFast,
+  compressBlockDoubleFast,
+  compressBlockGreedyRow,
   compressBlockLazyRows16,
   compressBlockLazy2Rows16,
 ];

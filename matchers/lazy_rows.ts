@@ -52,9 +52,9 @@ const SPARSE_EDGE = 16;
 // A block starts the cache afresh (nothing carries over between blocks or calls).
 const END = 16;
 const TOUCHED = 17;
-const cache = new Int32Array(18);
+const cache = /* @__PURE__ */ new Int32Array(18);
 // The offBase of the last search's match.
-const result = new Int32Array(1);
+const result = /* @__PURE__ */ new Int32Array(1);
 
 /**
  * Hash of position `p` from the cache, hashing the next 8 positions (the next 16 after a jump; none

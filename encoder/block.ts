@@ -19,11 +19,8 @@ import {
   compressBlockGreedyRow,
   compressBlockLazy,
   compressBlockLazy2,
-  compressBlockLazy2Row,
-  compressBlockLazyRow,
 } from "../matchers/lazy.ts";
-import { compressBlockLazy2Rows16, compressBlockLazyRows16 } from "../matchers/lazy_rows.ts";
-import { rowLogOf } from "../matchers/row.ts";
+import { compressBlockLazy2Rows, compressBlockLazyRows } from "../matchers/lazy_rows.ts";
 import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
 import {
   compressBlockBtOpt,
@@ -62,18 +59,8 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockFast,
   compressBlockDoubleFast,
   compressBlockGreedyRow,
-  compressBlockLazyRow,
-  compressBlockLazy2Row,
-];
-// Lazy and lazy2 over rows of 16 (searchLog 4), in a loop of their own (lazy_rows.ts).
-// (An array literal: a call here would keep every compressor in a decoder-only bundle.)
-const ROW16_COMPRESSORS: readonly BlockCompressor[] = [
-  compressBlockFast,
-  compressBlockFast,
-  compressBlockDoubleFast,
-  compressBlockGreedyRow,
-  compressBlockLazyRows16,
-  compressBlockLazy2Rows16,
+  compressBlockLazyRows,
+  compressBlockLazy2Rows,
 ];
 // After a full block that compressed more than this many times, the next one is not pre-split:
 // its fingerprints cost more than its match finding (a third of the time of 16 MiB of repeated
@@ -150,7 +137,7 @@ export class BlockEncoder {
     }
     if (dict !== null) primeFromCache(this.ms, dict.content, dict.primed);
     this.#compressor = usesRowFinder(params)
-      ? (rowLogOf(params.searchLog) === 4 ? ROW16_COMPRESSORS : ROW_COMPRESSORS)[params.strategy]
+      ? ROW_COMPRESSORS[params.strategy]
       : usesBuckets(params)
       ? compressBlockDoubleFastLazy
       : COMPRESSORS[params.strategy];

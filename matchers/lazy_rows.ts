@@ -1,7 +1,9 @@
 /**
  * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 9 above 256 KiB),
  * written as one loop with small helpers that take numbers and typed arrays: the same parse as
- * lazy.ts's loop over `searchRow` (the same bytes, every input), with less around it.
+ * lazy.ts's loop over `searchRow` (the same bytes, every input), with less around it. Its block
+ * compressors are the row finder's for lazy and lazy2, and hand rows of 32 and 64 entries (levels
+ * 10 to 12) to lazy.ts's loop.
  *
  * Why a loop of its own: a bare-bones copy of level 7's parse (the same searches and insertions,
  * no sequence store, no entropy stage) ran 1.3-1.8x faster than our whole level 7 in Deno and
@@ -26,7 +28,7 @@
 
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import { highbit } from "../entropy/bits.ts";
-import { floorFor } from "./lazy.ts";
+import { compressBlockLazy2Row, compressBlockLazyRow, floorFor } from "./lazy.ts";
 import {
   countMatch,
   countRun,
@@ -35,7 +37,7 @@ import {
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
-import { equalTags, prepareRows, rowHash } from "./row.ts";
+import { equalTags, prepareRows, rowHash, rowLogOf } from "./row.ts";
 
 // As lazy.ts: literal positions between step increases (libzstd's kSearchStrength), and steps
 // above LAZY_SKIPPING_STEP insert only the positions searched.
@@ -340,8 +342,8 @@ function compressBlockRows16(
   return end - anchor;
 }
 
-/** Block compressor of lazy over 16-entry rows. */
-export function compressBlockLazyRows16(
+/** Block compressor of lazy over the row finder: this loop on 16-entry rows, else lazy.ts's. */
+export function compressBlockLazyRows(
   ms: MatchState,
   seqs: SeqStore,
   rep: Int32Array,
@@ -349,11 +351,13 @@ export function compressBlockLazyRows16(
   start: number,
   end: number,
 ): number {
-  return compressBlockRows16(ms, seqs, rep, src, start, end, 1);
+  return rowLogOf(ms.params.searchLog) === 4
+    ? compressBlockRows16(ms, seqs, rep, src, start, end, 1)
+    : compressBlockLazyRow(ms, seqs, rep, src, start, end);
 }
 
-/** Block compressor of lazy2 over 16-entry rows. */
-export function compressBlockLazy2Rows16(
+/** Block compressor of lazy2 over the row finder: this loop on 16-entry rows, else lazy.ts's. */
+export function compressBlockLazy2Rows(
   ms: MatchState,
   seqs: SeqStore,
   rep: Int32Array,
@@ -361,5 +365,7 @@ export function compressBlockLazy2Rows16(
   start: number,
   end: number,
 ): number {
-  return compressBlockRows16(ms, seqs, rep, src, start, end, 2);
+  return rowLogOf(ms.params.searchLog) === 4
+    ? compressBlockRows16(ms, seqs, rep, src, start, end, 2)
+    : compressBlockLazy2Row(ms, seqs, rep, src, start, end);
 }

@@ -3,8 +3,8 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
- * above 256 KiB and level 6 above 1 MiB, levels 6 to 10 on inputs up to 16 KiB (see TABLES), and
- * the row finder's table at levels 7 to 12 (see levelParameters).
+ * above 256 KiB and level 6 above 1 MiB, levels 10 to 12 above 256 KiB, levels 6 to 10 on inputs
+ * up to 16 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see levelParameters).
  *
  * @module
  */
@@ -65,6 +65,14 @@ export const DEFAULT_LEVEL = 3;
 //   (libzstd: btlazy2 with searchLog 5 and 9): 0.9998 and 1.0000 of libzstd's total over the
 //   slices, 0.9990 and 0.9997 over decodecorpus's files up to 16 KiB, at 1.2-2.3x the speed of
 //   the binary tree.
+// Ours too, above 256 KiB: levels 10 to 12 search one row size less than libzstd's (10: rows of
+// 16, libzstd 32; 11 and 12: rows of 32, libzstd 64), so that level 10 runs in the 16-entry rows'
+// loop of matchers/lazy_rows.ts. Against libzstd at the same level, total over the 13 lazy inputs
+// (Bun's one-shot libzstd): level 10 0.9972 -> 1.0033, 11 0.9972 -> 1.0023, 12 0.9974 -> 1.0025;
+// decodecorpus 0.9952 -> 0.9972, 0.9953 -> 0.9968; the real files cost most (level 10: 4 MiB of
+// TS declarations +1.2%, a JS bundle +1.3%, x86 code +0.5%; level 11 +0.4 to +0.8%). Speed ÷
+// native on those inputs, Deno: level 10 0.29-0.56x -> 0.38-0.73x, 11 0.29-0.56x -> 0.45-0.66x;
+// Bun 1.3-1.5x faster as well (docs/perf/2026-12-06-level-ladder.md).
 // A one-shot compression at levels 5 to 15 shrinks the tables below when the input's repeats
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
@@ -99,9 +107,9 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [21, 19, 20, 4, 5, 8, 4],
     [21, 19, 20, 4, 5, 16, 5],
     [22, 20, 21, 4, 5, 16, 5],
+    [22, 21, 22, 4, 5, 16, 5],
     [22, 21, 22, 5, 5, 16, 5],
-    [22, 21, 22, 6, 5, 16, 5],
-    [22, 22, 23, 6, 5, 32, 5],
+    [22, 22, 23, 5, 5, 32, 5],
     [22, 22, 22, 4, 5, 32, 6],
     [22, 22, 23, 5, 5, 32, 6],
     [22, 23, 23, 6, 5, 32, 6],

@@ -1,9 +1,9 @@
 /**
- * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 9 above 256 KiB),
+ * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 10 above 256 KiB),
  * written as one loop with small helpers that take numbers and typed arrays: the same parse as
  * lazy.ts's loop over `searchRow` (the same bytes, every input), with less around it. Its block
  * compressors are the row finder's for lazy and lazy2, and hand rows of 32 and 64 entries (levels
- * 10 to 12) to lazy.ts's loop.
+ * 11 and 12, explicit parameters) to lazy.ts's loop.
  *
  * Why a loop of its own: a bare-bones copy of level 7's parse (the same searches and insertions,
  * no sequence store, no entropy stage) ran 1.3-1.8x faster than our whole level 7 in Deno and
@@ -15,7 +15,7 @@
  *   in locals (row.ts goes through `updateRows`, `insertRow` and the match state's fields);
  * - the search is a function of numbers (its row, tag, floor), not of the match state;
  * - hashes are computed ahead and their rows read early (row.ts's batches) only with tables of
- *   2^21 entries and more (level 9 above 2 MiB): at level 8's 2^20 both engines run faster without.
+ *   2^21 entries and more (levels 9 and 10 above 2 MiB): at level 8's 2^20 both engines run faster without.
  * A/B against lazy.ts's loop (two checkouts in one process, CPU time, medians of 7-9 paired
  * rounds over the 16 MiB logs, five real files and the low-entropy megabyte; several runs): Deno
  * level 7 0.96-1.20x, level 8 1.09-1.34x, level 9 0.99-1.15x; Bun 0.99-1.15x, 1.02-1.22x and

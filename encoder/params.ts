@@ -3,8 +3,9 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
- * above 256 KiB and level 6 above 1 MiB, levels 10 to 12 above 256 KiB, levels 6 to 10 on inputs
- * up to 16 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see levelParameters).
+ * above 256 KiB and level 6 above 1 MiB, levels 10 to 12 above 1 MiB (see LEVELS_10_12), levels 6
+ * to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see
+ * levelParameters).
  *
  * @module
  */
@@ -65,14 +66,6 @@ export const DEFAULT_LEVEL = 3;
 //   (libzstd: btlazy2 with searchLog 5 and 9): 0.9998 and 1.0000 of libzstd's total over the
 //   slices, 0.9990 and 0.9997 over decodecorpus's files up to 16 KiB, at 1.2-2.3x the speed of
 //   the binary tree.
-// Ours too, above 256 KiB: levels 10 to 12 search one row size less than libzstd's (10: rows of
-// 16, libzstd 32; 11 and 12: rows of 32, libzstd 64), so that level 10 runs in the 16-entry rows'
-// loop of matchers/lazy_rows.ts. Against libzstd at the same level, total over the 13 lazy inputs
-// (Bun's one-shot libzstd): level 10 0.9972 -> 1.0033, 11 0.9972 -> 1.0023, 12 0.9974 -> 1.0025;
-// decodecorpus 0.9952 -> 0.9972, 0.9953 -> 0.9968; the real files cost most (level 10: 4 MiB of
-// TS declarations +1.2%, a JS bundle +1.3%, x86 code +0.5%; level 11 +0.4 to +0.8%). Speed ÷
-// native on those inputs, Deno: level 10 0.29-0.56x -> 0.38-0.73x, 11 0.29-0.56x -> 0.45-0.66x;
-// Bun 1.3-1.5x faster as well (docs/perf/2026-12-06-level-ladder.md).
 // A one-shot compression at levels 5 to 15 shrinks the tables below when the input's repeats
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
@@ -95,6 +88,25 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
 /** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */
 const MID_LEVELS_5_6_UP_TO = 1024 * 1024;
 
+/**
+ * Levels 10 to 12 above 1 MiB (and of unknown size): one row size less than libzstd's (level 10
+ * rows of 16, in matchers/lazy_rows.ts's loop, libzstd 32; levels 11 and 12 rows of 32, libzstd
+ * 64). Total over the 13 lazy inputs against Bun's libzstd at the same level: level 10 0.9972 ->
+ * 1.0033, 11 0.9972 -> 1.0023, 12 0.9974 -> 1.0025 (decodecorpus 0.9952 -> 0.9972 and 0.9953 ->
+ * 0.9968). The real files pay for it: level 10 on 4 MiB of TS declarations +1.2%, a JS bundle
+ * +1.3%, x86 code +0.5%, levels 11 and 12 +0.4 to +0.8%; JSON, the low-entropy megabyte and
+ * z000033 stay below libzstd. Speed ÷ native on the 4 MiB files and logs, Deno: level 10
+ * 0.29-0.56x -> 0.38-0.73x, 11 0.29-0.56x -> 0.45-0.66x; Bun 1.3-1.5x faster, every cell of levels
+ * 10 to 12 at 0.52x or more (docs/perf/2026-12-06-level-ladder.md). Up to 1 MiB they keep
+ * libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of libzstd at level 10
+ * (z000088 +1.7%).
+ */
+const LEVELS_10_12: readonly (readonly number[])[] = [
+  [22, 21, 22, 4, 5, 16, 5],
+  [22, 21, 22, 5, 5, 16, 5],
+  [22, 22, 23, 5, 5, 32, 5],
+];
+
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [
     [19, 12, 13, 1, 6, 1, 1],
@@ -107,9 +119,9 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [21, 19, 20, 4, 5, 8, 4],
     [21, 19, 20, 4, 5, 16, 5],
     [22, 20, 21, 4, 5, 16, 5],
-    [22, 21, 22, 4, 5, 16, 5],
     [22, 21, 22, 5, 5, 16, 5],
-    [22, 22, 23, 5, 5, 32, 5],
+    [22, 21, 22, 6, 5, 16, 5],
+    [22, 22, 23, 6, 5, 32, 5],
     [22, 22, 22, 4, 5, 32, 6],
     [22, 22, 23, 5, 5, 32, 6],
     [22, 23, 23, 6, 5, 32, 6],
@@ -224,6 +236,8 @@ export function levelParameters(
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
   const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_LEVELS_5_6_UP_TO
     ? MID_LEVELS_5_6[row - 5]
+    : table === 0 && row >= 10 && row <= 12 && rowSize > MID_LEVELS_5_6_UP_TO
+    ? LEVELS_10_12[row - 10]
     : TABLES[table][row];
   const p: CompressionParameters = {
     windowLog: r[0],

@@ -1,9 +1,9 @@
 /**
- * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 10 above 256 KiB),
- * written as one loop with small helpers that take numbers and typed arrays: the same parse as
- * lazy.ts's loop over `searchRow` (the same bytes, every input), with less around it. Its block
- * compressors are the row finder's for lazy and lazy2, and hand rows of 32 and 64 entries (levels
- * 11 and 12, explicit parameters) to lazy.ts's loop.
+ * Lazy and lazy2 over the row finder's 16-entry rows (searchLog 4: levels 7 to 9 above 256 KiB,
+ * level 10 above 1 MiB), written as one loop with small helpers that take numbers and typed
+ * arrays: the same parse as lazy.ts's loop over `searchRow` (the same bytes, every input), with
+ * less around it. Its block compressors are the row finder's for lazy and lazy2, and hand rows of
+ * 32 and 64 entries (levels 10 to 12) to lazy.ts's loop.
  *
  * Why a loop of its own: a bare-bones copy of level 7's parse (the same searches and insertions,
  * no sequence store, no entropy stage) ran 1.3-1.8x faster than our whole level 7 in Deno and

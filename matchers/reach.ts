@@ -74,8 +74,8 @@ const NEAR_CHAIN_LOG = 15;
 /**
  * Levels 7 to 12 above 256 KiB (lazy and lazy2 on the row finder) on near-only inputs take the
  * bucket finder of levels 5 and 6 (matchers/dfast_lazy.ts) with the small tables above, buckets
- * of 4 positions at searchLog 4 (levels 7 to 10) and of 8 above (11 and 12), and 4-byte short matches
- * (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches pay, as in
+ * of 4 positions at searchLog 4 (levels 7 to 9, and 10 above 1 MiB) and of 8 above, and 4-byte
+ * short matches (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches pay, as in
  * libzstd's own tables for inputs up to 256 KiB; and deeper searches find little more: libzstd's
  * level 12 writes z000033 only 0.2% smaller than its level 7. On the five decodecorpus files of
  * testdata/ that the probe calls near (z000033, z000035, z000070, z000072, z000092), against Bun's

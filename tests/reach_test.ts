@@ -82,13 +82,13 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
     }
     // The row finder's levels: the bucket finder with the small tables and 4-byte short matches,
-    // 4 positions a bucket at searchLog 4 (levels 7 to 10), 8 above.
+    // 4 positions a bucket at searchLog 4 (levels 7 to 9; level 10 above 1 MiB), 8 above.
     for (const level of [7, 8, 9, 10, 12]) {
       const params = resolveCompressOptions({ level }, local.length).params;
       const fitted = fitTablesToReach(params, local, 0, local.length, ws);
       assert.equal(fitted.strategy, Strategy.DFast, `level ${level}`);
       assert.ok(usesBuckets(fitted), `level ${level}`);
-      assert.equal(bucketLog(fitted), level <= 10 ? 2 : 3, `level ${level}`);
+      assert.equal(bucketLog(fitted), level <= 9 ? 2 : 3, `level ${level}`);
       assert.equal(fitted.minMatch, 4, `level ${level}`);
       assert.equal(fitted.hashLog, 16, `level ${level}`);
       assert.equal(fitted.chainLog, 15, `level ${level}`);

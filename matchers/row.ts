@@ -24,17 +24,19 @@ const SKIP_THRESHOLD = 384;
 const UPDATE_START_POSITIONS = 96;
 const UPDATE_END_POSITIONS = 32;
 /**
- * Lazy and lazy2, ours: after a match longer than 64, its first and last 16 positions are
+ * Lazy and lazy2, ours: after a match longer than 16, its first and last 4 positions are
  * inserted, and every second one between. A row keeps its 15 newest positions, and a long match
  * filled its rows with positions whose bytes the input already had (the match's source): half as
  * many keep more of the older entries, which the next matches need. On the low-entropy megabyte
  * (patterns of 64 to 175 bytes repeated) levels 6 to 12 compress 3.5-4.5% smaller and run
  * 1.23-1.30x faster (Bun, A/B); on the other inputs sizes move by at most +0.15% (levels 10-12:
  * JSON, logs) and speed within noise. Greedy keeps libzstd's rule: with ours it lost 0.3-0.7% on
- * that megabyte.
+ * that megabyte. The threshold was 64 with edges of 16 until the eighth session of 12-06; as in
+ * lazy_rows.ts, 16 and 4 moved level 11's total over the 13 lazy inputs by +0.02% (JSON +0.28%)
+ * for 0.97-1.11x in Deno and 1.0-1.09x in Bun (A/B, best rounds).
  */
-const SPARSE_THRESHOLD = 64;
-const SPARSE_EDGE = 16;
+const SPARSE_THRESHOLD = 16;
+const SPARSE_EDGE = 4;
 /**
  * Hashes are computed ahead of insertion in batches of this many positions, and computing them
  * reads their rows. libzstd prefetches the row of the position 8 ahead; JS has no prefetch, and

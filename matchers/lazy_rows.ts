@@ -139,20 +139,39 @@ function search(
   let best = floor;
   // Our bytes best-3..best, which a candidate must equal to beat `best`.
   let word = view.getInt32(ip + best - 3, true);
-  while (bits !== 0) {
-    const index = table[row + ((31 - Math.clz32(bits & -bits) + head) & 15)];
-    bits &= bits - 1;
-    if (index < lowIndex) break;
-    const match = index - base;
-    if (view.getInt32(match + best - 3, true) !== word) continue;
-    const length = ip <= ms.runReach
-      ? countRun(ms, view, src, ip, ip - match, end)
-      : countMatch(view, src, ip, match, end);
-    if (length > best) {
-      best = length;
-      result[0] = ip - match + 3;
-      if (ip + length === end) break;
-      word = view.getInt32(ip + best - 3, true);
+  // Two copies of the candidate loop: outside a run (almost always), one without calls, which V8
+  // compiles with the tables' and the view's bounds and base pointers loaded once (a call in the
+  // loop made it load them again at each candidate: the matcher alone 1.04-1.17x faster in Deno);
+  // inside a run, `countRun`.
+  if (ip > ms.runReach) {
+    while (bits !== 0) {
+      const index = table[row + ((31 - Math.clz32(bits & -bits) + head) & 15)];
+      bits &= bits - 1;
+      if (index < lowIndex) break;
+      const match = index - base;
+      if (view.getInt32(match + best - 3, true) !== word) continue;
+      const length = countMatch(view, src, ip, match, end);
+      if (length > best) {
+        best = length;
+        result[0] = ip - match + 3;
+        if (ip + length === end) break;
+        word = view.getInt32(ip + best - 3, true);
+      }
+    }
+  } else {
+    while (bits !== 0) {
+      const index = table[row + ((31 - Math.clz32(bits & -bits) + head) & 15)];
+      bits &= bits - 1;
+      if (index < lowIndex) break;
+      const match = index - base;
+      if (view.getInt32(match + best - 3, true) !== word) continue;
+      const length = countRun(ms, view, src, ip, ip - match, end);
+      if (length > best) {
+        best = length;
+        result[0] = ip - match + 3;
+        if (ip + length === end) break;
+        word = view.getInt32(ip + best - 3, true);
+      }
     }
   }
   let slot = (head - 1) & 15;

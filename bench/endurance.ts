@@ -12,16 +12,16 @@
  * After one warm-up cycle, the run is cut into quarters of its cycles (so that the costliest
  * operation has as many pairs in each as the others' cycles allow). Per operation and quarter it
  * prints ours and native MiB/s and the median of the paired ratios ours/native; then the last
- * quarter's ratio and the bar it is held to (the best quarter's where native ran as usual, see
- * `trustedQuarters`). Times are the process's CPU time, not wall time: on a busy machine, a
- * process descheduled in the middle of one side would make that side look slow. A JIT that
- * leaves its optimized code for good (issue 20: Bun's decoder at a tenth of its speed after ~850
- * calls) shows as a last quarter far below the others.
+ * quarter's ratio and the bar it is held to (the second-best quarter's where native ran as usual,
+ * see `trustedQuarters` and `largest`). Times are the process's CPU time, not wall time: on a busy
+ * machine, a process descheduled in the middle of one side would make that side look slow. A JIT
+ * that leaves its optimized code for good (issue 20: Bun's decoder at a tenth of its speed after
+ * ~850 calls) shows as a last quarter far below the others.
  *
  * --check (CI, `.ci/run`) exits 1 when an operation's last quarter is below DROP_LIMIT × its
- * best trusted quarter (against native and in its own MiB/s), or below its floor against native
- * (DECOMPRESS_FLOOR, COLLAPSE_FLOOR), and stays so over one more quarter's worth of cycles (a
- * collapse is permanent, noise is not). The limits are ratios inside one process, medians of
+ * second-best trusted quarter (against native and in its own MiB/s), or below its floor against
+ * native (DECOMPRESS_FLOOR, COLLAPSE_FLOOR), and stays so over one more quarter's worth of cycles
+ * (a collapse is permanent, noise is not). The limits are ratios inside one process, medians of
  * paired calls; they catch collapses (half the speed, a quarter or a tenth of native), not missed
  * speed targets, which the other benchmarks measure. --junit writes one test case per operation, for
  * the summary line of `.ci/run`.
@@ -41,7 +41,7 @@ const check = args.includes("--check");
 const junitPath = option("junit");
 const minCycles = Number(option("min-cycles") ?? 12);
 
-/** Last quarter below this fraction of the best trusted one (ours/native, paired medians): fail. */
+/** Last quarter below this fraction of the bar (ours/native, paired medians): fail. */
 const DROP_LIMIT = 0.5;
 /** Last quarter below this ratio to native: a collapse whatever the best quarter was. */
 const COLLAPSE_FLOOR = 0.1;
@@ -291,20 +291,30 @@ function trustedQuarters(i: number): number[] {
   const typical = median(native.filter((x) => !Number.isNaN(x)));
   return [0, 1, 2, 3].filter((q) => native[q] >= typical / 2 && native[q] <= typical * 2);
 }
-/** The best of a list of values (NaN if none). */
+/**
+ * The bar among a list of values (NaN if none): the second largest when there are three or more,
+ * so that one quarter where ours alone ran fast cannot set it. In CI runs of 12-06 the 16 MiB
+ * decompression (3 pairs a quarter) had one quarter at 678 MiB/s (2.49x native) against 193-244
+ * (0.73-0.87x) in the others, native steady at 273-275 (Bun; the same case had failed in Deno at
+ * 280 MiB/s against a best quarter of 719), most likely because its 16 MiB output came from
+ * memory already mapped in that quarter only; a healthy last quarter failed. A collapse still
+ * fails: two quarters before it stay above the bar's half, unless it set in within the first two
+ * quarters, where the floors below catch it.
+ */
 const largest = (values: number[]) => {
-  const v = values.filter((x) => !Number.isNaN(x));
-  return v.length === 0 ? NaN : Math.max(...v);
+  const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => b - a);
+  return v.length === 0 ? NaN : v.length >= 3 ? v[1] : v[0];
 };
-/** The bar for ours/native of operation i: its best trusted quarter's paired ratio. */
+/** The bar for ours/native of operation i: its second-best trusted quarter's paired ratio. */
 const bestOf = (i: number) => largest(trustedQuarters(i).map((q) => ratioOf(i, q)));
-/** The bar for ours' own MiB/s of operation i: its best trusted quarter. */
+/** The bar for ours' own MiB/s of operation i: its second-best trusted quarter. */
 const ownBestOf = (i: number) => largest(trustedQuarters(i).map((q) => oursOf(i, q)));
 
 /**
  * Why operation i fails with period `last` as its last period, or null: below its floor, or
- * below DROP_LIMIT × its best trusted quarter both against native and in its own MiB/s (ours
- * slower, and not because the machine or the allocator was: native did not slow down with it).
+ * below DROP_LIMIT × its second-best trusted quarter both against native and in its own MiB/s
+ * (ours slower, and not because the machine or the allocator was: native did not slow down with
+ * it).
  */
 function verdict(i: number, last: number): string | null {
   const ratio = ratioOf(i, last);
@@ -316,7 +326,7 @@ function verdict(i: number, last: number): string | null {
   const ownBest = ownBestOf(i);
   if (ratio < DROP_LIMIT * best && own < DROP_LIMIT * ownBest) {
     return `last period ${ratio.toFixed(3)}x native and ${own.toFixed(0)} MiB/s, below ` +
-      `${DROP_LIMIT} × its best trusted quarter (${best.toFixed(3)}x, ` +
+      `${DROP_LIMIT} × its second-best trusted quarter (${best.toFixed(3)}x, ` +
       `${ownBest.toFixed(0)} MiB/s)`;
   }
   return null;
@@ -401,7 +411,7 @@ if (failures.size > 0) {
   if (check) process.exitCode = 1;
 } else {
   console.log(
-    `\nNo operation stayed below ${DROP_LIMIT} × its best trusted quarter or its floor ` +
+    `\nNo operation stayed below ${DROP_LIMIT} × its second-best trusted quarter or its floor ` +
       `(${DECOMPRESS_FLOOR}x native decompressing, ${COLLAPSE_FLOOR}x compressing).`,
   );
 }

@@ -13,7 +13,7 @@
  * operation has as many pairs in each as the others' cycles allow). Per operation and quarter it
  * prints ours and native MiB/s and the median of the paired ratios ours/native; then the last
  * quarter's ratio and the bar it is held to (the second-best quarter's where native ran as usual,
- * see `trustedQuarters` and `largest`). Times are the process's CPU time, not wall time: on a busy
+ * see `trustedQuarters` and `barOf`). Times are the process's CPU time, not wall time: on a busy
  * machine, a process descheduled in the middle of one side would make that side look slow. A JIT
  * that leaves its optimized code for good (issue 20: Bun's decoder at a tenth of its speed after
  * ~850 calls) shows as a last quarter far below the others.
@@ -301,14 +301,14 @@ function trustedQuarters(i: number): number[] {
  * fails: two quarters before it stay above the bar's half, unless it set in within the first two
  * quarters, where the floors below catch it.
  */
-const largest = (values: number[]) => {
+const barOf = (values: number[]) => {
   const v = values.filter((x) => !Number.isNaN(x)).sort((a, b) => b - a);
   return v.length === 0 ? NaN : v.length >= 3 ? v[1] : v[0];
 };
 /** The bar for ours/native of operation i: its second-best trusted quarter's paired ratio. */
-const bestOf = (i: number) => largest(trustedQuarters(i).map((q) => ratioOf(i, q)));
+const bestOf = (i: number) => barOf(trustedQuarters(i).map((q) => ratioOf(i, q)));
 /** The bar for ours' own MiB/s of operation i: its second-best trusted quarter. */
-const ownBestOf = (i: number) => largest(trustedQuarters(i).map((q) => oursOf(i, q)));
+const ownBestOf = (i: number) => barOf(trustedQuarters(i).map((q) => oursOf(i, q)));
 
 /**
  * Why operation i fails with period `last` as its last period, or null: below its floor, or

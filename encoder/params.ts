@@ -70,7 +70,7 @@ export const DEFAULT_LEVEL = 3;
 // all lie near, and levels 7 to 12 then take the bucket finder with 4-byte matches above 256 KiB
 // (matchers/reach.ts, called by compress.ts).
 /**
- * Levels 5 and 6 on inputs of 256 KiB to 1 MiB (MID_LEVELS_5_6_UP_TO). The buckets of the rows
+ * Levels 5 and 6 on inputs of 256 KiB to 1 MiB (MID_SIZE_UP_TO). The buckets of the rows
  * below wrote 1.0094 (level 5) and 1.0106 (level 6) of Bun's libzstd's total over 400 KB slices
  * of seven inputs, and 1.0056 and 1.0051 at 1 MiB with the low-entropy megabyte
  * (docs/perf/2026-12-06-chain-ahead.md). Level 5 keeps the 2-position buckets with libzstd's lazy
@@ -85,21 +85,24 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 18, 18, 3, 5, 4, 2],
   [21, 18, 19, 3, 5, 4, 4],
 ];
-/** Inputs up to this size (and above 256 KiB) take MID_LEVELS_5_6. */
-const MID_LEVELS_5_6_UP_TO = 1024 * 1024;
+/**
+ * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's
+ * rows (not LEVELS_10_12) at levels 10 to 12.
+ */
+const MID_SIZE_UP_TO = 1024 * 1024;
 
 /**
  * Levels 10 to 12 above 1 MiB (and of unknown size): one row size less than libzstd's (level 10
  * rows of 16, in matchers/lazy_rows.ts's loop, libzstd 32; levels 11 and 12 rows of 32, libzstd
  * 64). Total over the 13 lazy inputs against Bun's libzstd at the same level: level 10 0.9972 ->
  * 1.0029, 11 0.9972 -> 1.0022, 12 0.9974 -> 1.0024 (decodecorpus unchanged: its files are
- * smaller). The real files pay for it: level 10 on 4 MiB of TS declarations +1.2%, a JS bundle
- * +1.3%, x86 code +0.5%, levels 11 and 12 +0.4 to +0.8%; JSON, the low-entropy megabyte and
- * z000033 stay below libzstd. Speed ÷ native on the 4 MiB files and logs, Deno: level 10
- * 0.29-0.56x -> 0.38-0.73x, 11 0.29-0.56x -> 0.45-0.66x; Bun 1.3-1.5x faster, every cell of levels
- * 10 to 12 at 0.52x or more (docs/perf/2026-12-06-level-ladder.md). Up to 1 MiB they keep
- * libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of libzstd at level 10
- * (z000088 +1.7%).
+ * smaller). The real files pay for it: level 10 on 4 MiB of TS declarations +1.3%, a JS bundle
+ * +1.3%, prose +0.9%, x86 code +0.6%, levels 11 and 12 +0.5 to +1.0%; JSON, the low-entropy
+ * megabyte and z000033 stay below libzstd. Speed ÷ native on the 4 MiB files and the logs, Deno:
+ * levels 10 and 11 0.30-0.38x -> 0.44-0.54x; Bun 1.3-1.5x faster, every cell of levels 10 to 12
+ * at 0.59x or more (docs/perf/2026-12-06-level-ladder.md, its matrix at 98c4acb). Up to 1 MiB
+ * they keep libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of libzstd at
+ * level 10 (z000088 +1.7%).
  */
 const LEVELS_10_12: readonly (readonly number[])[] = [
   [22, 21, 22, 4, 5, 16, 5],
@@ -234,9 +237,9 @@ export function levelParameters(
   const table = (rowSize <= 256 * 1024 ? 1 : 0) + (rowSize <= 128 * 1024 ? 1 : 0) +
     (rowSize <= 16 * 1024 ? 1 : 0);
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
-  const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_LEVELS_5_6_UP_TO
+  const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_SIZE_UP_TO
     ? MID_LEVELS_5_6[row - 5]
-    : table === 0 && row >= 10 && row <= 12 && rowSize > MID_LEVELS_5_6_UP_TO
+    : table === 0 && row >= 10 && row <= 12 && rowSize > MID_SIZE_UP_TO
     ? LEVELS_10_12[row - 10]
     : TABLES[table][row];
   const p: CompressionParameters = {

@@ -15,7 +15,8 @@
  *   in locals (row.ts goes through `updateRows`, `insertRow` and the match state's fields);
  * - the search is a function of numbers (its row, tag, floor), not of the match state;
  * - hashes are computed ahead and their rows read early (row.ts's batches) only with tables of
- *   2^21 entries and more (levels 9 and 10 above 2 MiB): at level 8's 2^20 both engines run faster without.
+ *   2^21 entries and more (levels 9 and 10 above 2 MiB): at level 8's 2^20 it is even (Deno
+ *   0.90-1.09x, Bun 0.94-1.15x), at 2^21 it pays in both (without it: 0.66-1.06x, 0.70-1.05x).
  * A/B against lazy.ts's loop (two checkouts in one process, CPU time, medians of 7-9 paired
  * rounds over the 16 MiB logs, five real files and the low-entropy megabyte; several runs): Deno
  * level 7 0.96-1.20x, level 8 1.09-1.34x, level 9 0.99-1.15x; Bun 0.99-1.15x, 1.02-1.22x and
@@ -44,9 +45,10 @@ import { equalTags, prepareRows, rowHash, rowLogOf } from "./row.ts";
 const SEARCH_STRENGTH = 8;
 const LAZY_SKIPPING_STEP = 8;
 // After a match longer than SPARSE_THRESHOLD, its first and last SPARSE_EDGE positions are
-// inserted, and every second one between. row.ts does so above 64 with edges of 16; from 16 with
-// edges of 4, total size over the 13 lazy inputs moved by -0.02% / -0.03% (levels 7 / 8; JSON
-// +0.3%, the low-entropy megabyte -0.6%) and decodecorpus not at all, for 1.03-1.18x in Deno.
+// inserted, and every second one between: row.ts's rule and numbers, repeated here because V8
+// reloads an imported binding at each use. From 64 with edges of 16 to 16 with edges of 4 (eighth
+// session of 12-06), total size over the 13 lazy inputs moved by -0.02% / -0.03% (levels 7 / 8;
+// JSON +0.3%, the low-entropy megabyte -0.6%) and decodecorpus not at all, for 1.0-1.15x in Deno.
 // Every third or fourth position between wrote up to +0.75% (TS, JS bundle) for no clear gain.
 const SPARSE_THRESHOLD = 16;
 const SPARSE_EDGE = 4;

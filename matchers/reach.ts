@@ -75,13 +75,13 @@ const NEAR_CHAIN_LOG = 15;
  * Levels 7 to 12 above 256 KiB (lazy and lazy2 on the row finder) on near-only inputs take the
  * bucket finder of levels 5 and 6 (matchers/dfast_lazy.ts) with the small tables above, buckets
  * of 4 positions at searchLog 4 (levels 7 to 9, and 10 above 1 MiB) and of 8 above, and 4-byte
- * short matches (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches pay, as in
- * libzstd's own tables for inputs up to 256 KiB; and deeper searches find little more: libzstd's
- * level 12 writes z000033 only 0.2% smaller than its level 7. On the five decodecorpus files of
- * testdata/ that the probe calls near (z000033, z000035, z000070, z000072, z000092), against Bun's
- * libzstd at the same level: 0.982-0.986 of its total size at levels 7 to 12 (the row finder
- * with the small table: 0.999; z000070 alone up to +0.78% at levels 11 and 12), at 1.7-2.7x the
- * row finder's speed on z000033 (best of 5 against native, Deno: L8 0.79x, L12 0.73x; Bun
+ * short matches (the level's minMatch is 5). Near repeats have cheap offsets, so 4-byte matches
+ * pay, as in libzstd's own tables for inputs up to 256 KiB; and deeper searches find little more:
+ * libzstd's level 12 writes z000033 only 0.2% smaller than its level 7. On the five decodecorpus
+ * files of testdata/ that the probe calls near (z000033, z000035, z000070, z000072, z000092),
+ * against Bun's libzstd at the same level: 0.982-0.986 of its total size at levels 7 to 12 (the row
+ * finder with the small table: 0.999; z000070 alone up to +0.78% at levels 11 and 12), at 1.7-2.7x
+ * the row finder's speed on z000033 (best of 5 against native, Deno: L8 0.79x, L12 0.73x; Bun
  * 0.94x, 1.54x). Every other input of our corpora is far and keeps the level's finder.
  */
 const NEAR_MIN_MATCH = 4;

@@ -11,6 +11,7 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compress, decompress } from "../mod.ts";
+import { levelParameters } from "../encoder/params.ts";
 import {
   concat,
   DECODECORPUS_DIR,
@@ -342,6 +343,18 @@ describe("compress: ratio against libzstd", () => {
     for (let level = 7; level <= 12; level++) {
       const [ours, theirs] = totalSizes(files, level);
       assert.ok(ours <= theirs * 1.0075, `level ${level}: ${ours} > 1.0075 × ${theirs}`);
+    }
+  });
+
+  it("levels 10 to 12 search one row size less than libzstd above 1 MiB only", () => {
+    // libzstd's searchLog: 5, 6, 6 (rows of 32, 64, 64). Ours above 1 MiB and for unknown sizes:
+    // 4, 5, 5; up to 1 MiB libzstd's (the far files above wrote 1.0075 of libzstd otherwise). The
+    // frames and sizes at those levels above 2 MiB are checked against libzstd below.
+    for (const size of [(1 << 20) + 1, 4 << 20, -1]) {
+      assert.deepEqual([10, 11, 12].map((l) => levelParameters(l, size, 0).searchLog), [4, 5, 5]);
+    }
+    for (const size of [(256 << 10) + 1, 1 << 20]) {
+      assert.deepEqual([10, 11, 12].map((l) => levelParameters(l, size, 0).searchLog), [5, 6, 6]);
     }
   });
 

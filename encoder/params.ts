@@ -3,7 +3,8 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
- * above 256 KiB and level 6 above 1 MiB, levels 10 to 12 above 1 MiB (see LEVELS_10_12), levels 6
+ * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 to 12 above 1 MiB (see LEVELS_7_8 and
+ * LEVELS_10_12), levels 6
  * to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see
  * levelParameters).
  *
@@ -87,9 +88,28 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
 ];
 /**
  * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's
- * rows (not LEVELS_10_12) at levels 10 to 12.
+ * rows (not LEVELS_7_8 or LEVELS_10_12) at levels 7, 8 and 10 to 12.
  */
 const MID_SIZE_UP_TO = 1024 * 1024;
+
+/**
+ * Levels 7 and 8 above 1 MiB (and of unknown size): a row table of 2^19 entries, half of libzstd's
+ * (up to 1 MiB the row table is already at most half the input's power of two, see
+ * levelParameters). JavaScript cannot prefetch the rows and the candidates as libzstd does, and
+ * the table's 5 MiB of tags and positions miss the caches at most searches; at 2.5 MiB the
+ * searches wait less. A/B (CPU time, best of 5 alternating rounds, 4 MiB real files and the
+ * 16 MiB logs): Deno level 7 1.06-1.22x, level 8 1.16-1.35x; Bun 1.16-1.42x and 1.15-1.5x. Sizes
+ * against Bun's libzstd at the same level, the 13 lazy inputs: level 7 0.9931 -> 0.9961, level 8 0.9960 -> 0.9988;
+ * 4 MiB of x86 code +0.8% (1.0069 and 1.0078 of libzstd), the JS bundle and TS declarations
+ * +0.3-0.4%, prose +0.2%, JSON and the logs under +0.1%; five real files end to end (1 MiB each)
+ * 1.0044 at level 7 (1.0175 in the sixth session of 12-06, before the loops and insertion rules
+ * of matchers/lazy_rows.ts), the five whole files end to end 1.0050. Level 9, whose window is
+ * 4 MiB, keeps its table: halved, 8 MiB of mixed files wrote 1.0256 of libzstd.
+ */
+const LEVELS_7_8: readonly (readonly number[])[] = [
+  [21, 19, 19, 4, 5, 8, 4],
+  [21, 19, 19, 4, 5, 16, 5],
+];
 
 /**
  * Levels 10 to 12 above 1 MiB (and of unknown size): one row size less than libzstd's (level 10
@@ -239,6 +259,8 @@ export function levelParameters(
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
   const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_SIZE_UP_TO
     ? MID_LEVELS_5_6[row - 5]
+    : table === 0 && (row === 7 || row === 8) && rowSize > MID_SIZE_UP_TO
+    ? LEVELS_7_8[row - 7]
     : table === 0 && row >= 10 && row <= 12 && rowSize > MID_SIZE_UP_TO
     ? LEVELS_10_12[row - 10]
     : TABLES[table][row];
@@ -263,14 +285,12 @@ export function levelParameters(
     const srcLog = sourceLog(srcSize);
     if (p.hashLog > srcLog - 1) p.hashLog = srcLog - 1;
   }
-  // Not ours any more: levels 7 to 12 halved this table again on inputs above 2 MiB (and of
-  // unknown size) for 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files and
-  // logs. Inputs made of parts of different kinds lost much more: 5 MiB of five real files end to
-  // end (1 MiB each) 1.0175 of Bun's libzstd at level 7 and 1.0124 at 9 (1.0007 at 7 with the
-  // whole table); 4 MiB of JSON then TS declarations +0.89%, x86 code alone +0.80%. No statistic
-  // of the reach probe (repeat share, distances) told those inputs from the ones it cost little.
-  // With the whole table, A/B (Deno, 4 MiB files and the 16 MiB logs): level 7 0.74-0.87x, level 8
-  // 0.78-0.88x, levels 9 and 11 0.79-0.97x (Bun similar); see BENCHMARKS.md.
+  // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
+  // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files
+  // and logs, but 5 MiB of five real files end to end (1 MiB each) wrote 1.0175 of Bun's libzstd
+  // at level 7 and 1.0124 at 9. On today's loops and insertion rules the same input writes
+  // 1.0044 at level 7 with the table halved: levels 7 and 8 take it again above 1 MiB
+  // (LEVELS_7_8); level 9, whose 4 MiB window the halved table cannot cover, keeps the whole one.
   return p;
 }
 

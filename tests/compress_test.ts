@@ -62,18 +62,18 @@ function totalSizes(files: Uint8Array[], level: number): [number, number] {
 }
 
 /**
- * At each level, our frame of `data` decodes with libzstd and is at most 0.5% larger than Bun's
- * one-shot libzstd's, the compressor that cuts blocks as we do (the size is checked under Bun
- * only: see oneShotNativeCompress).
+ * At each level, our frame of `data` decodes with libzstd and is at most `bound` times (0.5%
+ * larger than) Bun's one-shot libzstd's, the compressor that cuts blocks as we do (the size is
+ * checked under Bun only: see oneShotNativeCompress).
  */
-function withinOneShot(data: Uint8Array, levels: number[]): void {
+function withinOneShot(data: Uint8Array, levels: number[], bound = 1.005): void {
   for (const level of levels) {
     const frame = compress(data, { level });
     assert.ok(sameBytes(nativeDecompress(frame), data), `level ${level}: libzstd`);
     const theirs = oneShotNativeCompress(data, level)?.length ?? Infinity;
     assert.ok(
-      frame.length <= theirs * 1.005,
-      `level ${level}: ${frame.length} > 1.005 × ${theirs}`,
+      frame.length <= theirs * bound,
+      `level ${level}: ${frame.length} > ${bound} × ${theirs}`,
     );
   }
 }
@@ -402,10 +402,13 @@ describe("compress: ratio against libzstd", () => {
     withinOneShot(input, [3, 9]);
   });
 
-  it("levels 7 to 9 on 4 MiB of parts of two kinds, twice: within 0.5% of libzstd", () => {
+  it("levels 7 to 9 on 4 MiB of parts of two kinds, twice: within 0.5% of libzstd, 7 and 8 1.5%", () => {
     // Text (testdata's systemd units, 133 KiB), five far decodecorpus files, then both again.
     // Levels 7 to 12 had halved the row table above 2 MiB: 1.0121 and 1.0119 of Bun's one-shot
-    // libzstd at levels 7 and 8 (1.0003 and 0.9999 with the whole table). Sizes checked under Bun.
+    // libzstd at levels 7 and 8 (1.0003 and 0.9999 with the whole table). Levels 7 and 8 halve it
+    // again above 1 MiB (LEVELS_7_8 in encoder/params.ts), for 1.2-1.4x in both runtimes: 1.0126
+    // and 1.0120, the most of the inputs measured (real files and their mixes +0.1 to +1.1%).
+    // Level 9 keeps the whole table. Sizes checked under Bun.
     const unitsDir = DICT_DIR + "files/";
     const units = concat(
       readdirSync(unitsDir).filter((f) => !f.endsWith(".zst")).sort().map((f) =>
@@ -416,7 +419,8 @@ describe("compress: ratio against libzstd", () => {
       readBytes(DECODECORPUS_DIR + f)
     );
     const data = concat([units, ...far, units, ...far]);
-    withinOneShot(data, [7, 8, 9]);
+    withinOneShot(data, [7, 8], 1.015);
+    withinOneShot(data, [9]);
   });
 
   it("a part with far matches among near ones keeps the level's tables (btlazy2)", () => {

@@ -358,6 +358,20 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
+  it("levels 7 and 8 search half of libzstd's row table above 1 MiB only", () => {
+    // libzstd's hashLog at levels 7 and 8: 20. Ours above 1 MiB and for unknown sizes: 19. Up to
+    // 1 MiB the row table is at most half the input's power of two already (2^19 at 1 MiB, 2^18
+    // at 512 KiB). The frames and sizes of both levels above 1 MiB are checked against libzstd
+    // below.
+    for (const size of [(1 << 20) + 1, 4 << 20, 64 << 20, -1]) {
+      assert.deepEqual([7, 8].map((l) => levelParameters(l, size, 0).hashLog), [19, 19]);
+    }
+    assert.deepEqual([7, 8].map((l) => levelParameters(l, 1 << 20, 0).hashLog), [19, 19]);
+    assert.deepEqual([7, 8].map((l) => levelParameters(l, 512 << 10, 0).hashLog), [18, 18]);
+    // Level 9 keeps libzstd's table for its 4 MiB window.
+    assert.equal(levelParameters(9, 4 << 20, 0).hashLog, 21);
+  });
+
   it("levels 7 to 12 above 2 MiB: within 0.5% of libzstd on matches 2 MiB back", () => {
     // Five far files (1.9 MiB), then the same bytes again with every 997th byte changed: the
     // second half is made of matches of ~1000 bytes reaching back 2 MiB, which the row tables

@@ -4,9 +4,8 @@
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
  * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 to 12 above 1 MiB (see LEVELS_7_8 and
- * LEVELS_10_12), levels 6
- * to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see
- * levelParameters).
+ * LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
+ * levels 7 to 12 (see levelParameters).
  *
  * @module
  */
@@ -98,13 +97,15 @@ const MID_SIZE_UP_TO = 1024 * 1024;
  * levelParameters). JavaScript cannot prefetch the rows and the candidates as libzstd does, and
  * the table's 5 MiB of tags and positions miss the caches at most searches; at 2.5 MiB the
  * searches wait less. A/B (CPU time, best of 5 alternating rounds, 4 MiB real files and the
- * 16 MiB logs): Deno level 7 1.06-1.22x, level 8 1.16-1.35x; Bun 1.16-1.42x and 1.15-1.5x. Sizes
- * against Bun's libzstd at the same level, the 13 lazy inputs: level 7 0.9931 -> 0.9961, level 8 0.9960 -> 0.9988;
- * 4 MiB of x86 code +0.8% (1.0069 and 1.0078 of libzstd), the JS bundle and TS declarations
- * +0.3-0.4%, prose +0.2%, JSON and the logs under +0.1%; five real files end to end (1 MiB each)
- * 1.0044 at level 7 (1.0175 in the sixth session of 12-06, before the loops and insertion rules
- * of matchers/lazy_rows.ts), the five whole files end to end 1.0050. Level 9, whose window is
- * 4 MiB, keeps its table: halved, 8 MiB of mixed files wrote 1.0256 of libzstd.
+ * 16 MiB logs): Deno level 7 1.06-1.22x, level 8 1.16-1.35x; Bun 1.16-1.42x and 1.15-1.5x.
+ * Total size over the 13 lazy inputs against Bun's libzstd at the same level: level 7 0.9931 ->
+ * 0.9961, level 8 0.9960 -> 0.9988. 4 MiB of x86 code +0.8% (1.0069 and 1.0078 of libzstd), the
+ * JS bundle and TS declarations +0.3-0.4%, prose +0.2%, JSON and the logs under +0.1%; five real
+ * files end to end (1 MiB each) 1.0044 at level 7 (1.0175 in the sixth session of 12-06, before
+ * the loops and insertion rules of matchers/lazy_rows.ts), the five whole files end to end
+ * 1.0050; decodecorpus files whose matches reach 0.5-2 MiB back, 4 MiB of them, 1.0126 (see
+ * compress_test.ts). Level 9, whose window is 4 MiB, keeps its table: halved, 8 MiB of mixed files
+ * wrote 1.0256 of libzstd (docs/perf/2026-12-06-half-table.md).
  */
 const LEVELS_7_8: readonly (readonly number[])[] = [
   [21, 19, 19, 4, 5, 8, 4],

@@ -141,10 +141,12 @@ function search(
   let best = floor;
   // Our bytes best-3..best, which a candidate must equal to beat `best`.
   let word = view.getInt32(ip + best - 3, true);
-  // Two copies of the candidate loop: outside a run (almost always), one without calls, which V8
-  // compiles with the tables' and the view's bounds and base pointers loaded once (a call in the
-  // loop made it load them again at each candidate: the matcher alone 1.04-1.17x faster in Deno);
-  // inside a run, `countRun`.
+  // Two copies of the candidate loop: outside a run (almost always), one without calls; inside a
+  // run, `countRun`. With the call in the loop V8 reloaded the view's and the tables' bounds and
+  // data pointers at each candidate; without it the matcher alone ran 1.04-1.17x faster in Deno.
+  // V8 still checks the table's map and reloads its bounds per candidate (perf annotate, ninth
+  // session of 12-06): a table read before the loop removes that, but measured 0.97-1.09x in Deno
+  // and 0.87-1.02x in Bun, the loop waiting on the table entry and the window bytes either way.
   if (ip > ms.runReach) {
     while (bits !== 0) {
       const index = table[row + ((31 - Math.clz32(bits & -bits) + head) & 15)];

@@ -14,9 +14,15 @@
  * - positions are inserted by the loop itself, hashed where they are inserted, with the tables
  *   in locals (row.ts goes through `updateRows`, `insertRow` and the match state's fields);
  * - the search is a function of numbers (its row, tag, floor), not of the match state;
- * - hashes are computed ahead and their rows read early (row.ts's batches) only with tables of
- *   2^21 entries and more (levels 9 and 10 above 2 MiB): at level 8's 2^20 it is even (Deno
- *   0.90-1.09x, Bun 0.94-1.15x), at 2^21 it pays in both (without it: 0.66-1.06x, 0.70-1.05x).
+ * - rows are read ahead (16 positions past ip, `touchRows`) only with tables of 2^21 entries and
+ *   more (levels 9 and 10 above 2 MiB): at level 8's 2^20 it was even (Deno 0.90-1.09x, Bun
+ *   0.94-1.15x), at 2^21 it pays in both (without it: 0.66-1.06x, 0.70-1.05x). It is one call at
+ *   the top of the loop: hashes computed ahead into a cache at each insertion and search (row.ts's
+ *   batches) made every level of this loop slower in V8, used or not. With that change and the
+ *   local `hash5` (tenth session of 12-06; A/B, 5 rounds, same bytes): Deno levels 7-8 1.03-1.09x
+ *   but prose at level 7 0.95x, levels 9-10 medians 1.03-1.26x; Bun medians 0.90-1.12x at levels
+ *   7-8 and 0.93-1.10x at levels 9-10 (the logs and the low-entropy megabyte at level 10 the
+ *   slowest).
  * A/B against lazy.ts's loop (two checkouts in one process, CPU time, medians of 7-9 paired
  * rounds over the 16 MiB logs, five real files and the low-entropy megabyte; several runs): Deno
  * level 7 0.96-1.20x, level 8 1.09-1.34x, level 9 0.99-1.15x; Bun 0.99-1.15x, 1.02-1.22x and
@@ -38,7 +44,7 @@ import {
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
-import { equalTags, prepareRows, rowHash, rowLogOf } from "./row.ts";
+import { equalTags, prepareRows, rowLogOf } from "./row.ts";
 
 // As lazy.ts: literal positions between step increases (libzstd's kSearchStrength), and steps
 // above LAZY_SKIPPING_STEP insert only the positions searched.
@@ -52,53 +58,46 @@ const LAZY_SKIPPING_STEP = 8;
 // Every third or fourth position between wrote up to +0.75% (TS, JS bundle) for no clear gain.
 const SPARSE_THRESHOLD = 16;
 const SPARSE_EDGE = 4;
-// The hash cache: hashes by position in slots 0-15, the end of the positions hashed in slot END,
-// the sum of the row entries read ahead in slot TOUCHED. It and the search's result are module
-// arrays, not the workspace's: JavaScriptCore folds a module's typed arrays into the code, and
-// through the match state level 9 ran 0.88-1.07x of lazy.ts's loop in Bun instead of 1.08-1.18x.
-// A block starts the cache afresh (nothing carries over between blocks or calls).
-const END = 16;
-const TOUCHED = 17;
-const cache = /* @__PURE__ */ new Int32Array(18);
-// The offBase of the last search's match.
+// The sum of the row entries read ahead (touchRows), and the offBase of the last search's match.
+// Module arrays, not the workspace's: JavaScriptCore folds a module's typed arrays into the code,
+// and through the match state level 9 ran 0.88-1.07x of this loop in Bun instead of 1.08-1.18x.
+const touched = /* @__PURE__ */ new Int32Array(1);
 const result = /* @__PURE__ */ new Int32Array(1);
 
 /**
- * Hash of position `p` from the cache, hashing the next 8 positions (the next 16 after a jump; none
- * at or past `limit`) and reading the start of their rows when `p` comes within 8 of the end.
- * JavaScript has no prefetch: the rows of 8 positions read back to back overlap their misses.
+ * Row hash of the 5 bytes at `p` (row.ts's `rowHash` with minMatch 5, which every level of this
+ * loop has): a local function with a constant shift for the second word. Through the imported
+ * `rowHash`, whose minMatch is a variable, the matcher ran 1.02-1.07x slower in Deno.
  */
-function hashAhead(
+function hash5(view: DataView, p: number, shift: number): number {
+  return (Math.imul(view.getInt32(p, true), -1640531535) ^
+    Math.imul(view.getInt32(p + 4, true) << 24, -2048144777)) >>> shift;
+}
+
+/**
+ * Reads the start of the rows of the positions from `from` (or `ip`, if later) to `ip + 16`, none
+ * at or past `limit`, and returns where it stopped. JavaScript has no prefetch: rows read back to
+ * back overlap their misses, which pays with tables of 2^21 entries and more (levels 9 and 10 above
+ * 2 MiB) and not below.
+ */
+function touchRows(
   view: DataView,
   tags: Uint8Array,
   table: Int32Array,
-  p: number,
+  ip: number,
+  from: number,
   limit: number,
   shift: number,
-  mls: number,
 ): number {
-  let hashed = cache[END];
-  if (p + 8 >= hashed) {
-    let batches = 1;
-    if (p >= hashed) {
-      hashed = p;
-      batches = 2;
-    }
-    let touched = cache[TOUCHED];
-    for (; batches > 0; batches--) {
-      const stop = hashed + 8 < limit ? hashed + 8 : limit;
-      for (let q = hashed; q < stop; q++) {
-        const hash = rowHash(view, q, shift, mls);
-        cache[q & 15] = hash;
-        const row = (hash >>> 8) << 4;
-        touched = (touched + tags[row] + table[row]) | 0;
-      }
-      hashed = stop;
-    }
-    cache[END] = hashed;
-    cache[TOUCHED] = touched;
+  let q = from > ip ? from : ip;
+  const stop = ip + 16 < limit ? ip + 16 : limit;
+  let sum = touched[0];
+  for (; q < stop; q++) {
+    const row = (hash5(view, q, shift) >>> 8) << 4;
+    sum = (sum + tags[row] + table[row]) | 0;
   }
-  return cache[p & 15];
+  touched[0] = sum;
+  return stop;
 }
 
 /** Puts table index `index` with hash `hash` below the head of its row (row.ts's ring). */
@@ -201,7 +200,6 @@ function compressBlockRows16(
 ): number {
   prepareRows(ms);
   const params = ms.params;
-  const mls = params.minMatch >= 5 && params.minMatch <= 6 ? params.minMatch : 4;
   const shift = ms.rowShift;
   const windowLog = params.windowLog;
   const windowSize = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
@@ -232,9 +230,12 @@ function compressBlockRows16(
   let skipping = false;
   const ahead = params.hashLog > 20;
   const limit = end - 8;
-  cache[END] = 0;
+  let touchedTo = 0;
 
   while (ip < ilimit) {
+    if (ahead && !skipping && ip + 8 >= touchedTo) {
+      touchedTo = touchRows(view, tags, table, ip, touchedTo, limit, shift);
+    }
     let length = 0;
     let offBase = 1;
     let matchStart = ip + 1;
@@ -248,19 +249,15 @@ function compressBlockRows16(
       let p = next;
       if (ip - p > SPARSE_THRESHOLD) {
         for (const stop = p + SPARSE_EDGE; p < stop; p++) {
-          const hash = ahead
-            ? hashAhead(view, tags, table, p, limit, shift, mls)
-            : rowHash(view, p, shift, mls);
+          const hash = hash5(view, p, shift);
           insert(tags, table, hash, p + base);
         }
         const last = ip - SPARSE_EDGE;
-        for (p++; p < last; p += 2) insert(tags, table, rowHash(view, p, shift, mls), p + base);
+        for (p++; p < last; p += 2) insert(tags, table, hash5(view, p, shift), p + base);
         p = last;
       }
       for (; p < ip; p++) {
-        const hash = ahead
-          ? hashAhead(view, tags, table, p, limit, shift, mls)
-          : rowHash(view, p, shift, mls);
+        const hash = hash5(view, p, shift);
         insert(tags, table, hash, p + base);
       }
     }
@@ -276,9 +273,7 @@ function compressBlockRows16(
       (ip > windowSize ? ip - windowSize : 0) + base,
       length > 3 ? length : 3,
       base,
-      ahead && !skipping
-        ? hashAhead(view, tags, table, ip, limit, shift, mls)
-        : rowHash(view, ip, shift, mls),
+      hash5(view, ip, shift),
     );
     next = ip + 1;
     if (l > length) {
@@ -322,9 +317,7 @@ function compressBlockRows16(
         (ip > windowSize ? ip - windowSize : 0) + base,
         floorFor(length, offBase, gain, ip, end),
         base,
-        ahead && !skipping
-          ? hashAhead(view, tags, table, ip, limit, shift, mls)
-          : rowHash(view, ip, shift, mls),
+        hash5(view, ip, shift),
       );
       next = ip + 1;
       if (l1 >= 4 && l1 * 4 - highbit(result[0]) > length * 4 - highbit(offBase) + gain) {
@@ -368,7 +361,10 @@ function compressBlockRows16(
   return end - anchor;
 }
 
-/** Block compressor of lazy over the row finder: this loop on 16-entry rows, else lazy.ts's. */
+/**
+ * Block compressor of lazy over the row finder: this loop on 16-entry rows with minMatch 5 (every
+ * level that has them), else lazy.ts's (the same bytes).
+ */
 export function compressBlockLazyRows(
   ms: MatchState,
   seqs: SeqStore,
@@ -377,12 +373,15 @@ export function compressBlockLazyRows(
   start: number,
   end: number,
 ): number {
-  return rowLogOf(ms.params.searchLog) === 4
+  return rowLogOf(ms.params.searchLog) === 4 && ms.params.minMatch === 5
     ? compressBlockRows16(ms, seqs, rep, src, start, end, 1)
     : compressBlockLazyRow(ms, seqs, rep, src, start, end);
 }
 
-/** Block compressor of lazy2 over the row finder: this loop on 16-entry rows, else lazy.ts's. */
+/**
+ * Block compressor of lazy2 over the row finder: this loop on 16-entry rows with minMatch 5, else
+ * lazy.ts's (the same bytes).
+ */
 export function compressBlockLazy2Rows(
   ms: MatchState,
   seqs: SeqStore,
@@ -391,7 +390,7 @@ export function compressBlockLazy2Rows(
   start: number,
   end: number,
 ): number {
-  return rowLogOf(ms.params.searchLog) === 4
+  return rowLogOf(ms.params.searchLog) === 4 && ms.params.minMatch === 5
     ? compressBlockRows16(ms, seqs, rep, src, start, end, 2)
     : compressBlockLazy2Row(ms, seqs, rep, src, start, end);
 }

@@ -261,8 +261,9 @@ describe("compressStream", () => {
   });
 
   it("lazy streams on 16-entry rows interleaved with others give the frame they give alone", async () => {
-    // Levels 8 and 9 run the loop of matchers/lazy_rows.ts, whose hash cache (level 9's tables)
-    // lives in module state: each block must start it afresh, whatever compressed in between.
+    // Levels 8 and 9 run the loop of matchers/lazy_rows.ts, which keeps its search result (and, at
+    // level 9, reads rows ahead) in module state: nothing of it may carry from one stream's block
+    // to another's.
     const input = concat([text, corpus]);
     for (const level of [8, 9]) await interleavedStreams(input, level, 200_000, 70_000, 300_000);
   });

@@ -45,6 +45,7 @@ import {
   windowLow,
 } from "./match_state.ts";
 import { equalTags, prepareRows, rowLogOf } from "./row.ts";
+import type { CompressionParameters } from "./strategy.ts";
 
 // As lazy.ts: literal positions between step increases (libzstd's kSearchStrength), and steps
 // above LAZY_SKIPPING_STEP insert only the positions searched.
@@ -63,6 +64,57 @@ const SPARSE_EDGE = 4;
 // and through the match state level 9 ran 0.88-1.07x of this loop in Bun instead of 1.08-1.18x.
 const touched = /* @__PURE__ */ new Int32Array(1);
 const result = /* @__PURE__ */ new Int32Array(1);
+
+// The tables of the state this loop last ran in: tags (ROW_TAGS, as words in ROW_WORDS) and
+// positions (ROW_TABLE) of rows of 16 entries, the first `1 << hashLog` of each in use. V8 and
+// JavaScriptCore fold a module constant's bounds and data into the code: through the match state's
+// tables (arguments and locals) the matcher alone ran 1.13-1.2x slower in Deno (a harness of the
+// loop beside its bare-bones copy, which was that much faster), the whole compression about 1.04x
+// at levels 7-9 (A/B medians Deno 1.01-1.13x, Bun 0.94-1.17x, mostly 1.01-1.09x). Untouched memory
+// costs no resident pages in Deno, Bun or Node: the 10 MiB cost nothing until a level of this loop
+// runs, then what its hashLog uses (2.5 MiB at levels 7-8), and stay. States with larger tables
+// (level 10 above 8 MiB) take lazy.ts's loop.
+const ROW_LOG = 21;
+const ROW_TAGS = /* @__PURE__ */ new Uint8Array(1 << ROW_LOG);
+const ROW_WORDS = /* @__PURE__ */ new Int32Array(ROW_TAGS.buffer);
+const ROW_TABLE = /* @__PURE__ */ new Int32Array(1 << ROW_LOG);
+// The state whose rows the tables hold (weakly: a state nobody holds needs nothing back), and a
+// bound above every index written into them since they were last taken by a state's own tables.
+let holder: WeakRef<MatchState> | null = null;
+let top = 0;
+
+/**
+ * Makes the module tables hold `ms`'s rows. The state that held them gets them back first if it
+ * is a stream's that still has its workspace (a one-shot state's next block, if any, comes before
+ * any other state's). `ms`'s own tables are copied in unless they hold nothing that the module
+ * tables lack: a one-shot state nothing was inserted for yet, whose base is above every index
+ * written there.
+ */
+function claimRows(ms: MatchState): void {
+  const held = holder?.deref();
+  if (held !== undefined) {
+    // A stream's state gets its rows back, unless its workspace serves another state now.
+    if (held.workspace.forStream && held.workspace.user === held) giveBack(held);
+    held.lendsTables = null;
+  }
+  holder = new WeakRef(ms);
+  ms.lendsTables = giveBack;
+  if (!ms.workspace.forStream && ms.nextToUpdate === 0 && ms.base >= top) return;
+  const entries = 1 << ms.params.hashLog;
+  ROW_TABLE.set(ms.hashTable.subarray(0, entries));
+  ROW_WORDS.set(ms.tagWords.subarray(0, entries >> 2));
+  const reach = ms.base + ms.src.length + 1;
+  if (reach > top) top = reach;
+}
+
+/** Copies the module tables back into `ms`'s own, and lets them go. */
+function giveBack(ms: MatchState): void {
+  const entries = 1 << ms.params.hashLog;
+  ms.hashTable.set(ROW_TABLE.subarray(0, entries));
+  ms.tagWords.set(ROW_WORDS.subarray(0, entries >> 2));
+  ms.lendsTables = null;
+  if (holder?.deref() === ms) holder = null;
+}
 
 /**
  * Row hash of the 5 bytes at `p` (row.ts's `rowHash` with minMatch 5, which every level of this
@@ -101,7 +153,9 @@ function touchRows(
 }
 
 /** Puts table index `index` with hash `hash` below the head of its row (row.ts's ring). */
-function insert(tags: Uint8Array, table: Int32Array, hash: number, index: number): void {
+function insert(hash: number, index: number): void {
+  const tags = ROW_TAGS;
+  const table = ROW_TABLE;
   const row = (hash >>> 8) << 4;
   let slot = (tags[row] - 1) & 15;
   if (slot === 0) slot = 15;
@@ -117,9 +171,6 @@ function insert(tags: Uint8Array, table: Int32Array, hash: number, index: number
  */
 function search(
   ms: MatchState,
-  tags: Uint8Array,
-  words: Int32Array,
-  table: Int32Array,
   view: DataView,
   src: Uint8Array,
   ip: number,
@@ -129,6 +180,9 @@ function search(
   base: number,
   hash: number,
 ): number {
+  const tags = ROW_TAGS;
+  const words = ROW_WORDS;
+  const table = ROW_TABLE;
   const row = (hash >>> 8) << 4;
   const head = tags[row] & 15;
   const splat = Math.imul(hash & 0xff, 0x01010101);
@@ -204,9 +258,9 @@ function compressBlockRows16(
   const windowLog = params.windowLog;
   const windowSize = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
   const view = ms.view;
-  const tags = ms.tagTable;
-  const words = ms.tagWords;
-  const table = ms.hashTable;
+  if (holder === null || holder.deref() !== ms) claimRows(ms);
+  const tags = ROW_TAGS;
+  const table = ROW_TABLE;
   const base = ms.base;
   const ilimit = end - 16;
   const prefixLow = windowLow(windowLog, end);
@@ -250,22 +304,19 @@ function compressBlockRows16(
       if (ip - p > SPARSE_THRESHOLD) {
         for (const stop = p + SPARSE_EDGE; p < stop; p++) {
           const hash = hash5(view, p, shift);
-          insert(tags, table, hash, p + base);
+          insert(hash, p + base);
         }
         const last = ip - SPARSE_EDGE;
-        for (p++; p < last; p += 2) insert(tags, table, hash5(view, p, shift), p + base);
+        for (p++; p < last; p += 2) insert(hash5(view, p, shift), p + base);
         p = last;
       }
       for (; p < ip; p++) {
         const hash = hash5(view, p, shift);
-        insert(tags, table, hash, p + base);
+        insert(hash, p + base);
       }
     }
     const l = search(
       ms,
-      tags,
-      words,
-      table,
       view,
       src,
       ip,
@@ -307,9 +358,6 @@ function compressBlockRows16(
       const gain = d === 1 ? 2 : 5;
       const l1 = search(
         ms,
-        tags,
-        words,
-        table,
         view,
         src,
         ip,
@@ -357,8 +405,14 @@ function compressBlockRows16(
   }
 
   ms.nextToUpdate = next;
+  if (base + end >= top) top = base + end + 1;
   repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
   return end - anchor;
+}
+
+/** Whether this loop serves `params` (lazy or lazy2 over the row finder). */
+function usesRows16(params: CompressionParameters): boolean {
+  return rowLogOf(params.searchLog) === 4 && params.minMatch === 5 && params.hashLog <= ROW_LOG;
 }
 
 /**
@@ -373,7 +427,7 @@ export function compressBlockLazyRows(
   start: number,
   end: number,
 ): number {
-  return rowLogOf(ms.params.searchLog) === 4 && ms.params.minMatch === 5
+  return usesRows16(ms.params)
     ? compressBlockRows16(ms, seqs, rep, src, start, end, 1)
     : compressBlockLazyRow(ms, seqs, rep, src, start, end);
 }
@@ -390,7 +444,7 @@ export function compressBlockLazy2Rows(
   start: number,
   end: number,
 ): number {
-  return rowLogOf(ms.params.searchLog) === 4 && ms.params.minMatch === 5
+  return usesRows16(ms.params)
     ? compressBlockRows16(ms, seqs, rep, src, start, end, 2)
     : compressBlockLazy2Row(ms, seqs, rep, src, start, end);
 }

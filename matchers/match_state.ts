@@ -51,6 +51,11 @@ export class MatchState {
   src: Uint8Array;
   /** First position not yet inserted in the tables (lazy strategies). */
   nextToUpdate = 0;
+  /**
+   * Set while the 16-entry-row loop (lazy_rows.ts) holds this state's row tables in its module
+   * arrays: hands them back into `hashTable` and `tagWords` (see {@linkcode MatchState.ownTables}).
+   */
+  lendsTables: ((ms: MatchState) => void) | null = null;
   /** Row finder: hashes of the positions from nextToUpdate to cacheEnd (see row.ts). */
   hashCache: Int32Array;
   /** Row finder: log2 of a row's entries (set by row.ts's `prepareRows`). */
@@ -101,6 +106,7 @@ export class MatchState {
     this.src = src;
     this.view = new DataView(src.buffer, src.byteOffset, src.byteLength);
     this.workspace = workspace;
+    workspace.user = this;
     const hashSize = 1 << params.hashLog;
     const row = usesRowFinder(params);
     const chainSize = params.strategy === Strategy.Fast || row ? 0 : 1 << params.chainLog;
@@ -127,10 +133,19 @@ export class MatchState {
   }
 
   /**
+   * Makes `hashTable` and `tagWords` hold this state's rows: before anything but the 16-entry-row
+   * loop reads or writes them, since that loop may hold them in its module arrays.
+   */
+  ownTables(): void {
+    if (this.lendsTables !== null) this.lendsTables(this);
+  }
+
+  /**
    * Replaces the tables' contents with tables primed for history at the start of `src` (see
    * prime.ts), whose indices were made with table index `base` for src[0].
    */
   adoptTables(hashTable: Int32Array, chainTable: Int32Array, tagWords: Int32Array, base: number) {
+    this.ownTables();
     this.hashTable.set(hashTable);
     this.chainTable.set(chainTable);
     this.tagWords.set(tagWords);
@@ -145,6 +160,7 @@ export class MatchState {
    * bytes of `src` had never been seen (btultra2's first pass).
    */
   forgetHistory(length: number): void {
+    this.ownTables();
     this.base += length;
     this.forgetRun();
     this.workspace.reserveUpTo(this.base, this.src.length);
@@ -179,6 +195,7 @@ export class MatchState {
    * table of 2^30 entries), the tables are emptied instead.
    */
   #lowerIndices(): void {
+    this.ownTables();
     const params = this.params;
     const strategy = params.strategy;
     const byIndex = strategy >= Strategy.Greedy && !usesRowFinder(params);

@@ -213,6 +213,7 @@ function updateRows(ms: MatchState, ip: number, mls: number, rowLog: number): vo
 
 /** Inserts every position from `ms.nextToUpdate` up to `end` (hashed directly: no cache). */
 export function fillRows(ms: MatchState, end: number, mls: number): void {
+  ms.ownTables();
   prepareRows(ms);
   const rowLog = ms.rowLog;
   const rowMask = (1 << rowLog) - 1;

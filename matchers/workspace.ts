@@ -126,6 +126,11 @@ export class MatchWorkspace {
   opt: OptState | null = null;
   /** One-shot: the table index the next compression starts above. */
   #next = 1;
+  /**
+   * The match state last given these tables (set by MatchState's constructor): a state whose
+   * workspace has moved on to another no longer owns the tables' contents.
+   */
+  user: object | null = null;
   readonly #hash = new TablePool();
   readonly #chain = new TablePool();
   readonly #tags = new TablePool();

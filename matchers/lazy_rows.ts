@@ -71,10 +71,10 @@ const result = /* @__PURE__ */ new Int32Array(1);
 // tables (arguments and locals) the matcher alone ran 1.13-1.2x slower in Deno (a harness of the
 // loop beside its bare-bones copy, which was that much faster), the whole compression about 1.04x
 // at levels 7-9 (A/B medians Deno 1.01-1.13x, Bun 0.94-1.17x, mostly 1.01-1.09x). Untouched memory
-// costs no resident pages in Deno, Bun or Node: the 10 MiB cost nothing until a level of this loop
-// runs, then what its hashLog uses (2.5 MiB at levels 7-8), and stay. States with larger tables
-// (level 10 above 8 MiB) take lazy.ts's loop.
-const ROW_LOG = 21;
+// costs no resident pages in Deno, Bun or Node: the 20 MiB (2^22 entries, level 10 above 8 MiB)
+// cost nothing until a level of this loop runs, then what its hashLog uses (2.5 MiB at levels 7-8,
+// 10 MiB at level 9 above 2 MiB), and stay.
+const ROW_LOG = 22;
 const ROW_TAGS = /* @__PURE__ */ new Uint8Array(1 << ROW_LOG);
 const ROW_WORDS = /* @__PURE__ */ new Int32Array(ROW_TAGS.buffer);
 const ROW_TABLE = /* @__PURE__ */ new Int32Array(1 << ROW_LOG);

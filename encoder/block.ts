@@ -19,8 +19,11 @@ import {
   compressBlockGreedyRow,
   compressBlockLazy,
   compressBlockLazy2,
+  compressBlockLazy2Row,
+  compressBlockLazyRow,
 } from "../matchers/lazy.ts";
-import { compressBlockLazy2Rows, compressBlockLazyRows } from "../matchers/lazy_rows.ts";
+import { compressBlockRows as rows16, fitsRows as fits16 } from "../matchers/lazy_rows.ts";
+import { compressBlockRows as rows32, fitsRows as fits32 } from "../matchers/lazy_rows32.ts";
 import { type BlockCompressor, MatchState, usesRowFinder } from "../matchers/match_state.ts";
 import {
   compressBlockBtOpt,
@@ -37,6 +40,39 @@ import { type CompressionParameters, Strategy } from "./params.ts";
 import { appendLiterals, type SeqStore } from "./seq_store.ts";
 import { compressSequences } from "./sequences.ts";
 import { blockRoom, type EntropyState, MAX_BLOCK_SPLITS, type Workspace } from "./workspace.ts";
+
+/**
+ * Lazy over the row finder: the loop of matchers/lazy_rows.ts (rows of 16) or lazy_rows32.ts (rows
+ * of 32) where it fits, else lazy.ts's loop (the same bytes, slower).
+ */
+function compressBlockLazyRows(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  const params = ms.params;
+  if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, 1);
+  if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, 1);
+  return compressBlockLazyRow(ms, seqs, rep, src, start, end);
+}
+
+/** Lazy2 over the row finder, as {@linkcode compressBlockLazyRows}. */
+function compressBlockLazy2Rows(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  const params = ms.params;
+  if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, 2);
+  if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, 2);
+  return compressBlockLazy2Row(ms, seqs, rep, src, start, end);
+}
 
 // Block compressors by strategy.
 const COMPRESSORS: readonly BlockCompressor[] = [

@@ -120,9 +120,9 @@ describe("compressStream", () => {
     // Hash chains rather than rows (windows up to 16 KiB), with blocks cut short at each chunk
     // so that the next one matches into the window.
     cases.push([5, 14, 1], [8, 14, 1]);
-    // The 16-entry-row loop (lazy_rows.ts), which holds the rows in module arrays between blocks:
-    // they must come back to the stream's tables before the indices are lowered.
-    cases.push([8, 19, 0]);
+    // The row loops of lazy_rows.ts and lazy_rows32.ts, which hold the rows in module arrays
+    // between blocks: they must come back to the stream's tables before the indices are lowered.
+    cases.push([8, 19, 0], [11, 20, 0]);
     for (const [level, windowLog, flush] of cases) {
       const oneShot = { level, windowLog, checksum: true };
       const options = { ...oneShot, pledgedSize: data.length };
@@ -264,11 +264,13 @@ describe("compressStream", () => {
   });
 
   it("lazy streams on 16-entry rows interleaved with others give the frame they give alone", async () => {
-    // Levels 8 and 9 run the loop of matchers/lazy_rows.ts, which keeps its search result (and, at
-    // level 9, reads rows ahead) in module state: nothing of it may carry from one stream's block
-    // to another's.
+    // Levels 8, 9 (lazy_rows.ts) and 11 (lazy_rows32.ts) run loops that keep their rows, their
+    // search result and the rows read ahead in module state: nothing of it may carry from one
+    // stream's block to another's.
     const input = concat([text, corpus]);
-    for (const level of [8, 9]) await interleavedStreams(input, level, 200_000, 70_000, 300_000);
+    for (const level of [8, 9, 11]) {
+      await interleavedStreams(input, level, 200_000, 70_000, 300_000);
+    }
   });
 
   it("source errors and cancellation propagate", async () => {

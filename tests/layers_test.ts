@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { rows32Source } from "../tools/gen_lazy_rows32.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIRS = ["entropy", "matchers", "encoder", "decoder"];
@@ -138,6 +139,14 @@ describe("layers", () => {
       "matchers/lazy_rows.ts ROW_TABLE",
       "matchers/lazy_rows.ts holder",
       "matchers/lazy_rows.ts top",
+      // The same for rows of 32 (lazy_rows32.ts, generated from lazy_rows.ts).
+      "matchers/lazy_rows32.ts touched",
+      "matchers/lazy_rows32.ts result",
+      "matchers/lazy_rows32.ts ROW_TAGS",
+      "matchers/lazy_rows32.ts ROW_WORDS",
+      "matchers/lazy_rows32.ts ROW_TABLE",
+      "matchers/lazy_rows32.ts holder",
+      "matchers/lazy_rows32.ts top",
       "matchers/lazy_rows.ts result",
       // Code tables computed once at load, never written after.
       "entropy/sequence_codes.ts LL_BASELINES",
@@ -159,5 +168,11 @@ describe("layers", () => {
       "async.ts spareTimer",
     ];
     assert.deepEqual(found.filter((f) => !allowed.includes(f)), []);
+  });
+
+  it("matchers/lazy_rows32.ts is what tools/gen_lazy_rows32.ts writes from lazy_rows.ts", () => {
+    const source = readFileSync(join(root, "matchers/lazy_rows.ts"), "utf8");
+    const written = readFileSync(join(root, "matchers/lazy_rows32.ts"), "utf8");
+    assert.ok(written === rows32Source(source), "run: deno run -A tools/gen_lazy_rows32.ts");
   });
 });

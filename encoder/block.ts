@@ -42,37 +42,30 @@ import { compressSequences } from "./sequences.ts";
 import { blockRoom, type EntropyState, MAX_BLOCK_SPLITS, type Workspace } from "./workspace.ts";
 
 /**
- * Lazy over the row finder: the loop of matchers/lazy_rows.ts (rows of 16) or lazy_rows32.ts (rows
- * of 32) where it fits, else lazy.ts's loop (the same bytes, slower).
+ * Lazy (`depth` 1) or lazy2 (2) over the row finder: the loop of matchers/lazy_rows.ts (rows of
+ * 16) or lazy_rows32.ts (rows of 32) where it fits, else lazy.ts's loop (the same bytes, slower).
  */
-function compressBlockLazyRows(
+function compressBlockRows(
   ms: MatchState,
   seqs: SeqStore,
   rep: Int32Array,
   src: Uint8Array,
   start: number,
   end: number,
+  depth: number,
 ): number {
   const params = ms.params;
-  if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, 1);
-  if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, 1);
-  return compressBlockLazyRow(ms, seqs, rep, src, start, end);
+  if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, depth);
+  if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, depth);
+  return depth === 1
+    ? compressBlockLazyRow(ms, seqs, rep, src, start, end)
+    : compressBlockLazy2Row(ms, seqs, rep, src, start, end);
 }
 
-/** Lazy2 over the row finder, as {@linkcode compressBlockLazyRows}. */
-function compressBlockLazy2Rows(
-  ms: MatchState,
-  seqs: SeqStore,
-  rep: Int32Array,
-  src: Uint8Array,
-  start: number,
-  end: number,
-): number {
-  const params = ms.params;
-  if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, 2);
-  if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, 2);
-  return compressBlockLazy2Row(ms, seqs, rep, src, start, end);
-}
+const compressBlockLazyRows: BlockCompressor = (ms, seqs, rep, src, start, end) =>
+  compressBlockRows(ms, seqs, rep, src, start, end, 1);
+const compressBlockLazy2Rows: BlockCompressor = (ms, seqs, rep, src, start, end) =>
+  compressBlockRows(ms, seqs, rep, src, start, end, 2);
 
 // Block compressors by strategy.
 const COMPRESSORS: readonly BlockCompressor[] = [

@@ -43,8 +43,8 @@ const touched = /* @__PURE__ */ new Int32Array(1);
 const result = /* @__PURE__ */ new Int32Array(1);
 
 // The tables of the state this loop last ran in: tags (ROW_TAGS, as words in ROW_WORDS) and
-// positions (ROW_TABLE) of rows of 2^ROW_BITS entries, the first `1 << hashLog` of each in use. V8 and
-// JavaScriptCore fold a module constant's bounds and data into the code: through the match state's
+// positions (ROW_TABLE) of rows of 2^ROW_BITS entries, the first `1 << hashLog` of each in use.
+// V8 and JavaScriptCore fold a module constant's bounds and data into the code: through the state's
 // tables (arguments and locals) the matcher alone ran 1.13-1.2x slower in Deno (a harness of the
 // loop beside its bare-bones copy, which was that much faster), the whole compression about 1.04x
 // at levels 7-9 (A/B medians Deno 1.01-1.13x, Bun 0.94-1.17x, mostly 1.01-1.09x). Untouched memory
@@ -55,10 +55,12 @@ const ROW_LOG = 22;
 const ROW_TAGS = /* @__PURE__ */ new Uint8Array(1 << ROW_LOG);
 const ROW_WORDS = /* @__PURE__ */ new Int32Array(ROW_TAGS.buffer);
 const ROW_TABLE = /* @__PURE__ */ new Int32Array(1 << ROW_LOG);
-// The state whose rows the tables hold (weakly: a state nobody holds needs nothing back), and a
-// bound above every index written into them since they were last taken by a state's own tables.
+// The state whose rows the tables hold (weakly: a state nobody holds needs nothing back), a bound
+// above every index in them, and how many entries (from the first) any state has used since they
+// were last wholly a state's own.
 let holder: WeakRef<MatchState> | null = null;
 let top = 0;
+let extent = 0;
 
 /**
  * Makes the module tables hold `ms`'s rows. The state that held them gets them back first if it
@@ -76,12 +78,17 @@ function claimRows(ms: MatchState): void {
   }
   holder = new WeakRef(ms);
   ms.lendsTables = giveBack;
-  if (!ms.workspace.forStream && ms.nextToUpdate === 0 && ms.base >= top) return;
   const entries = 1 << ms.params.hashLog;
+  const whole = entries >= extent;
+  if (whole) extent = entries;
+  if (!ms.workspace.forStream && ms.nextToUpdate === 0 && ms.base >= top) return;
   ROW_TABLE.set(ms.hashTable.subarray(0, entries));
   ROW_WORDS.set(ms.tagWords.subarray(0, entries >> 2));
+  // Every index in `ms`'s tables is below this. When they now fill every entry in use, the bound
+  // comes down with them: after a one-shot workspace starts its indices again from 1 (near the
+  // int32 limit), the next compressions need not copy their tables in.
   const reach = ms.base + ms.src.length + 1;
-  if (reach > top) top = reach;
+  if (whole || reach > top) top = reach;
 }
 
 /** Copies the module tables back into `ms`'s own, and lets them go. */

@@ -12,6 +12,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compress, decompress } from "../mod.ts";
 import { levelParameters } from "../encoder/params.ts";
+import { setIndexLimit } from "../matchers/workspace.ts";
 import {
   concat,
   DECODECORPUS_DIR,
@@ -260,6 +261,29 @@ describe("compress: determinism", () => {
     }
     // Tables kept from the larger levels (see TablePool) serve a smaller one: same frame.
     assert.ok(sameBytes(compress(data, { level: 13 }), atLevel13), "level 13 after 22");
+  });
+
+  it("one-shot calls past the index limit at the row levels give the frames they give alone", () => {
+    // The row loops (matchers/lazy_rows.ts, lazy_rows32.ts) keep their rows in module tables,
+    // whose entries must stay below each call's window: when the one-shot workspace starts its
+    // indices again from 1, the next calls must not see the entries of the calls before.
+    const inputs = [textLike(600_000, 31), textLike(700_000, 32), textLike(1_300_000, 33)];
+    const levels = [7, 8, 11];
+    const alone = levels.map((level) => inputs.map((data) => compress(data, { level })));
+    const previous = setIndexLimit(1 << 21);
+    try {
+      for (let round = 0; round < 3; round++) {
+        levels.forEach((level, l) =>
+          inputs.forEach((data, i) => {
+            const frame = compress(data, { level });
+            assert.ok(sameBytes(frame, alone[l][i]), `level ${level}, input ${i}, round ${round}`);
+          })
+        );
+      }
+    } finally {
+      setIndexLimit(previous);
+    }
+    assert.ok(sameBytes(nativeDecompress(alone[2][2]), inputs[2]), "libzstd: level 11");
   });
 
   it("Deno and Bun give identical bytes", () => {

@@ -118,8 +118,6 @@ function hash5(view: DataView, p: number, shift: number): number {
  */
 function touchRows(
   view: DataView,
-  tags: Uint8Array,
-  table: Int32Array,
   ip: number,
   from: number,
   limit: number,
@@ -127,6 +125,8 @@ function touchRows(
 ): number {
   let q = from > ip ? from : ip;
   const stop = ip + 16 < limit ? ip + 16 : limit;
+  const tags = ROW_TAGS;
+  const table = ROW_TABLE;
   let sum = touched[0];
   for (; q < stop; q++) {
     const row = (hash5(view, q, shift) >>> 8) << ROW_BITS;
@@ -251,8 +251,6 @@ export function compressBlockRows(
   const windowSize = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
   const view = ms.view;
   if (holder === null || holder.deref() !== ms) claimRows(ms);
-  const tags = ROW_TAGS;
-  const table = ROW_TABLE;
   const base = ms.base;
   const ilimit = end - 16;
   const prefixLow = windowLow(windowLog, end);
@@ -280,7 +278,7 @@ export function compressBlockRows(
 
   while (ip < ilimit) {
     if (ahead && !skipping && ip + 8 >= touchedTo) {
-      touchedTo = touchRows(view, tags, table, ip, touchedTo, limit, shift);
+      touchedTo = touchRows(view, ip, touchedTo, limit, shift);
     }
     let length = 0;
     let offBase = 1;

@@ -52,8 +52,9 @@ export class MatchState {
   /** First position not yet inserted in the tables (lazy strategies). */
   nextToUpdate = 0;
   /**
-   * Set while the 16-entry-row loop (lazy_rows.ts) holds this state's row tables in its module
-   * arrays: hands them back into `hashTable` and `tagWords` (see {@linkcode MatchState.ownTables}).
+   * Set while a row loop (lazy_rows.ts, lazy_rows32.ts) holds this state's row tables in its
+   * module arrays: hands them back into `hashTable` and `tagWords` (see
+   * {@linkcode MatchState.ownTables}).
    */
   lendsTables: ((ms: MatchState) => void) | null = null;
   /** Row finder: hashes of the positions from nextToUpdate to cacheEnd (see row.ts). */
@@ -133,8 +134,9 @@ export class MatchState {
   }
 
   /**
-   * Makes `hashTable` and `tagWords` hold this state's rows: before anything but the 16-entry-row
-   * loop reads or writes them, since that loop may hold them in its module arrays.
+   * Makes `hashTable` and `tagWords` hold this state's rows: before anything but the row loops
+   * (lazy_rows.ts, lazy_rows32.ts) reads or writes them, since a row loop may hold them in its
+   * module arrays.
    */
   ownTables(): void {
     if (this.lendsTables !== null) this.lendsTables(this);

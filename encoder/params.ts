@@ -5,7 +5,7 @@
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
  * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 to 12 above 1 MiB (see LEVELS_7_8 and
  * LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
- * levels 7 to 12 (see levelParameters).
+ * levels 7 to 12 (see levelParameters; level 9 above 2 MiB: LEVEL_9_NEAR_HASH_LOG).
  *
  * @module
  */
@@ -105,7 +105,8 @@ const MID_SIZE_UP_TO = 1024 * 1024;
  * the loops and insertion rules of matchers/lazy_rows.ts), the five whole files end to end
  * 1.0050; decodecorpus files whose matches reach 0.5-2 MiB back, 4 MiB of them, 1.0126 (see
  * compress_test.ts). Level 9, whose window is 4 MiB, keeps its table: halved, 8 MiB of mixed files
- * wrote 1.0256 of libzstd (docs/perf/2026-12-06-half-table.md).
+ * wrote 1.0256 of libzstd (docs/perf/2026-12-06-half-table.md); it takes a quarter of it for
+ * inputs whose repeats do not reach far back (LEVEL_9_NEAR_HASH_LOG).
  */
 const LEVELS_7_8: readonly (readonly number[])[] = [
   [21, 19, 19, 4, 5, 8, 4],
@@ -125,6 +126,27 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
  * they keep libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of libzstd at
  * level 10 (z000088 +1.7%).
  */
+/**
+ * Level 9 above 2 MiB (LEVEL_9_NEAR_ABOVE), in one shot: a row table of 2^19 entries, a quarter of
+ * libzstd's, with level 9's own 4 MiB window, unless the reach probe finds that one in 33 or more
+ * of the input's repeats lie 2 MiB or more back (matchers/reach.ts, `repeatsReachFar`); streams
+ * keep libzstd's table. Measured in the eleventh session of 12-06 (docs/perf/2026-12-06-level-9-
+ * warm-up.md): with 2^21 entries the loop waits on its rows' misses, which JavaScript cannot
+ * prefetch (a matcher harness, interleaved: 1.13-1.42x the time of 2^19 entries, where the 4 MiB
+ * window costs nothing). A/B of the whole compression (CPU time, medians of 7 rounds) on the real
+ * files of 2.3 to 4 MiB and the 16 MiB logs: Deno 1.21-1.54x (x86 code the most), Bun 1.07-1.37x;
+ * the seed's repeated logs and z000033 even. Sizes against Bun's libzstd: total over the 13 lazy
+ * inputs 0.9962 -> 1.0005 (x86 code +1.2%, the JS bundle +0.7%, TS declarations +0.4%); four
+ * mixes of real files 0.9967 -> 1.0011 (five 1 MiB parts end to end +1.2%). Level 9 then writes
+ * about what level 8 writes on inputs of one kind. The probe keeps the whole table for 8 MiB of
+ * 2 MiB parts, whose prose repeats the TS declarations 4 MiB back (+6.1% on the small table), and
+ * for the five whole files end to end (+2.4%). The window stays 4 MiB: with level 8's 2 MiB, 4 MiB
+ * of text and far decodecorpus files, twice, wrote 1.86-1.88x libzstd's size (its second half
+ * repeats the first 2.1 MiB back); with 4 MiB, 1.0006.
+ */
+const LEVEL_9_NEAR_HASH_LOG = 19;
+const LEVEL_9_NEAR_ABOVE = 2 * 1024 * 1024;
+
 const LEVELS_10_12: readonly (readonly number[])[] = [
   [22, 21, 22, 4, 5, 16, 5],
   [22, 21, 22, 5, 5, 16, 5],
@@ -285,13 +307,17 @@ export function levelParameters(
   if (srcSize >= 0 && dictSize === 0 && usesRowFinder(p)) {
     const srcLog = sourceLog(srcSize);
     if (p.hashLog > srcLog - 1) p.hashLog = srcLog - 1;
+    if (row === 9 && srcSize > LEVEL_9_NEAR_ABOVE && p.hashLog > LEVEL_9_NEAR_HASH_LOG) {
+      p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
+    }
   }
   // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
   // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files
   // and logs, but 5 MiB of five real files end to end (1 MiB each) wrote 1.0175 of Bun's libzstd
   // at level 7 and 1.0124 at 9. On today's loops and insertion rules the same input writes
   // 1.0044 at level 7 with the table halved: levels 7 and 8 take it again above 1 MiB
-  // (LEVELS_7_8); level 9, whose 4 MiB window the halved table cannot cover, keeps the whole one.
+  // (LEVELS_7_8); level 9, whose 4 MiB window the halved table cannot cover, keeps the whole one
+  // unless the input's repeats do not reach far back (LEVEL_9_NEAR_HASH_LOG).
   return p;
 }
 

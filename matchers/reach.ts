@@ -29,6 +29,11 @@
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
  * a few hundred KiB).
  *
+ * Far inputs get a second question at level 9 above 2 MiB, whose parameters offer a row table a
+ * quarter of libzstd's (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in encoder/params.ts): do 3% or
+ * more of the repeats lie 2 MiB or more back? The probe then goes over the whole input (such
+ * repeats come late), and only inputs for which it answers no take the smaller table.
+ *
  * @module
  */
 
@@ -102,6 +107,18 @@ const NEAR_MIN_MATCH = 4;
  */
 const NEAR_TREE_HASH_LOG = 16;
 const NEAR_TREE_CHAIN_LOG = 17;
+/**
+ * Repeats 2^BEYOND_LOG bytes or more back (beyond what a row table of 2^19 entries holds, about
+ * 1 to 2 MiB of history) decide whether a level that offers a smaller row table for inputs whose
+ * repeats do not reach far (`nearHashLog`: level 9 above 2 MiB) takes it: not when one in
+ * BEYOND_SHARE or more of the repeats the probe sees lie that far. On the lazy band's inputs
+ * (docs/perf/2026-12-06-level-9-warm-up.md): the 4 MiB real files 0.2-2.2%, the 16 MiB logs 2.7%,
+ * five real files of 1 MiB end to end 1.6%, x86 code then prose 1.7%; 8 MiB of 2 MiB parts 4.95%
+ * and the five whole files end to end 4.8%, which are the two that lose more than 2% on the
+ * smaller table.
+ */
+const BEYOND_LOG = 21;
+const BEYOND_SHARE = 33;
 
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
@@ -186,6 +203,44 @@ function probe(
   return farCount * FAR_SHARE <= nearCount + farCount ? nearCount + farCount : -1;
 }
 
+/**
+ * Whether one in BEYOND_SHARE or more of the repeats of 8 bytes the probe sees in `src[start,
+ * end)` lie 2^BEYOND_LOG bytes or more back from the latest earlier copy (the probe of
+ * {@linkcode repeatsAreNear}, every STRIDE-th position, over the whole input: such repeats come
+ * late in it). Bytes that repeat nearly everywhere in their first EARLY bytes stop the probe
+ * there: their long matches leave the table little to do.
+ */
+export function repeatsReachFar(
+  view: DataView,
+  start: number,
+  end: number,
+  workspace: MatchWorkspace,
+): boolean {
+  const samples = ((end - start) / STRIDE) | 0;
+  let tableLog = 32 - Math.clz32(samples);
+  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
+  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
+  const table = workspace.probeTable(1 << tableLog);
+  // Entries are position + base; those of earlier probes lie below base.
+  const base = workspace.probeBase(end - start) - start;
+  const shift = 32 - tableLog;
+  const beyond = 1 << BEYOND_LOG;
+  let repeats = 0;
+  let far = 0;
+  for (let p = start; p + 8 <= end; p += STRIDE) {
+    if (p - start === EARLY && repeats > EARLY_MOST) return false;
+    const lo = view.getInt32(p, true);
+    const hi = view.getInt32(p + 4, true);
+    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
+    const c = table[h] - base;
+    table[h] = p + base;
+    if (c < start || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
+    repeats++;
+    if (p - c >= beyond) far++;
+  }
+  return far * BEYOND_SHARE >= repeats && far > 0;
+}
+
 /** Whether a stretch with these counts of near and far repeats passes the far share. */
 function farStretch(near: number, far: number): boolean {
   return far >= SEGMENT_FAR_MIN && far * FAR_SHARE > near + far;
@@ -228,7 +283,16 @@ export function fitTablesToReach(
     ? probe(view, start, end, windowLog, workspace, true, -1) === 0 &&
       probe(view, start, end, windowLog, workspace, true, 0xff) === 0
     : repeatsAreNear(view, start, end, windowLog, workspace, !buckets);
-  if (!small) return params;
+  if (!small) {
+    const nearHashLog = params.nearHashLog;
+    if (
+      nearHashLog !== undefined && nearHashLog < params.hashLog &&
+      !repeatsReachFar(view, start, end, workspace)
+    ) {
+      return { ...params, hashLog: nearHashLog };
+    }
+    return params;
+  }
   if (trees) {
     return {
       ...params,

@@ -28,4 +28,9 @@ export interface CompressionParameters {
   minMatch: number;
   targetLength: number;
   strategy: Strategy;
+  /**
+   * Ours: the row finder's hashLog for a one-shot input whose repeats do not reach far back (set
+   * by encoder/params.ts for level 9 above 2 MiB; matchers/reach.ts probes the input and takes it).
+   */
+  nearHashLog?: number;
 }

@@ -8,12 +8,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compress, decompress } from "../mod.ts";
 import { resolveCompressOptions } from "../encoder/options.ts";
-import { fitTablesToReach, repeatsAreNear } from "../matchers/reach.ts";
+import { fitTablesToReach, repeatsAreNear, repeatsReachFar } from "../matchers/reach.ts";
 import { MatchWorkspace } from "../matchers/workspace.ts";
 import { bucketLog, usesBuckets } from "../matchers/dfast_lazy.ts";
 import { Strategy } from "../matchers/strategy.ts";
 import {
   concat,
+  nativeCompress,
   nativeDecompress,
   randomBytes,
   rng,
@@ -139,6 +140,42 @@ describe("tables sized to the input's reach", () => {
       const once = concat([random.subarray(0, 4096), random]); // one repeat, 4 KiB back
       assert.equal(fitTablesToReach(params, once, 0, once.length, ws), params, `level ${level}`);
     }
+  });
+
+  it("level 9 above 2 MiB takes a quarter of its row table unless repeats reach 2 MiB back", () => {
+    const ws = new MatchWorkspace(false);
+    const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
+    // Far repeats within 2 MiB: 256 KiB of random bytes again 1.25 MiB later, among near repeats.
+    const block = randomBytes(256 << 10, 21);
+    const within = concat([block, nearOnly(1 << 20, 22), block, nearOnly(1536 << 10, 23)]);
+    // 512 KiB of random bytes again 2.5 MiB later: the near bytes between fill a table of 2^19
+    // entries many times over, and 2^21 entries still hold most of the first copy.
+    const part = randomBytes(512 << 10, 24);
+    const beyond = concat([part, nearOnly(2 << 20, 25), part]);
+    assert.equal(repeatsReachFar(view(within), 0, within.length, ws), false, "within 2 MiB");
+    assert.equal(repeatsReachFar(view(beyond), 0, beyond.length, ws), true, "2.5 MiB back");
+    for (const [data, hashLog] of [[within, 19], [beyond, 21]] as const) {
+      const params = resolveCompressOptions({ level: 9 }, data.length).params;
+      assert.equal(params.hashLog, 21);
+      assert.equal(params.nearHashLog, 19);
+      const fitted = fitTablesToReach(params, data, 0, data.length, ws);
+      assert.equal(fitted.hashLog, hashLog);
+      assert.equal(fitted.windowLog, params.windowLog, "the window stays 4 MiB");
+      assert.equal(fitted.strategy, params.strategy);
+      // Level 10, with the same table and window, keeps libzstd's table.
+      const level10 = resolveCompressOptions({ level: 10 }, data.length).params;
+      assert.equal(level10.nearHashLog, undefined);
+      assert.equal(fitTablesToReach(level10, data, 0, data.length, ws), level10);
+    }
+    // Up to 2 MiB, with a dictionary, or of unknown size (streams): libzstd's table.
+    assert.equal(resolveCompressOptions({ level: 9 }, 2 << 20).params.nearHashLog, undefined);
+    assert.equal(resolveCompressOptions({ level: 9 }, -1).params.nearHashLog, undefined);
+    // The bytes: the part repeated 2.5 MiB back is found, as libzstd finds it (on 2^19 entries
+    // it came out 26% larger).
+    const frame = compress(beyond, { level: 9 });
+    assert.ok(sameBytes(nativeDecompress(frame), beyond), "libzstd");
+    const theirs = nativeCompress(beyond, 9).length;
+    assert.ok(frame.length <= theirs * 1.005, `${frame.length} > 1.005 × ${theirs}`);
   });
 
   it("writes frames libzstd decodes, as large as with the level's tables within 1%", () => {

@@ -5,7 +5,7 @@
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
  * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 to 12 above 1 MiB (see LEVELS_7_8 and
  * LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
- * levels 7 to 12 (see levelParameters; level 9 above 2 MiB: LEVEL_9_NEAR_HASH_LOG).
+ * levels 7 to 12 (see levelParameters; level 9 above 1 MiB: LEVEL_9_NEAR_HASH_LOG).
  *
  * @module
  */
@@ -127,16 +127,19 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
  * level 10 (z000088 +1.7%).
  */
 /**
- * Level 9 above 2 MiB (LEVEL_9_NEAR_ABOVE), in one shot: a row table of 2^19 entries, a quarter of
- * libzstd's, with level 9's own 4 MiB window, unless the reach probe finds that one in 33 or more
- * of the input's repeats lie 2 MiB or more back (matchers/reach.ts, `repeatsReachFar`); streams
- * keep libzstd's table. Measured in the eleventh session of 12-06 (docs/perf/2026-12-06-level-9-
+ * Level 9 above 1 MiB (LEVEL_9_NEAR_ABOVE), in one shot: a row table of 2^19 entries (a quarter of
+ * libzstd's above 2 MiB, half up to 2 MiB) with level 9's own window, unless the reach probe finds
+ * that one in 33 or more of the input's repeats lie 2 MiB or more back (matchers/reach.ts,
+ * `repeatsReachFar`; none can in 2 MiB or less); streams keep libzstd's table. From 1 to 2 MiB
+ * (2^20 entries before): 1.5 and 2 MiB slices of five real files and the logs, 1 MiB of prose and
+ * two mixes, 0.9984 -> 1.0012 of Bun's libzstd in total (x86 code up to +0.4%), for 1.09-1.12x
+ * (matcher harness). Measured in the eleventh session of 12-06 (docs/perf/2026-12-06-level-9-
  * warm-up.md): with 2^21 entries the loop waits on its rows' misses, which JavaScript cannot
  * prefetch (a matcher harness, interleaved: 1.13-1.42x the time of 2^19 entries, where the 4 MiB
  * window costs nothing). A/B of the whole compression (CPU time, medians of 7 rounds) on the real
  * files of 2.3 to 4 MiB and the 16 MiB logs: Deno 1.21-1.54x (x86 code the most), Bun 1.07-1.37x;
  * the seed's repeated logs and z000033 even. Sizes against Bun's libzstd: total over the 13 lazy
- * inputs 0.9962 -> 1.0005 (x86 code +1.2%, the JS bundle +0.7%, TS declarations +0.4%); four
+ * inputs 0.9962 -> 1.0006 (x86 code +1.2%, the JS bundle +0.7%, TS declarations +0.4%); four
  * mixes of real files 0.9967 -> 1.0011 (five 1 MiB parts end to end +1.2%). Level 9 then writes
  * about what level 8 writes on inputs of one kind. The probe keeps the whole table for 8 MiB of
  * 2 MiB parts, whose prose repeats the TS declarations 4 MiB back (+6.1% on the small table), and
@@ -145,7 +148,7 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
  * repeats the first 2.1 MiB back); with 4 MiB, 1.0006.
  */
 const LEVEL_9_NEAR_HASH_LOG = 19;
-const LEVEL_9_NEAR_ABOVE = 2 * 1024 * 1024;
+const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
 
 const LEVELS_10_12: readonly (readonly number[])[] = [
   [22, 21, 22, 4, 5, 16, 5],

@@ -29,8 +29,8 @@
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
  * a few hundred KiB).
  *
- * Far inputs get a second question at level 9 above 2 MiB, whose parameters offer a row table a
- * quarter of libzstd's (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in encoder/params.ts): do 3% or
+ * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
+ * quarter of libzstd's (half up to 2 MiB) (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in encoder/params.ts): do 3% or
  * more of the repeats lie 2 MiB or more back? The probe then goes over the whole input (such
  * repeats come late), and only inputs for which it answers no take the smaller table.
  *
@@ -110,7 +110,7 @@ const NEAR_TREE_CHAIN_LOG = 17;
 /**
  * Repeats 2^BEYOND_LOG bytes or more back (beyond what a row table of 2^19 entries holds, about
  * 1 to 2 MiB of history) decide whether a level that offers a smaller row table for inputs whose
- * repeats do not reach far (`nearHashLog`: level 9 above 2 MiB) takes it: not when one in
+ * repeats do not reach far (`nearHashLog`: level 9 above 1 MiB) takes it: not when one in
  * BEYOND_SHARE or more of the repeats the probe sees lie that far. On the lazy band's inputs
  * (docs/perf/2026-12-06-level-9-warm-up.md): the 4 MiB real files 0.2-2.2%, the 16 MiB logs 2.7%,
  * five real files of 1 MiB end to end 1.6%, x86 code then prose 1.7%; 8 MiB of 2 MiB parts 4.95%
@@ -216,6 +216,8 @@ export function repeatsReachFar(
   end: number,
   workspace: MatchWorkspace,
 ): boolean {
+  const beyond = 1 << BEYOND_LOG;
+  if (end - start <= beyond) return false;
   const samples = ((end - start) / STRIDE) | 0;
   let tableLog = 32 - Math.clz32(samples);
   if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
@@ -224,7 +226,6 @@ export function repeatsReachFar(
   // Entries are position + base; those of earlier probes lie below base.
   const base = workspace.probeBase(end - start) - start;
   const shift = 32 - tableLog;
-  const beyond = 1 << BEYOND_LOG;
   let repeats = 0;
   let far = 0;
   for (let p = start; p + 8 <= end; p += STRIDE) {

@@ -142,7 +142,7 @@ describe("tables sized to the input's reach", () => {
     }
   });
 
-  it("level 9 above 2 MiB takes a quarter of its row table unless repeats reach 2 MiB back", () => {
+  it("level 9 above 1 MiB takes 2^19 row entries unless repeats reach 2 MiB back", () => {
     const ws = new MatchWorkspace(false);
     const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
     // Far repeats within 2 MiB: 256 KiB of random bytes again 1.25 MiB later, among near repeats.
@@ -167,8 +167,13 @@ describe("tables sized to the input's reach", () => {
       assert.equal(level10.nearHashLog, undefined);
       assert.equal(fitTablesToReach(level10, data, 0, data.length, ws), level10);
     }
-    // Up to 2 MiB, with a dictionary, or of unknown size (streams): libzstd's table.
-    assert.equal(resolveCompressOptions({ level: 9 }, 2 << 20).params.nearHashLog, undefined);
+    // From 1 to 2 MiB no repeat lies 2 MiB back: half of libzstd's table (2^20 entries there).
+    const mid = within.subarray(0, 1536 << 10);
+    const midParams = resolveCompressOptions({ level: 9 }, mid.length).params;
+    assert.equal(midParams.hashLog, 20);
+    assert.equal(fitTablesToReach(midParams, mid, 0, mid.length, ws).hashLog, 19);
+    // Up to 1 MiB, or of unknown size (streams): libzstd's table.
+    assert.equal(resolveCompressOptions({ level: 9 }, 1 << 20).params.nearHashLog, undefined);
     assert.equal(resolveCompressOptions({ level: 9 }, -1).params.nearHashLog, undefined);
     // The bytes: the part repeated 2.5 MiB back is found, as libzstd finds it (on 2^19 entries
     // it came out 26% larger).

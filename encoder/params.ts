@@ -3,8 +3,8 @@
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
- * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 to 12 above 1 MiB (see LEVELS_7_8 and
- * LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
+ * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB
+ * (see LEVELS_7_8 and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
  * levels 7 to 12 (see levelParameters; level 9 above 1 MiB: LEVEL_9_NEAR_HASH_LOG).
  *
  * @module
@@ -114,7 +114,8 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
 ];
 
 /**
- * Levels 10 to 12 above 1 MiB (and of unknown size): one row size less than libzstd's (level 10
+ * Levels 10 to 12 above 1 MiB (and of unknown size), 11 and 12 above 256 KiB: one row size less
+ * than libzstd's (level 10
  * rows of 16, in matchers/lazy_rows.ts's loop, libzstd 32; levels 11 and 12 rows of 32, libzstd
  * 64). Total over the 13 lazy inputs against Bun's libzstd at the same level: level 10 0.9972 ->
  * 1.0029, 11 0.9972 -> 1.0022, 12 0.9974 -> 1.0024 (decodecorpus unchanged: its files are
@@ -123,8 +124,13 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
  * megabyte and z000033 stay below libzstd. Speed ÷ native on the 4 MiB files and the logs, Deno:
  * levels 10 and 11 0.30-0.38x -> 0.44-0.54x; Bun 1.3-1.5x faster, every cell of levels 10 to 12
  * at 0.59x or more (docs/perf/2026-12-06-level-ladder.md, its matrix at 98c4acb). Up to 1 MiB
- * they keep libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of libzstd at
- * level 10 (z000088 +1.7%).
+ * level 10 keeps libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of
+ * libzstd at level 10 (z000088 +1.7%). Levels 11 and 12 take rows of 32 from 256 KiB (eleventh
+ * session of 12-06, docs/perf/2026-12-06-level-9-warm-up.md): libzstd's rows of 64 ran lazy.ts's
+ * loop at 0.36-0.46x native in Deno on 512 KiB and 1 MiB slices of the real files and logs; rows
+ * of 32 run matchers/lazy_rows32.ts's, 1.7-1.8x as fast in Deno and 1.5-1.7x in Bun, for
+ * 1.0000 -> 1.0037 of libzstd's total over 28 slices of 300 KiB to 1 MiB of seven inputs, and
+ * 0.9941 -> 0.9959 over the 17 decodecorpus files of 256 KiB to 1 MiB (z000027 1.0228).
  */
 /**
  * Level 9 above 1 MiB (LEVEL_9_NEAR_ABOVE), in one shot: a row table of 2^19 entries (a quarter of
@@ -287,7 +293,7 @@ export function levelParameters(
     ? MID_LEVELS_5_6[row - 5]
     : table === 0 && (row === 7 || row === 8) && rowSize > MID_SIZE_UP_TO
     ? LEVELS_7_8[row - 7]
-    : table === 0 && row >= 10 && row <= 12 && rowSize > MID_SIZE_UP_TO
+    : table === 0 && (row === 11 || row === 12 || (row === 10 && rowSize > MID_SIZE_UP_TO))
     ? LEVELS_10_12[row - 10]
     : TABLES[table][row];
   const p: CompressionParameters = {

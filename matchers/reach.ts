@@ -155,10 +155,7 @@ function probe(
   sparse: boolean,
   hiMask: number,
 ): number {
-  const samples = ((end - start) / STRIDE) | 0;
-  let tableLog = 32 - Math.clz32(samples);
-  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
-  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
+  const tableLog = probeLog(end - start);
   const table = workspace.probeTable(1 << tableLog);
   // Entries are position + base; those of earlier probes lie below base.
   const base = workspace.probeBase(end - start) - start;
@@ -218,10 +215,7 @@ export function repeatsReachFar(
 ): boolean {
   const beyond = 1 << BEYOND_LOG;
   if (end - start <= beyond) return false;
-  const samples = ((end - start) / STRIDE) | 0;
-  let tableLog = 32 - Math.clz32(samples);
-  if (tableLog < PROBE_LOG_MIN) tableLog = PROBE_LOG_MIN;
-  if (tableLog > PROBE_LOG_MAX) tableLog = PROBE_LOG_MAX;
+  const tableLog = probeLog(end - start);
   const table = workspace.probeTable(1 << tableLog);
   // Entries are position + base; those of earlier probes lie below base.
   const base = workspace.probeBase(end - start) - start;
@@ -240,6 +234,12 @@ export function repeatsReachFar(
     if (p - c >= beyond) far++;
   }
   return far * BEYOND_SHARE >= repeats && far > 0;
+}
+
+/** log2 of the probe table's entries for `length` bytes: one per probed position, within bounds. */
+function probeLog(length: number): number {
+  const log = 32 - Math.clz32((length / STRIDE) | 0);
+  return log < PROBE_LOG_MIN ? PROBE_LOG_MIN : log > PROBE_LOG_MAX ? PROBE_LOG_MAX : log;
 }
 
 /** Whether a stretch with these counts of near and far repeats passes the far share. */

@@ -175,9 +175,14 @@ describe("tables sized to the input's reach", () => {
     // Up to 1 MiB, or of unknown size (streams): libzstd's table.
     assert.equal(resolveCompressOptions({ level: 9 }, 1 << 20).params.nearHashLog, undefined);
     assert.equal(resolveCompressOptions({ level: 9 }, -1).params.nearHashLog, undefined);
+    // One shot after one shot, the two table sizes share the row loop's tables: each input gives
+    // the frame it gives alone.
+    const first = compress(within, { level: 9 });
+    const frame = compress(beyond, { level: 9 });
+    assert.ok(sameBytes(compress(within, { level: 9 }), first), "after the larger table");
+    assert.ok(sameBytes(compress(beyond, { level: 9 }), frame), "after the smaller table");
     // The bytes: the part repeated 2.5 MiB back is found, as libzstd finds it (on 2^19 entries
     // it came out 26% larger).
-    const frame = compress(beyond, { level: 9 });
     assert.ok(sameBytes(nativeDecompress(frame), beyond), "libzstd");
     const theirs = nativeCompress(beyond, 9).length;
     assert.ok(frame.length <= theirs * 1.005, `${frame.length} > 1.005 × ${theirs}`);

@@ -4,8 +4,9 @@
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
  * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB
- * (see LEVELS_7_8 and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the row finder's table at
- * levels 7 to 12 (see levelParameters; level 9 above 1 MiB: LEVEL_9_NEAR_HASH_LOG).
+ * (see LEVELS_7_8 and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the
+ * row finder's table at levels 7 to 12 (see levelParameters; level 9 above 1 MiB:
+ * LEVEL_9_NEAR_HASH_LOG).
  *
  * @module
  */
@@ -115,23 +116,28 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
 
 /**
  * Levels 10 to 12 above 1 MiB (and of unknown size), 11 and 12 above 256 KiB: one row size less
- * than libzstd's (level 10
- * rows of 16, in matchers/lazy_rows.ts's loop, libzstd 32; levels 11 and 12 rows of 32, libzstd
- * 64). Total over the 13 lazy inputs against Bun's libzstd at the same level: level 10 0.9972 ->
- * 1.0029, 11 0.9972 -> 1.0022, 12 0.9974 -> 1.0024 (decodecorpus unchanged: its files are
- * smaller). The real files pay for it: level 10 on 4 MiB of TS declarations +1.3%, a JS bundle
- * +1.3%, prose +0.9%, x86 code +0.6%, levels 11 and 12 +0.5 to +1.0%; JSON, the low-entropy
- * megabyte and z000033 stay below libzstd. Speed ÷ native on the 4 MiB files and the logs, Deno:
- * levels 10 and 11 0.30-0.38x -> 0.44-0.54x; Bun 1.3-1.5x faster, every cell of levels 10 to 12
- * at 0.59x or more (docs/perf/2026-12-06-level-ladder.md, its matrix at 98c4acb). Up to 1 MiB
- * level 10 keeps libzstd's rows: two decodecorpus files of 320 and 500 KiB wrote 1.0075 of
- * libzstd at level 10 (z000088 +1.7%). Levels 11 and 12 take rows of 32 from 256 KiB (eleventh
- * session of 12-06, docs/perf/2026-12-06-level-9-warm-up.md): libzstd's rows of 64 ran lazy.ts's
- * loop at 0.36-0.46x native in Deno on 512 KiB and 1 MiB slices of the real files and logs; rows
- * of 32 run matchers/lazy_rows32.ts's, 1.7-1.8x as fast in Deno and 1.5-1.7x in Bun, for
+ * than libzstd's (level 10 rows of 16, in matchers/lazy_rows.ts's loop, libzstd 32; levels 11 and
+ * 12 rows of 32, libzstd 64). Total over the 13 lazy inputs against Bun's libzstd at the same
+ * level: level 10 0.9972 -> 1.0029, 11 0.9972 -> 1.0022, 12 0.9974 -> 1.0024 (decodecorpus
+ * unchanged: its files are smaller). The real files pay for it: level 10 on 4 MiB of TS
+ * declarations +1.3%, a JS bundle +1.3%, prose +0.9%, x86 code +0.6%, levels 11 and 12 +0.5 to
+ * +1.0%; JSON, the low-entropy megabyte and z000033 stay below libzstd. Speed ÷ native on the 4 MiB
+ * files and the logs, Deno: levels 10 and 11 0.30-0.38x -> 0.44-0.54x; Bun 1.3-1.5x faster, every
+ * cell of levels 10 to 12 at 0.59x or more (docs/perf/2026-12-06-level-ladder.md, its matrix at
+ * 98c4acb). Up to 1 MiB level 10 keeps libzstd's rows: two decodecorpus files of 320 and 500 KiB
+ * wrote 1.0075 of libzstd at level 10 (z000088 +1.7%). Levels 11 and 12 take rows of 32 from 256
+ * KiB (eleventh session of 12-06, docs/perf/2026-12-06-level-9-warm-up.md): libzstd's rows of 64
+ * ran lazy.ts's loop at 0.36-0.46x native in Deno on 512 KiB and 1 MiB slices of the real files and
+ * logs; rows of 32 run matchers/lazy_rows32.ts's, 1.7-1.8x as fast in Deno and 1.5-1.7x in Bun, for
  * 1.0000 -> 1.0037 of libzstd's total over 28 slices of 300 KiB to 1 MiB of seven inputs, and
  * 0.9941 -> 0.9959 over the 17 decodecorpus files of 256 KiB to 1 MiB (z000027 1.0228).
  */
+const LEVELS_10_12: readonly (readonly number[])[] = [
+  [22, 21, 22, 4, 5, 16, 5],
+  [22, 21, 22, 5, 5, 16, 5],
+  [22, 22, 23, 5, 5, 32, 5],
+];
+
 /**
  * Level 9 above 1 MiB (LEVEL_9_NEAR_ABOVE), in one shot: a row table of 2^19 entries (a quarter of
  * libzstd's above 2 MiB, half up to 2 MiB) with level 9's own window, unless the reach probe finds
@@ -155,12 +161,6 @@ const LEVELS_7_8: readonly (readonly number[])[] = [
  */
 const LEVEL_9_NEAR_HASH_LOG = 19;
 const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
-
-const LEVELS_10_12: readonly (readonly number[])[] = [
-  [22, 21, 22, 4, 5, 16, 5],
-  [22, 21, 22, 5, 5, 16, 5],
-  [22, 22, 23, 5, 5, 32, 5],
-];
 
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [

@@ -30,9 +30,10 @@
  * a few hundred KiB).
  *
  * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
- * quarter of libzstd's (half up to 2 MiB) (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in encoder/params.ts): do 3% or
- * more of the repeats lie 2 MiB or more back? The probe then goes over the whole input (such
- * repeats come late), and only inputs for which it answers no take the smaller table.
+ * quarter of libzstd's, half up to 2 MiB (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in
+ * encoder/params.ts): do 3% or more of the repeats lie 2 MiB or more back? The probe then goes
+ * over the whole input (such repeats come late), and only inputs for which it answers no take
+ * the smaller table.
  *
  * @module
  */
@@ -175,20 +176,12 @@ function probe(
       segmentFar = farCount;
       segmentEnd += 1 << SEGMENT_LOG;
     }
-    const lo = view.getInt32(p, true);
-    const hi = view.getInt32(p + 4, true) & hiMask;
-    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
-    const c = table[h] - base;
-    table[h] = p + base;
     if (p - start === EARLY) {
       const repeats = nearCount + farCount;
       if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return -1;
     }
-    if (
-      c < start || view.getInt32(c, true) !== lo || (view.getInt32(c + 4, true) & hiMask) !== hi
-    ) {
-      continue;
-    }
+    const c = earlierCopy(view, table, p, start, base, shift, hiMask);
+    if (c < 0) continue;
     const distance = p - c;
     if (distance < near) nearCount++;
     else if (distance < window) {
@@ -224,16 +217,36 @@ export function repeatsReachFar(
   let far = 0;
   for (let p = start; p + 8 <= end; p += STRIDE) {
     if (p - start === EARLY && repeats > EARLY_MOST) return false;
-    const lo = view.getInt32(p, true);
-    const hi = view.getInt32(p + 4, true);
-    const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
-    const c = table[h] - base;
-    table[h] = p + base;
-    if (c < start || view.getInt32(c, true) !== lo || view.getInt32(c + 4, true) !== hi) continue;
+    const c = earlierCopy(view, table, p, start, base, shift, -1);
+    if (c < 0) continue;
     repeats++;
     if (p - c >= beyond) far++;
   }
   return far * BEYOND_SHARE >= repeats && far > 0;
+}
+
+/**
+ * The probe's step at `p`: the position of the latest earlier probed copy (at or after `start`) of
+ * the 4 bytes at `p` and the bytes of `hiMask` in the next four, or -1; `p` takes its table entry.
+ */
+function earlierCopy(
+  view: DataView,
+  table: Int32Array,
+  p: number,
+  start: number,
+  base: number,
+  shift: number,
+  hiMask: number,
+): number {
+  const lo = view.getInt32(p, true);
+  const hi = view.getInt32(p + 4, true) & hiMask;
+  const h = (Math.imul(lo, -1640531535) ^ Math.imul(hi, -2048144777)) >>> shift;
+  const c = table[h] - base;
+  table[h] = p + base;
+  if (c < start || view.getInt32(c, true) !== lo || (view.getInt32(c + 4, true) & hiMask) !== hi) {
+    return -1;
+  }
+  return c;
 }
 
 /** log2 of the probe table's entries for `length` bytes: one per probed position, within bounds. */

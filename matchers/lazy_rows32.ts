@@ -1,7 +1,8 @@
 /**
  * Lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: levels 11 and 12 above
- * 1 MiB): matchers/lazy_rows.ts with `ROW_BITS` 5, written by tools/gen_lazy_rows32.ts. Do not
- * edit: edit lazy_rows.ts and run the tool (see lazy_rows.ts's comment for the loop itself).
+ * 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts with `ROW_BITS` 5 and `ROW_LOG` 23,
+ * written by tools/gen_lazy_rows32.ts. Do not edit: edit lazy_rows.ts and run the tool (see
+ * lazy_rows.ts's comment for the loop itself).
  *
  * @module
  */
@@ -50,8 +51,10 @@ const result = /* @__PURE__ */ new Int32Array(1);
 // at levels 7-9 (A/B medians Deno 1.01-1.13x, Bun 0.94-1.17x, mostly 1.01-1.09x). Untouched memory
 // costs no resident pages in Deno, Bun or Node: the 20 MiB (2^22 entries, level 10 above 8 MiB)
 // cost nothing until a level of this loop runs, then what its hashLog uses (2.5 MiB at levels 7-8,
-// 10 MiB at level 9 above 2 MiB), and stay.
-const ROW_LOG = 22;
+// 10 MiB at level 9 above 2 MiB), and stay. lazy_rows32.ts has 2^23 entries (40 MiB, level 12's
+// libzstd table: streams of unknown size and inputs above 8 MiB; resident memory after import and
+// after a 3 MiB compression at level 11 unchanged by it in Deno and Bun).
+const ROW_LOG = 23;
 const ROW_TAGS = /* @__PURE__ */ new Uint8Array(1 << ROW_LOG);
 const ROW_WORDS = /* @__PURE__ */ new Int32Array(ROW_TAGS.buffer);
 const ROW_TABLE = /* @__PURE__ */ new Int32Array(1 << ROW_LOG);

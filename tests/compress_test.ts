@@ -12,6 +12,8 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { compress, decompress } from "../mod.ts";
 import { levelParameters } from "../encoder/params.ts";
+import { fitsRows as fits16 } from "../matchers/lazy_rows.ts";
+import { fitsRows as fits32 } from "../matchers/lazy_rows32.ts";
 import { setIndexLimit } from "../matchers/workspace.ts";
 import {
   concat,
@@ -380,6 +382,18 @@ describe("compress: ratio against libzstd", () => {
     }
     for (const size of [(256 << 10) + 1, 1 << 20]) {
       assert.deepEqual([10, 11, 12].map((l) => levelParameters(l, size, 0).searchLog), [5, 5, 5]);
+    }
+  });
+
+  it("levels 7 to 12 on the row finder run one of the row loops, streams and large inputs too", () => {
+    // lazy.ts's loop writes the same bytes, slower: level 12's 2^23 entries (streams of unknown
+    // size, inputs above 8 MiB) had run there until lazy_rows32.ts's tables took 2^23 entries
+    // (streams at level 12 1.2-1.3x faster in Deno). Inputs up to 256 KiB take the hash chain.
+    for (const size of [(256 << 10) + 1, 1 << 20, (1 << 20) + 1, 4 << 20, 12 << 20, 1 << 30, -1]) {
+      for (let level = 7; level <= 12; level++) {
+        const p = levelParameters(level, size, 0);
+        assert.ok(fits16(p) || fits32(p), `level ${level}, ${size} B: ${JSON.stringify(p)}`);
+      }
     }
   });
 

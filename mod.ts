@@ -172,8 +172,9 @@ export function compress(input: Uint8Array, options?: CompressOptions): Uint8Arr
  * `CompressionStream`. Blocks go out as soon as they fill; memory stays at the window plus two
  * blocks and the match tables, whatever the stream's length; the stream waits for its reader.
  * With `pledgedSize`, the frame is byte for byte the one `compress` makes of the same input, but
- * for inputs whose repeats all lie within 64 KiB (levels 5 to 15) or that have none (5 to 22), to
- * which `compress`, seeing the whole input, gives smaller match tables.
+ * for inputs whose repeats all lie within 64 KiB (levels 5 to 15) or that have none (5 to 22), and
+ * at level 9 for inputs above 1 MiB whose repeats do not reach 2 MiB back: `compress`, seeing the
+ * whole input, gives them smaller match tables.
  *
  * @param options Those of {@linkcode compress}, plus `pledgedSize` and `flushEachChunk`: see
  * {@linkcode CompressStreamOptions}.

@@ -121,8 +121,9 @@ export interface CompressStreamOptions extends CompressOptions {
    * The exact number of bytes the stream will carry. It is written in the frame header (as
    * `compress` does) and lets the parameters fit the size, so the frame is byte for byte the
    * one-shot frame (but for inputs whose repeats all lie within 64 KiB, at levels 5 to 15, or
-   * that have none, at 5 to 22: `compress`, seeing the whole input, gives them smaller match
-   * tables); a stream that carries another number of bytes errors with `source_size_wrong`.
+   * that have none, at 5 to 22, and at level 9 for inputs above 1 MiB whose repeats do not reach
+   * 2 MiB back: `compress`, seeing the whole input, gives them smaller match tables); a stream
+   * that carries another number of bytes errors with `source_size_wrong`.
    * Without it the header carries no content size.
    */
   pledgedSize?: number;

@@ -1,8 +1,8 @@
 /**
  * Lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: levels 11 and 12 above
- * 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts with `ROW_BITS` 5 and `ROW_LOG` 23,
- * written by tools/gen_lazy_rows32.ts. Do not edit: edit lazy_rows.ts and run the tool (see
- * lazy_rows.ts's comment for the loop itself).
+ * 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts with `ROW_BITS` 5 and
+ * `ROW_LOG` 23, written by tools/gen_lazy_rows32.ts. Do not edit: edit lazy_rows.ts and run the
+ * tool (see lazy_rows.ts's comment for the loop itself).
  *
  * @module
  */

@@ -38,6 +38,16 @@ export function nativeCompress(data: Uint8Array, level: number): Uint8Array {
   } as never);
 }
 
+/**
+ * Compresses with libzstd's streaming compressor, no size pledged (`node:zlib` in both runtimes):
+ * the parameters of an unknown size, as a stream of ours without `pledgedSize` has.
+ */
+export function nativeCompressUnknownSize(data: Uint8Array, level: number): Uint8Array {
+  return zlib.zstdCompressSync(data, {
+    params: { [constants.ZSTD_c_compressionLevel]: level },
+  } as never);
+}
+
 /** Decompresses one frame with libzstd. */
 export function nativeDecompress(frame: Uint8Array): Uint8Array {
   if (hasBunZstd) return bun!.zstdDecompressSync(frame);

@@ -3,8 +3,8 @@
  * best round of each, per level × scenario. Interleaving makes both sides see the same machine
  * noise; the best round is the steady state (JIT warm, memory recycled).
  *
- *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300] [--slice=N]
- *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300] [--slice=N]
+ *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N]
+ *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N]
  *
  * `--slice=N`: N bytes of each scenario instead of the whole (from byte N when it holds 2N or
  * more, else from its start): the mid-sized inputs of BENCHMARKS.md.
@@ -43,6 +43,13 @@ function input(name: string): Uint8Array {
 // calls over 3 rounds) were timed partly in JavaScriptCore's lower tiers: Bun's 4 KiB log lines
 // read 0.41x and 0.47x at levels 6 and 5 with 3 rounds, 0.60x and 0.72x with 9.
 const warmup = Number(option("warmup") ?? 300);
+// Milliseconds of untimed calls, ours and native alternately (at least one of each), on each
+// cell's own input before its rounds. The warm-up above runs 64 KiB heads, which take other
+// parameters and finders than the whole inputs (the hash chain up to 256 KiB, the row finder or
+// the buckets above), so a large input's first rounds ran its finder in the JIT's lower tiers:
+// Bun's level 7 on the low-entropy megabyte took about 25 calls to reach its steady 5.5-7 ms a
+// call, and read 0.38x of native over 3 rounds of 4 calls against 0.6-0.7x once warm (12-07).
+const cellWarmup = Number(option("cell-warmup") ?? 300);
 
 function nativeSupports(level: number): boolean {
   return level > 0 || (runtime === "Deno" && level !== -1);
@@ -60,7 +67,7 @@ for (const level of levels) {
 }
 
 console.log(
-  `${runtime}, native = ${nativeName}; best of ${rounds} interleaved rounds after ${warmup} ms of warm-up per level`,
+  `${runtime}, native = ${nativeName}; best of ${rounds} interleaved rounds after ${warmup} ms of warm-up per level and ${cellWarmup} ms per cell`,
 );
 console.log(
   "| level | scenario | ours (B) | native (B) | size ours/native | ours MiB/s | native MiB/s | speed ours/native |",
@@ -74,6 +81,11 @@ for (const name of names) {
     const hasNative = nativeSupports(level);
     const oursSize = compress(data, { level }).length;
     const nativeSize = hasNative ? nativeCompress(data, level).length : 0;
+    const until = performance.now() + cellWarmup;
+    do {
+      compress(data, { level });
+      if (hasNative) nativeCompress(data, level);
+    } while (performance.now() < until);
     let bestOurs = Infinity;
     let bestNative = Infinity;
     for (let r = 0; r < rounds; r++) {

@@ -80,11 +80,16 @@ export const DEFAULT_LEVEL = 3;
  * included (1.095-1.141 of it alone), and 0.9938 over decodecorpus's files of 256 KiB to 1 MiB,
  * at 1.18-1.30x (Deno) and 1.12-1.23x (Bun) the speed of the 4-position buckets it took before
  * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the hash
- * chain (see usesRowFinder): libzstd's sizes (the row finder's at 0.73-0.93x the speed in Bun).
+ * chain (see usesRowFinder): libzstd's sizes (the row finder's at 0.73-0.93x the speed in Bun),
+ * with 2^18 heads instead of libzstd's 2^19 (ours; the chain reads them only when it inserts a
+ * position, every position): one process, alternating, 1 MiB slices of six real inputs and logs,
+ * Deno 1.02-1.09x, Bun 1.01-1.14x, 400 KB slices 0.96-1.17x, the 1 MiB random and low-entropy
+ * inputs 1.15x and 1.11x (Bun); sizes +0.00-0.10%, decodecorpus's far files of 256 KiB to 1 MiB
+ * +0.03% (2^17 heads: +0.06-0.32%, and x86 code 0.91-0.95x; 13th session of 12-07).
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 18, 18, 3, 5, 4, 2],
-  [21, 18, 19, 3, 5, 4, 4],
+  [21, 18, 18, 3, 5, 4, 4],
 ];
 /**
  * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's

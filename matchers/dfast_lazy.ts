@@ -4,13 +4,14 @@
  * above) in one cache line, each search's position put first (see insertAt), the short one
  * (`minMatch` bytes, `chainLog` bits) with one position per entry. At each position: the repeat
  * offset at ip + 1, the bucket's candidates whose 8 bytes equal ours (the longest wins, the newest
- * among equals), then the short candidate. Then a lookahead: at searchLog 3 with targetLength
- * below 4 (klauspost's) a short match gives way to a longer one from ip + 1's bucket; otherwise (libzstd's lazy, with its gains) a match shorter than 32 bytes gives
- * way to ip + 1's repeat or search, and so on. Once a match is chosen, the bucket of the bytes just
- * past it is read for a longer match that starts 3 bytes later (its first bytes are then found
- * again by backward extension). Inside a match every second position is inserted (past 256 bytes
- * only the first and last 32). Repeat matches are counted with countRun, which remembers long runs
- * across calls and blocks.
+ * among equals), then the short candidate. Then a lookahead: at searchLog 3 with targetLength below
+ * 4 (klauspost's) a short match gives way to a longer one from ip + 1's bucket; otherwise
+ * (libzstd's lazy, with its gains) a match shorter than 32 bytes gives way to ip + 1's repeat or
+ * search, and so on. Once a match is chosen, the bucket of the bytes just past it is read for a
+ * longer match that starts 3 bytes later (its first bytes are then found again by backward
+ * extension). Inside a match every second position is inserted (past 256 bytes only the first and
+ * last 32). Repeat matches are counted with countRun, which remembers long runs across calls and
+ * blocks.
  *
  * Designed after klauspost/compress's "better" mode (pure Go: a long table whose entries keep one
  * previous position, the lookahead at ip + 1 and the check at the match's end), with deeper

@@ -27,7 +27,10 @@
  * small tables: the random megabyte 2.2–3.8x as fast at levels 13 to 15, 1.0–1.85x at 7 to 12
  * (same bytes; at levels 5 and 6 it was even, and they keep the early stop). The probe
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
- * a few hundred KiB).
+ * a few hundred KiB). Level 6 from 256 KiB to 1 MiB (the hash chain) keeps the early stop too:
+ * its chain skips through random bytes as the buckets do, and the probe's two whole passes were
+ * most of its time there (the random megabyte: Bun 0.60 -> 0.37 ms, Deno 0.77 -> 0.51 ms, the
+ * same bytes; fourteenth session of 12-07).
  *
  * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
  * quarter of libzstd's, half up to 2 MiB (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in
@@ -39,7 +42,7 @@
  */
 
 import { usesBuckets } from "./dfast_lazy.ts";
-import { lazyWithLargeWindow } from "./match_state.ts";
+import { lazyWithLargeWindow, usesRowFinder } from "./match_state.ts";
 import { type CompressionParameters, Strategy } from "./strategy.ts";
 import type { MatchWorkspace } from "./workspace.ts";
 
@@ -296,7 +299,7 @@ export function fitTablesToReach(
   const small = params.strategy > Strategy.BtLazy2
     ? probe(view, start, end, windowLog, workspace, true, -1) === 0 &&
       probe(view, start, end, windowLog, workspace, true, 0xff) === 0
-    : repeatsAreNear(view, start, end, windowLog, workspace, !buckets);
+    : repeatsAreNear(view, start, end, windowLog, workspace, trees || usesRowFinder(params));
   if (!small) {
     const nearHashLog = params.nearHashLog;
     if (

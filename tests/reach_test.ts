@@ -116,16 +116,22 @@ describe("tables sized to the input's reach", () => {
       const random = randomBytes(1 << 20, 7);
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    // Levels 7 to 12 too (the row finder's searches miss its large table), and level 6 up to 1 MiB
-    // (on the hash chain there); level 5 skips through random bytes with small buckets anyway: it
-    // keeps the level's tables.
+    // Levels 7 to 12 too (the row finder's searches miss its large table); levels 5 and 6 skip
+    // through random bytes anyway (level 6 up to 1 MiB on the hash chain): they keep the level's
+    // tables, and the probe stops after 64 KiB.
     const random = randomBytes(1 << 20, 7);
-    for (const level of [6, 7, 10]) {
+    for (const level of [7, 10]) {
       const params = resolveCompressOptions({ level }, random.length).params;
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
-    const level5 = resolveCompressOptions({ level: 5 }, random.length).params;
-    assert.equal(fitTablesToReach(level5, random, 0, random.length, ws), level5);
+    for (const level of [5, 6]) {
+      const params = resolveCompressOptions({ level }, random.length).params;
+      assert.equal(
+        fitTablesToReach(params, random, 0, random.length, ws),
+        params,
+        `level ${level}`,
+      );
+    }
     for (const level of [1, 3, 4, 16, 19]) {
       const params = resolveCompressOptions({ level }, local.length).params;
       assert.equal(fitTablesToReach(params, local, 0, local.length, ws), params, `level ${level}`);

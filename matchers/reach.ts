@@ -168,6 +168,10 @@ function sparseRepeatsAreNear(
   const shift = 32 - tableLog;
   const near = 1 << NEAR_LOG;
   const window = windowLog > 30 ? 0x7fffffff : 1 << windowLog;
+  // The probe's rules are written out for both probes here rather than shared: a counting class
+  // used by this pass and by `probe` (the same answers over 2,052 table choices, levels 5 to 22)
+  // ran the random megabyte's pass at 0.19-0.20 ms in Bun and 0.22-0.26 ms in Deno, against
+  // 0.14 and 0.19-0.22 ms written out.
   // Repeats of 8 bytes, near and far, in all and at the start of the current stretch.
   let near8 = 0;
   let far8 = 0;

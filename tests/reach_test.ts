@@ -68,6 +68,15 @@ describe("tables sized to the input's reach", () => {
       shortFar.copyWithin(p, from, from + 5 + Math.floor(r() * 3));
     }
     assert.equal(near(shortFar, 22, true), false, "copies of 5 to 7 bytes, far back");
+    // The same copies from at most 32 KiB back: near (the probe of 5 bytes answers, in the same
+    // pass as the probe of 8).
+    const shortNear = randomBytes(2 << 20, 14);
+    const r2 = rng(15);
+    for (let p = 300_000; p < shortNear.length - 8; p += 40) {
+      const from = p - 1000 - Math.floor(r2() * 30_000);
+      shortNear.copyWithin(p, from, from + 5 + Math.floor(r2() * 3));
+    }
+    assert.equal(near(shortNear, 22, true), true, "copies of 5 to 7 bytes, near");
     // Repeats beyond the window do not count: the compressor cannot use them.
     assert.equal(near(twice, 18), true, "the repeat beyond a 256 KiB window");
   });

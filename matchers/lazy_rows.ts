@@ -164,7 +164,7 @@ function touchRows(
   let sum = touched[0];
   for (; q < stop; q++) {
     const row = (hash5(view, q, shift) >>> 8) << ROW_BITS;
-    sum = (sum + tags[row] + table[row]) | 0;
+    sum = (sum + tags[row] + table[row] + (ROW_BITS === 5 ? table[row + 16] : 0)) | 0;
   }
   touched[0] = sum;
   return stop;
@@ -208,7 +208,10 @@ function search(
   // (fifteenth session of 12-07, CPU time, medians of 7-11 rounds), levels 7 to 9 on 1 MiB
   // slices and 4 MiB real files, the logs and z000033: Deno 1.00-1.08x, Bun 0.98-1.15x (most
   // 1.03-1.10x); levels 10 to 12, whose rows are already read ahead above 2^20 entries, even.
-  touched[0] = table[row];
+  // Rows of 32 span two lines of positions: both are read, here and in touchRows (same bytes;
+  // levels 11 and 12 on the 4 MiB real files and logs, Deno 0.91-1.23x, Bun 0.97-1.19x, x86
+  // code 1.09-1.23x in both; 1 MiB slices at levels 10 and 11 even).
+  touched[0] = ROW_BITS === 5 ? table[row] ^ table[row + 16] : table[row];
   const head = tags[row] & ROW_MASK;
   const splat = Math.imul(hash & 0xff, 0x01010101);
   const w = row >> 2;

@@ -385,6 +385,15 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
+  it("levels 11 and 12 keep the input's whole power of two of row entries above 512 KiB to 1 MiB", () => {
+    // Half of it (2^19 at 1 MiB) wrote 1.0057 of Bun's libzstd's total over six 1 MiB slices of
+    // real files and logs (encoder/params.ts); 2^20, 1.0040. Up to 512 KiB: half (2^18).
+    for (const size of [(512 << 10) + 1, 1 << 20]) {
+      assert.deepEqual([10, 11, 12].map((l) => levelParameters(l, size, 0).hashLog), [19, 20, 20]);
+    }
+    assert.deepEqual([11, 12].map((l) => levelParameters(l, 512 << 10, 0).hashLog), [18, 18]);
+  });
+
   it("levels 7 to 12 on the row finder run one of the row loops, streams and large inputs too", () => {
     // lazy.ts's loop writes the same bytes, slower: level 12's 2^23 entries (streams of unknown
     // size, inputs above 8 MiB) had run there until lazy_rows32.ts's tables took 2^23 entries

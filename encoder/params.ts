@@ -88,9 +88,37 @@ export const DEFAULT_LEVEL = 3;
  * +0.03% (2^17 heads: +0.06-0.32%, and x86 code 0.91-0.95x; 13th session of 12-07).
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
-  [21, 18, 18, 3, 5, 4, 2],
+  [21, 16, 17, 3, 5, 4, 2],
   [21, 18, 18, 3, 5, 4, 4],
 ];
+/**
+ * Level 5 from 256 KiB to 1 MiB: its long table (`hashLog`) holds at most 2^(srcLog - 3) entries,
+ * 2^17 at 1 MiB and 2^16 up to 512 KiB, and its short table (`chainLog`) 2^16; libzstd's level 5
+ * (greedy on the row finder) has 2^19 rows and we had 2^18 in each table (sixteenth session of
+ * 12-07). Our level 5 there wrote 0.980-0.987 of Bun's libzstd's total over 300 KB to 1 MiB slices
+ * of the six real files and logs, and ran at 0.41-0.55x native in Deno (x86 code the lowest) and
+ * 0.42-0.60x in Bun: the 2 MiB of tables miss the caches at every search. Now 0.989-0.993 of the
+ * total (x86 code 1.0100-1.0112, JSON 0.966), the 17 decodecorpus files of that size 0.9935 ->
+ * 1.0035 (decodecorpus in all 0.9949 -> 1.0027), the 13 lazy inputs unchanged (1.0026), at
+ * 1.12-1.21x the speed in Deno (1 MiB slices, A/B, CPU, medians of 7) and 1.03-1.10x in Bun.
+ * 2^16 in both tables at 1 MiB: 0.9956 of the six slices' total but 1.0062 of the decodecorpus
+ * files'.
+ */
+const LEVEL_5_MID_LOG = 3;
+
+/**
+ * Levels 7 and 8 from 512 KiB to 1 MiB: a row table of a quarter of the input's power of two
+ * (2^18 entries), not half (sixteenth session of 12-07). On 1 MiB slices of the six real files and
+ * logs they ran at 0.41-0.58x native in Deno (x86 code the lowest), waiting on the rows' misses.
+ * A quarter: Deno 1.09-1.31x (A/B, CPU, medians of 7; x86 code 1.26-1.31x), Bun 1.05-1.54x (both
+ * load orders). Sizes against Bun's libzstd over the six slices: level 7 0.9988 -> 1.0032, level
+ * 8 0.9996 -> 1.0040 at 1 MiB (x86 code +0.75%, prose +0.5%), 1.0016 and 1.0026 at 768 KiB,
+ * 1.0002 and 1.0013 at 600 KiB; the 17 decodecorpus files of 256 KiB to 1 MiB 0.9936 -> 0.9951
+ * and 0.9933 -> 0.9947; the 13 lazy inputs unchanged. Levels 9 and 10 there wrote 1.0047 and 1.0059
+ * with a quarter, and levels 7 and 8 up to 512 KiB 1.0049 and 1.0060: they keep half.
+ */
+const LEVELS_7_8_MID_LOG = 2;
+
 /**
  * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's
  * rows (not LEVELS_7_8 or LEVELS_10_12) at levels 7, 8 and 10 to 12.
@@ -311,6 +339,11 @@ export function levelParameters(
     strategy: r[6] as Strategy,
   };
   adjustToSource(p, srcSize, dictSize);
+  if (r === MID_LEVELS_5_6[0]) {
+    // Level 5's long table at most an eighth of the input's power of two (see LEVEL_5_MID_LOG).
+    const cap = sourceLog(rowSize) - LEVEL_5_MID_LOG;
+    if (p.hashLog > cap) p.hashLog = cap;
+  }
   // Ours, not libzstd's: the row finder's table at most half the input's power of two (greedy,
   // lazy and lazy2 above 256 KiB windows: levels 7-12). libzstd sizes it by level alone (1M
   // entries at level 8, 8M at level 12: 5 and 40 MiB with the tags), and hides its misses with
@@ -325,7 +358,12 @@ export function levelParameters(
     // files and logs wrote 1.0057 of Bun's libzstd in total (the JS bundle 1.0094), with the whole
     // 1.0040 (768 KiB slices 1.0042 -> 1.0031), at 0.85-0.92x the speed in Deno and 0.84-0.96x in
     // Bun (fifteenth session of 12-07). At 512 KiB (1.0048) and below, half is kept.
-    const cap = (row === 11 || row === 12) && srcLog === 20 ? srcLog : srcLog - 1;
+    // Levels 7 and 8 from 512 KiB to 1 MiB: a quarter of it (see LEVELS_7_8_MID_LOG).
+    const cap = (row === 11 || row === 12) && srcLog === 20
+      ? srcLog
+      : (row === 7 || row === 8) && srcLog === 20
+      ? srcLog - LEVELS_7_8_MID_LOG
+      : srcLog - 1;
     if (p.hashLog > cap) p.hashLog = cap;
     if (row === 9 && srcSize > LEVEL_9_NEAR_ABOVE && p.hashLog > LEVEL_9_NEAR_HASH_LOG) {
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;

@@ -100,7 +100,9 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
  * 0.42-0.60x in Bun: the 2 MiB of tables miss the caches at every search. Now 0.989-0.993 of the
  * total (x86 code 1.0100-1.0112, JSON 0.966), the 17 decodecorpus files of that size 0.9935 ->
  * 1.0035 (decodecorpus in all 0.9949 -> 1.0027), the 13 lazy inputs unchanged (1.0026), at
- * 1.12-1.21x the speed in Deno (1 MiB slices, A/B, CPU, medians of 7) and 1.03-1.10x in Bun.
+ * 1.12-1.21x the speed in Deno (1 MiB slices, A/B, CPU, medians of 7; 300 and 512 KiB slices,
+ * x86 code 0.38-0.43x -> 0.49-0.54x) and 1.0-1.2x in Bun (runs of each checkout alone; an A/B with
+ * both loaded in one process read 0.8-1.17x).
  * 2^16 in both tables at 1 MiB: 0.9956 of the six slices' total but 1.0062 of the decodecorpus
  * files'.
  */

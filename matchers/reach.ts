@@ -35,6 +35,10 @@
  * the random megabyte 0.135 ms in Bun and 0.19 ms in Deno, where the two passes took 0.26 and
  * 0.35; levels 7 and 10 on it 1.06-1.25x.
  *
+ * Near inputs that look like text (few bytes of 0x80 or more) keep the level's finder and tables
+ * at levels 6 to 15: the near path's finders write up to 2.1% more than libzstd on text whose
+ * repeats lie near (TEXT_HIGH_SHARE).
+ *
  * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
  * quarter of libzstd's, half up to 2 MiB (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in
  * encoder/params.ts): do 3% or more of the repeats lie 2 MiB or more back? The probe then goes
@@ -126,6 +130,37 @@ const NEAR_TREE_CHAIN_LOG = 17;
  */
 const BEYOND_LOG = 21;
 const BEYOND_SHARE = 33;
+
+/**
+ * Near inputs that look like text keep the level's finder and tables at levels 6 to 15: one in
+ * TEXT_HIGH_SHARE or fewer of the 8-byte words at every TEXT_STRIDE-th position hold a byte of 0x80
+ * or more. The near path's finders lose on text (sixteenth session of 12-07,
+ * docs/perf/2026-12-07-mid-size-tables.md): six pieces of 48 to 72 KiB of the real files end to
+ * end (288 to 432 KiB; nothing repeats from one piece to the next, so the probe sees 2.7-3.4% of
+ * the repeats far) wrote 1.0047-1.0126 of Bun's libzstd at level 7, 1.0115-1.0194 at level 8,
+ * 1.0127-1.0210 at levels 11-12 (the bucket finder compares only candidates whose 8 bytes hash
+ * alike, and one short candidate), 1.0026-1.0089 at level 6 (buckets of 2) and 1.0063-1.0110 at
+ * levels 13-15 (trees over 64 KiB). With the level's: 0.9983-1.0031. Speed on them, Deno: level 6
+ * 0.59-0.72x -> 0.49-0.50x, levels 7-12 0.67-0.84x -> 0.55-0.69x, 13-15 even; Bun 0.52-0.76x at
+ * levels 6-12, levels 13-15 even. The words with such a byte: the real text files 0.00, those
+ * mixes 0.16 (one piece of x86 code), x86 code 0.96, random bytes and the low-entropy megabyte
+ * 1.00, decodecorpus's near files 0.64-0.91 (z000033 0.76, which the bucket finder runs at 0.83x
+ * native in Deno and 1.4% under libzstd's size). Level 5 keeps its small tables (buckets of 2 on
+ * those mixes: 0.9961-1.0002).
+ */
+const TEXT_HIGH_SHARE = 4;
+const TEXT_STRIDE = 256;
+
+/** Whether `src[start, end)` looks like text (see TEXT_HIGH_SHARE). */
+function looksLikeText(view: DataView, start: number, end: number): boolean {
+  let words = 0;
+  let high = 0;
+  for (let p = start; p + 8 <= end; p += TEXT_STRIDE) {
+    words++;
+    if (((view.getInt32(p, true) | view.getInt32(p + 4, true)) & 0x80808080) !== 0) high++;
+  }
+  return high * TEXT_HIGH_SHARE <= words;
+}
 
 /**
  * Whether the repeats of `src[start, end)` lie near each other (see the module's description):
@@ -408,6 +443,10 @@ export function fitTablesToReach(
     ) {
       return { ...params, hashLog: nearHashLog };
     }
+    return params;
+  }
+  // Near text keeps the level's finder and tables (see TEXT_HIGH_SHARE).
+  if (!buckets && params.strategy <= Strategy.BtLazy2 && looksLikeText(view, start, end)) {
     return params;
   }
   if (trees) {

@@ -24,16 +24,18 @@ import {
 } from "./helpers.ts";
 
 /**
- * `size` bytes as decodecorpus writes them: random literals, then a copy of 4 to 60 bytes from
- * at most 4 KiB back, and so on.
+ * `size` bytes as decodecorpus writes them: random literals (printable ASCII with `text`), then a
+ * copy of 4 to 60 bytes from at most 4 KiB back, and so on.
  */
-function nearOnly(size: number, seed: number): Uint8Array {
+function nearOnly(size: number, seed: number, text = false): Uint8Array {
   const r = rng(seed);
   const out = new Uint8Array(size);
   let p = 0;
   while (p < size) {
     const literals = 1 + Math.floor(r() * 120);
-    for (let i = 0; i < literals && p < size; i++) out[p++] = (r() * 256) | 0;
+    for (let i = 0; i < literals && p < size; i++) {
+      out[p++] = text ? 0x20 + ((r() * 95) | 0) : (r() * 256) | 0;
+    }
     const distance = 1 + Math.floor(r() * Math.min(p, 4096));
     const length = 4 + Math.floor(r() * 56);
     for (let i = 0; i < length && p < size; i++, p++) out[p] = out[p - distance];
@@ -105,6 +107,17 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.windowLog, params.windowLog);
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
     }
+    // Near text keeps the level's finder and tables from level 6 (see TEXT_HIGH_SHARE in
+    // matchers/reach.ts); level 5's buckets take the small tables still.
+    const nearText = nearOnly(1 << 20, 3, true);
+    assert.equal(near(nearText, 21), true);
+    assert.equal(near(nearText, 21, true), true);
+    for (const level of [6, 7, 8, 10, 12, 13, 15]) {
+      const params = resolveCompressOptions({ level }, nearText.length).params;
+      assert.equal(fitTablesToReach(params, nearText, 0, nearText.length, ws), params, `${level}`);
+    }
+    const level5 = resolveCompressOptions({ level: 5 }, nearText.length).params;
+    assert.equal(fitTablesToReach(level5, nearText, 0, nearText.length, ws).hashLog, 16);
     // Up to 256 KiB: the hash chain, with the level's tables.
     const small = local.subarray(0, 200 << 10);
     for (const level of [7, 8, 10]) {

@@ -36,8 +36,8 @@
  * 0.35; levels 7 and 10 on it 1.06-1.25x.
  *
  * Near inputs that look like text (few bytes of 0x80 or more) keep the level's finder and tables
- * at levels 6 to 15: the near path's finders write up to 2.1% more than libzstd on text whose
- * repeats lie near (TEXT_HIGH_SHARE).
+ * at levels 6 (up to 1 MiB) to 15: the near path's finders write up to 2.1% more than libzstd on
+ * text whose repeats lie near (TEXT_HIGH_SHARE).
  *
  * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
  * quarter of libzstd's, half up to 2 MiB (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in
@@ -132,9 +132,10 @@ const BEYOND_LOG = 21;
 const BEYOND_SHARE = 33;
 
 /**
- * Near inputs that look like text keep the level's finder and tables at levels 6 to 15: one in
- * TEXT_HIGH_SHARE or fewer of the 8-byte words at every TEXT_STRIDE-th position hold a byte of 0x80
- * or more. The near path's finders lose on text (sixteenth session of 12-07,
+ * Near inputs that look like text keep the level's finder and tables at levels 6 to 15 (level 6
+ * up to 1 MiB: above, it runs the bucket finder, which takes the small tables as level 5 does):
+ * one in TEXT_HIGH_SHARE or fewer of the 8-byte words at every TEXT_STRIDE-th position hold a byte
+ * of 0x80 or more. The near path's finders lose on text (sixteenth session of 12-07,
  * docs/perf/2026-12-07-mid-size-tables.md): six pieces of 48 to 72 KiB of the real files end to
  * end (288 to 432 KiB; nothing repeats from one piece to the next, so the probe sees 2.7-3.4% of
  * the repeats far) wrote 1.0047-1.0126 of Bun's libzstd at level 7, 1.0115-1.0194 at level 8,

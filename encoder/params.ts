@@ -109,17 +109,24 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
 const LEVEL_5_MID_LOG = 3;
 
 /**
- * Levels 7 and 8 from 512 KiB to 1 MiB: a row table of a quarter of the input's power of two
- * (2^18 entries), not half (sixteenth session of 12-07). On 1 MiB slices of the six real files and
- * logs they ran at 0.41-0.58x native in Deno (x86 code the lowest), waiting on the rows' misses.
- * A quarter: Deno 1.09-1.31x (A/B, CPU, medians of 7; x86 code 1.26-1.31x), Bun 1.05-1.54x (both
- * load orders). Sizes against Bun's libzstd over the six slices: level 7 0.9988 -> 1.0032, level
- * 8 0.9996 -> 1.0040 at 1 MiB (x86 code +0.75%, prose +0.5%), 1.0016 and 1.0026 at 768 KiB,
- * 1.0002 and 1.0013 at 600 KiB; the 17 decodecorpus files of 256 KiB to 1 MiB 0.9936 -> 0.9951
- * and 0.9933 -> 0.9947; the 13 lazy inputs unchanged. Levels 9 and 10 there wrote 1.0047 and 1.0059
- * with a quarter, and levels 7 and 8 up to 512 KiB 1.0049 and 1.0060: they keep half.
+ * The row table at levels 7 to 12 on inputs above 512 KiB up to 1 MiB (srcLog 20): at most
+ * 2^(srcLog - k) entries, k by level from 7 (elsewhere the row finder takes half, k = 1; see
+ * levelParameters).
+ * - Levels 7 and 8, a quarter (2^18; sixteenth session of 12-07). On 1 MiB slices of the six real
+ *   files and logs they ran at 0.41-0.58x native in Deno (x86 code the lowest), waiting on the
+ *   rows' misses. A quarter: Deno 1.09-1.31x (A/B, CPU, medians of 7; x86 code 1.26-1.31x), Bun
+ *   1.05-1.54x (both load orders). Sizes against Bun's libzstd over the six slices: level 7
+ *   0.9988 -> 1.0032, level 8 0.9996 -> 1.0040 at 1 MiB (x86 code +0.75%, prose +0.5%), 1.0016 and
+ *   1.0026 at 768 KiB, 1.0002 and 1.0013 at 600 KiB; the 17 decodecorpus files of 256 KiB to 1 MiB
+ *   0.9936 -> 0.9951 and 0.9933 -> 0.9947; the 13 lazy inputs unchanged. Levels 9 and 10 wrote
+ *   1.0047 and 1.0059 with a quarter, and levels 7 and 8 up to 512 KiB 1.0049 and 1.0060: they
+ *   keep half.
+ * - Levels 11 and 12, the whole power of two (2^20; rows of 32 where libzstd has 64): with half, the
+ *   six 1 MiB slices wrote 1.0057 of Bun's libzstd in total (the JS bundle 1.0094), with the whole
+ *   1.0040 (768 KiB slices 1.0042 -> 1.0031), at 0.85-0.92x the speed in Deno and 0.84-0.96x in
+ *   Bun (fifteenth session of 12-07). At 512 KiB (1.0048) and below, half is kept.
  */
-const LEVELS_7_8_MID_LOG = 2;
+const MID_ROW_LOG_BELOW: readonly number[] = [2, 2, 1, 1, 0, 0];
 
 /**
  * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's
@@ -351,22 +358,14 @@ export function levelParameters(
   // entries at level 8, 8M at level 12: 5 and 40 MiB with the tags), and hides its misses with
   // prefetches; JavaScript cannot, and a row of a table half as large is as likely to hold the
   // candidates when the input fills no more than half of it anyway. Sizes move by at most
-  // +0.24% (4 MiB of x86 code at level 12; 1 MiB inputs at level 8: −0.01 to +0.03%).
+  // +0.24% (4 MiB of x86 code at level 12); from 512 KiB to 1 MiB the table depends on the level
+  // (MID_ROW_LOG_BELOW).
   // Not with a dictionary: its content fills the table before the input does.
   if (srcSize >= 0 && dictSize === 0 && usesRowFinder(p)) {
     const srcLog = sourceLog(srcSize);
-    // Levels 11 and 12 on inputs above 512 KiB up to 1 MiB keep the input's whole power of two
-    // (2^20 entries; rows of 32 where libzstd has 64): with half, six 1 MiB slices of the real
-    // files and logs wrote 1.0057 of Bun's libzstd in total (the JS bundle 1.0094), with the whole
-    // 1.0040 (768 KiB slices 1.0042 -> 1.0031), at 0.85-0.92x the speed in Deno and 0.84-0.96x in
-    // Bun (fifteenth session of 12-07). At 512 KiB (1.0048) and below, half is kept.
-    // Levels 7 and 8 from 512 KiB to 1 MiB: a quarter of it (see LEVELS_7_8_MID_LOG).
-    const cap = (row === 11 || row === 12) && srcLog === 20
-      ? srcLog
-      : (row === 7 || row === 8) && srcLog === 20
-      ? srcLog - LEVELS_7_8_MID_LOG
-      : srcLog - 1;
-    if (p.hashLog > cap) p.hashLog = cap;
+    // Above 512 KiB up to 1 MiB, by level (MID_ROW_LOG_BELOW).
+    const below = srcLog === 20 && row >= 7 && row <= 12 ? MID_ROW_LOG_BELOW[row - 7] : 1;
+    if (p.hashLog > srcLog - below) p.hashLog = srcLog - below;
     if (row === 9 && srcSize > LEVEL_9_NEAR_ABOVE && p.hashLog > LEVEL_9_NEAR_HASH_LOG) {
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }

@@ -430,7 +430,7 @@ describe("compress: ratio against libzstd", () => {
   it("levels 7 and 8: half of libzstd's row table above 1 MiB, a quarter of the input's to 1 MiB", () => {
     // libzstd's hashLog at levels 7 and 8: 20. Ours above 1 MiB and for unknown sizes: 19. From
     // 512 KiB to 1 MiB a quarter of the input's power of two (2^18), up to 512 KiB half (2^18 at
-    // 512 KiB; encoder/params.ts, LEVELS_7_8_MID_LOG). The frames and sizes of both levels above
+    // 512 KiB; encoder/params.ts, MID_ROW_LOG_BELOW). The frames and sizes of both levels above
     // 1 MiB are checked against libzstd below; at 1 MiB, in the next test.
     for (const size of [(1 << 20) + 1, 4 << 20, 64 << 20, -1]) {
       assert.deepEqual([7, 8].map((l) => levelParameters(l, size, 0).hashLog), [19, 19]);

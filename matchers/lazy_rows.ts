@@ -319,14 +319,21 @@ export function compressBlockRows(
   // Rows read ahead: tables of 2^21 entries and more, and rows of 32 in 2^20 entries over a window
   // of 1 MiB or less (levels 11 and 12 above 512 KiB up to 1 MiB, see encoder/params.ts): there,
   // 1 MiB of x86 code 1.10x (Deno), the other slices even; at 2 MiB (2^20 entries) 0.96-1.02x.
+  // Elsewhere, the rows of the block's first 64 positions, so that every level runs this code:
+  // JavaScriptCore compiles the loop with an exit where its first calls never went, and a loop
+  // compiled for levels 7 to 9 (no read ahead) ran level 10 above 1 MiB (read ahead) slowly for
+  // good. In one Bun process, level 10 on 4 MiB of x86 code after 8 calls each of levels 7, 8 and 9
+  // ran at 0.51-0.59x native for 40 calls in a row; with these reads, 0.75-0.94x (0.8x alone).
+  // Same bytes; Deno even (A/B, levels 7 and 8, medians 0.94-1.04x).
   const ahead = params.hashLog > 20 ||
     (ROW_BITS === 5 && params.hashLog > 19 && params.windowLog <= 20);
   const limit = end - 8;
+  const touchLimit = ahead || start + 64 > limit ? limit : start + 64;
   let touchedTo = 0;
 
   while (ip < ilimit) {
-    if (ahead && !skipping && ip + 8 >= touchedTo) {
-      touchedTo = touchRows(view, ip, touchedTo, limit, shift);
+    if (!skipping && ip + 8 >= touchedTo) {
+      touchedTo = ip < touchLimit ? touchRows(view, ip, touchedTo, touchLimit, shift) : 0x7fffffff;
     }
     let length = 0;
     let offBase = 1;

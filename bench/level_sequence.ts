@@ -31,6 +31,7 @@ for (const l of after) {
 
 nativeCompress(input, level);
 const ratios: number[] = [];
+const times: number[] = [];
 for (let c = 0; c < calls; c++) {
   let t = performance.now();
   compress(input, { level });
@@ -38,11 +39,12 @@ for (let c = 0; c < calls; c++) {
   t = performance.now();
   nativeCompress(input, level);
   ratios.push((performance.now() - t) / ours);
+  times.push(ours);
 }
-const sorted = [...ratios].sort((a, b) => a - b);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 console.log(
   `${runtime}: level ${level} after [${after.join(",")}], ${input.length} bytes: median ` +
-    `${sorted[sorted.length >> 1].toFixed(2)}x native; by call ${
+    `${median(ratios).toFixed(2)}x native, ours ${median(times).toFixed(1)} ms; by call ${
       ratios.map((r) => r.toFixed(2)).join(" ")
     }`,
 );

@@ -19,7 +19,8 @@ const CHUNK_SIZE = 8 * 1024;
 const SEGMENT_SIZE = 512;
 // "Too different": distance ≥ (14 + penalty) / 16 of the product of the event counts; the
 // penalty starts at 3 and decays as chunks agree.
-const THRESHOLD_RATE = 16;
+const THRESHOLD_SHIFT = 4;
+const THRESHOLD_RATE = 1 << THRESHOLD_SHIFT;
 const THRESHOLD_BASE = THRESHOLD_RATE - 2;
 const THRESHOLD_PENALTY = 3;
 
@@ -77,9 +78,14 @@ function tooDifferent(
   penalty: number,
   size: number,
 ): boolean {
-  const threshold = Math.floor(
-    (refCount * freshCount * (THRESHOLD_BASE + penalty)) / THRESHOLD_RATE,
-  );
+  // floor(refCount × freshCount × (14 + penalty) / 16) in int32 arithmetic: the counts' product
+  // stays below 2^30 (at most 15 chunks of 8,191 events against one), the whole product may not.
+  // Written as one product it left JavaScriptCore's int32 speculation: "Overflow" exits at every
+  // block, 101 in a Bun process of level 8 after level 7. The same thresholds.
+  const product = refCount * freshCount;
+  const k = THRESHOLD_BASE + penalty;
+  const threshold = (product >> THRESHOLD_SHIFT) * k +
+    (((product & (THRESHOLD_RATE - 1)) * k) >> THRESHOLD_SHIFT);
   return distance(ref, refCount, fresh, freshCount, size) >= threshold;
 }
 

@@ -66,7 +66,10 @@ const CACHE_MASK = 2 * BATCH - 1;
  * 1.06-1.11x on their first 64 KiB; Deno 0.98-1.12x).
  */
 function batchesHashes(params: CompressionParameters): boolean {
-  return params.strategy === Strategy.Lazy2 && params.hashLog > 19;
+  // Both fields read at every call: JavaScriptCore compiles the right side of `&&` as an exit
+  // until a call has evaluated it (see prepareRows).
+  const large = params.hashLog > 19;
+  return params.strategy === Strategy.Lazy2 && large;
 }
 
 /** Row size (log2 of entries) for a search depth, as libzstd. */

@@ -33,6 +33,7 @@ import {
 } from "../matchers/opt.ts";
 import { compressBlockDoubleFastLazy, usesBuckets } from "../matchers/dfast_lazy.ts";
 import { primeFromCache } from "../matchers/prime.ts";
+import { uniformParameters } from "../matchers/strategy.ts";
 import { optimalBlockSize } from "./block_split.ts";
 import type { EncoderDictionary } from "./dictionary.ts";
 import { compressLiterals, minGain, Repeat } from "./literals.ts";
@@ -146,6 +147,8 @@ export class BlockEncoder {
     workspace: Workspace,
     dict: EncoderDictionary | null,
   ) {
+    // One shape for every level's parameters (see uniformParameters).
+    params = uniformParameters(params);
     this.params = params;
     this.workspace = workspace;
     this.ms = new MatchState(params, src, workspace.match);

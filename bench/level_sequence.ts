@@ -6,8 +6,9 @@
  * A JIT compiles a shared loop for the paths its first calls take; a later level that takes
  * another path can leave the optimized code for good. Bun ran level 10 after levels 7, 8 and 9 at
  * 0.51-0.59x native for 40 calls in a row on 4 MiB of x86 code, against 0.8x alone, until bdd0f6b
- * (and levels 8 and 9 after level 7 at 1.2-1.5x their time until 9875e87 and d764eae). With
- * `BUN_JSC_printEachOSRExit=1`, Bun names the functions that leave their optimized code.
+ * (and levels 8 and 9 after level 7 left their optimized code at every block until 9875e87 and
+ * d764eae). With `BUN_JSC_printEachOSRExit=1`, Bun names the functions that leave their
+ * optimized code.
  *
  *   deno run -A bench/level_sequence.ts [--level=10] [--after=7,8,9] [--input=real-x86-binary]
  *     [--calls=20]

@@ -42,7 +42,8 @@ export interface CompressionParameters {
  * the parameters of levelParameters, of the reach probe's copies and of explicit options differ
  * in shape. In one Bun process, level 9 after level 7 (its parameters with `nearHashLog`, then
  * the probe's copy) left the optimized code at every block in six functions ("BadCache" exits,
- * 101 each): 82-90 ms a call on 2.3 MiB of TS declarations against 58-59 ms alone.
+ * 101 each; none with this copy): 62-90 ms a call on 2.3 MiB of TS declarations against 58-59 ms
+ * alone (single processes on a noisy VM: after the copy, 54-83 ms).
  */
 export function uniformParameters(p: CompressionParameters): CompressionParameters {
   return {

@@ -67,7 +67,9 @@ const CACHE_MASK = 2 * BATCH - 1;
  */
 function batchesHashes(params: CompressionParameters): boolean {
   // Both fields read at every call: JavaScriptCore compiles the right side of `&&` as an exit
-  // until a call has evaluated it (see prepareRows).
+  // until a call has evaluated it, and level 8 after level 7 (lazy) in one Bun process left
+  // prepareRows, inlined into the row loop, at every block (BENCHMARKS.md, "Bun: a shared loop
+  // compiled by other levels").
   const large = params.hashLog > 19;
   return params.strategy === Strategy.Lazy2 && large;
 }

@@ -2,8 +2,8 @@
  * Compression parameters per level: libzstd's tables (`lib/compress/clevels.h`, four source-size
  * classes) and its adjustment of them to the input size (`ZSTD_getCParams`,
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
- * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: level 5
- * above 256 KiB and level 6 above 1 MiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB
+ * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: levels 5
+ * and 6 above 256 KiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB
  * (see LEVELS_7_8 and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), and the
  * row finder's table at levels 7 to 12 (see levelParameters; level 9 above 1 MiB:
  * LEVEL_9_NEAR_HASH_LOG).
@@ -79,17 +79,25 @@ export const DEFAULT_LEVEL = 3;
  * 0.996 of libzstd's total over 300 KB to 1 MiB slices of eight inputs, the low-entropy megabyte
  * included (1.095-1.141 of it alone), and 0.9938 over decodecorpus's files of 256 KiB to 1 MiB,
  * at 1.18-1.30x (Deno) and 1.12-1.23x (Bun) the speed of the 4-position buckets it took before
- * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the hash
- * chain (see usesRowFinder): libzstd's sizes (the row finder's at 0.73-0.93x the speed in Bun),
- * with 2^18 heads instead of libzstd's 2^19 (ours; the chain reads them only when it inserts a
- * position, every position): one process, alternating, 1 MiB slices of six real inputs and logs,
- * Deno 1.02-1.09x, Bun 1.01-1.14x, 400 KB slices 0.96-1.17x, the 1 MiB random and low-entropy
- * inputs 1.15x and 1.11x (Bun); sizes +0.00-0.10%, decodecorpus's far files of 256 KiB to 1 MiB
- * +0.03% (2^17 heads: +0.06-0.32%, and x86 code 0.91-0.95x; 13th session of 12-07).
+ * (0.982-0.990; docs/perf/2026-12-06-mid-level-5.md). Level 6 takes libzstd's lazy on the row
+ * finder's rows of 16 (searchLog 4: matchers/lazy_rows.ts's loop) with 2^17 entries, a quarter of
+ * libzstd's 2^19 (eighteenth session of 12-07, docs/perf/2026-12-07-level-6-rows.md). It ran on the
+ * hash chain (2^18 heads and links) before: 0.42-0.50x native in Deno on 300 KB to 1 MiB slices of
+ * the six real files and logs (x86 code the lowest), 0.35-0.41x on decodecorpus's mostly-literal
+ * files of that size. The rows, one process per checkout, ratios to native: Deno 1 MiB slices 0.44
+ * -> 0.49 at the lowest (geometric mean 0.50 -> 0.53), 300-400 KB 0.42-0.46 -> 0.49-0.50,
+ * decodecorpus's 17 files of 256 KiB to 1 MiB 0.35-0.38 -> 0.46-0.47 (mean 0.51-0.52 -> 0.56-0.57);
+ * Bun 1 MiB 0.41-0.45 -> 0.53-0.56, 300-400 KB even (0.54-0.60), the decodecorpus files 0.96x in
+ * mean (z000040 and z000027 0.75 -> 0.56 and 0.67 -> 0.55, z000091 0.45 -> 0.52). Sizes against
+ * Bun's libzstd over the six slices: 300 KB 0.9977 -> 0.9946, 400 KB 0.9977 -> 0.9956, 600 KB
+ * 0.9979 -> 0.9970, 800 KB 0.9985 -> 0.9999, 1 MiB 0.9997 -> 1.0026; the decodecorpus files of that
+ * size 0.9930 -> 0.9989 (z000091 1.039 alone), decodecorpus in all 0.9945 -> 0.9990, the
+ * low-entropy megabyte 10.5% smaller. With 2^18 entries the rows wrote 0.992 of the slices but ran
+ * slower than the chain in Bun; with 2^16, 1.0017-1.0041 at 300-400 KB.
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 16, 17, 3, 5, 4, 2],
-  [21, 18, 18, 3, 5, 4, 4],
+  [21, 18, 17, 4, 5, 4, 4],
 ];
 /**
  * Level 5 from 256 KiB to 1 MiB: its long table (`hashLog`) holds at most 2^(srcLog - 3) entries,

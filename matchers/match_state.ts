@@ -236,19 +236,18 @@ export class MatchState {
  * to 10): the row finder wrote 1.0-1.3% more than libzstd on prose and x86 code, the chain
  * 0.998-1.000, and it ran 0.97-1.36x the row finder's speed in Deno and 0.92-1.26x in Bun
  * (docs/perf/2026-12-06-chain-ahead.md). At 512 KiB and 1 MiB the chain is still smaller
- * (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8 (searchLog 4). At searchLog 3 (level
- * 6 up to 1 MiB, libzstd's lazy) the chain stays at every window: over 292 KB to 1 MiB slices of
- * seven inputs it wrote 0.9998-1.0014 of libzstd's total against the row finder's 0.9991-1.0004,
- * at 1.07-1.37x its speed in Bun and 0.91-1.27x in Deno (1.07-1.27x from 768 KiB;
- * docs/perf/2026-12-06-mid-level-5.md).
+ * (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8 (searchLog 4). At searchLog 3 (a
+ * level's parameters have none above 256 KiB windows; level 6 up to 1 MiB had, until its rows of
+ * 16 with a quarter of libzstd's table, see MID_LEVELS_5_6 in encoder/params.ts) the chain stays
+ * at every window.
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
   return lazyWithLargeWindow(params) && params.searchLog > 3;
 }
 
 /**
- * Greedy, lazy or lazy2 with a window above 256 KiB: the row finder's, but at searchLog 3 (level 6
- * up to 1 MiB) the hash chain's (see usesRowFinder); the reach probe's too (matchers/reach.ts).
+ * Greedy, lazy or lazy2 with a window above 256 KiB: the row finder's, but at searchLog 3 the hash
+ * chain's (see usesRowFinder); the reach probe's too (matchers/reach.ts).
  */
 export function lazyWithLargeWindow(params: CompressionParameters): boolean {
   return params.strategy >= Strategy.Greedy && params.strategy <= Strategy.Lazy2 &&

@@ -27,13 +27,14 @@
  * small tables: the random megabyte 2.2–3.8x as fast at levels 13 to 15, 1.0–1.85x at 7 to 12
  * (same bytes; at levels 5 and 6 it was even, and they keep the early stop). The probe
  * costs about 0.3 ms a MiB, and stops as soon as far repeats pass the share (the real files after
- * a few hundred KiB). Level 6 from 256 KiB to 1 MiB (the hash chain) keeps the early stop too:
- * its chain skips through random bytes as the buckets do, and the probe's two whole passes were
- * most of its time there (the random megabyte: Bun 0.60 -> 0.37 ms, Deno 0.77 -> 0.51 ms, the
- * same bytes; fourteenth session of 12-07). Since then the probes of 8 and of 5 bytes run in one
- * pass over the input (the same answers over 568 probes of real, random and mutated inputs): on
- * the random megabyte 0.135 ms in Bun and 0.19 ms in Deno, where the two passes took 0.26 and
- * 0.35; levels 7 and 10 on it 1.06-1.25x.
+ * a few hundred KiB). Level 6 from 256 KiB to 1 MiB keeps the early stop too: on the hash chain it
+ * had then, the probe's two whole passes were most of its time on the random megabyte (Bun 0.60 ->
+ * 0.37 ms, Deno 0.77 -> 0.51 ms, the same bytes; fourteenth session of 12-07). Since then the
+ * probes of 8 and of 5 bytes run in one pass over the input (the same answers over 568 probes of
+ * real, random and mutated inputs): on the random megabyte 0.135 ms in Bun and 0.19 ms in Deno,
+ * where the two passes took 0.26 and 0.35; levels 7 and 10 on it 1.06-1.25x. On level 6's rows of
+ * 16 (eighteenth session) the early stop keeps the random megabyte as fast as on the chain; the
+ * long probe and the near path's buckets ran it at 0.66x in Deno.
  *
  * Near inputs that look like text (few bytes of 0x80 or more) keep the level's finder and tables
  * at levels 6 (up to 1 MiB) to 15: the near path's finders write up to 2.1% more than libzstd on
@@ -424,8 +425,7 @@ export function fitTablesToReach(
     }
   } else if (!lazyWithLargeWindow(params)) {
     // Fast and dfast (levels 1 to 4) keep theirs; so do greedy, lazy and lazy2 up to 256 KiB
-    // windows: the hash chain, whose tables fit them. Level 6 up to 1 MiB runs on the chain too
-    // (usesRowFinder), but near inputs go 1.8-2.3x faster on the buckets.
+    // windows: the hash chain, whose tables fit them.
     return params;
   }
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
@@ -435,7 +435,15 @@ export function fitTablesToReach(
   const small = params.strategy > Strategy.BtLazy2
     ? probe(view, start, end, windowLog, workspace, true, -1) === 0 &&
       probe(view, start, end, windowLog, workspace, true, 0xff) === 0
-    : repeatsAreNear(view, start, end, windowLog, workspace, trees || usesRowFinder(params));
+    : repeatsAreNear(
+      view,
+      start,
+      end,
+      windowLog,
+      workspace,
+      // Not level 6 (targetLength 4), which keeps the early stop.
+      trees || (usesRowFinder(params) && params.targetLength > 4),
+    );
   if (!small) {
     const nearHashLog = params.nearHashLog;
     if (
@@ -458,11 +466,14 @@ export function fitTablesToReach(
     };
   }
   if (!buckets) {
-    // The level's searchLog sets the buckets: 4 positions at 4, 8 above (levels 7 to 12), 2 at 3
-    // (level 6 up to 1 MiB, whose targetLength 4 keeps libzstd's lazy lookahead: lazyLookahead).
+    // The level's searchLog sets the buckets: 4 positions at 4, 8 above (levels 7 to 12); level 6
+    // up to 1 MiB (searchLog 4, targetLength 4) takes 2, as searchLog 3 gives, and its
+    // targetLength keeps libzstd's lazy lookahead (lazyLookahead in dfast_lazy.ts), as when it
+    // ran on the hash chain with searchLog 3.
     return {
       ...params,
       strategy: Strategy.DFast,
+      searchLog: params.targetLength <= 4 ? 3 : params.searchLog,
       minMatch: NEAR_MIN_MATCH,
       hashLog: NEAR_HASH_LOG,
       chainLog: NEAR_CHAIN_LOG,

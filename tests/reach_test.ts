@@ -12,6 +12,7 @@ import { fitTablesToReach, repeatsAreNear, repeatsReachFar } from "../matchers/r
 import { MatchWorkspace } from "../matchers/workspace.ts";
 import { bucketLog, usesBuckets } from "../matchers/dfast_lazy.ts";
 import { Strategy } from "../matchers/strategy.ts";
+import { usesRowFinder } from "../matchers/match_state.ts";
 import {
   concat,
   nativeCompress,
@@ -118,8 +119,12 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.hashLog, 16, `level ${level}`);
       assert.equal(fitted.chainLog, 15, `level ${level}`);
       assert.equal(fitted.windowLog, params.windowLog);
+      // Buckets of 2 positions: level 6 leaves its rows of 16 for them.
+      assert.ok(usesBuckets(fitted), `level ${level}`);
+      assert.equal(bucketLog(fitted), 1, `level ${level}`);
       assert.equal(fitTablesToReach(params, twice, 0, twice.length, ws), params);
     }
+    assert.ok(usesRowFinder(resolveCompressOptions({ level: 6 }, local.length).params));
     // The row finder's levels: the bucket finder with the small tables and 4-byte short matches,
     // 4 positions a bucket at searchLog 4 (levels 7 to 9; level 10 above 1 MiB), 8 above.
     for (const level of [7, 8, 9, 10, 12]) {
@@ -166,8 +171,8 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitTablesToReach(params, random, 0, random.length, ws).hashLog, 16);
     }
     // Levels 7 to 12 too (the row finder's searches miss its large table); levels 5 and 6 skip
-    // through random bytes anyway (level 6 up to 1 MiB on the hash chain): they keep the level's
-    // tables, and the probe stops after 64 KiB.
+    // through random bytes anyway (level 6 up to 1 MiB on rows of 16 with 2^17 entries): they keep
+    // the level's tables, and the probe stops after 64 KiB.
     const random = randomBytes(1 << 20, 7);
     for (const level of [7, 10]) {
       const params = resolveCompressOptions({ level }, random.length).params;

@@ -417,6 +417,10 @@ export function fitTablesToReach(
 ): CompressionParameters {
   const buckets = usesBuckets(params);
   const trees = params.strategy >= Strategy.BtLazy2;
+  // Level 6 from 256 KiB to 1 MiB, the one row-finder level with targetLength 4 (levels 7 to 12
+  // have 8 or more): its probe keeps the early stop, and its near path takes buckets of 2, as
+  // when it ran on the hash chain with searchLog 3 (encoder/params.ts, MID_LEVELS_5_6).
+  const level6 = usesRowFinder(params) && params.targetLength <= 4;
   if (buckets) {
     if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
   } else if (trees) {
@@ -441,8 +445,7 @@ export function fitTablesToReach(
       end,
       windowLog,
       workspace,
-      // Not level 6 (targetLength 4), which keeps the early stop.
-      trees || (usesRowFinder(params) && params.targetLength > 4),
+      trees || (usesRowFinder(params) && !level6),
     );
   if (!small) {
     const nearHashLog = params.nearHashLog;
@@ -467,13 +470,12 @@ export function fitTablesToReach(
   }
   if (!buckets) {
     // The level's searchLog sets the buckets: 4 positions at 4, 8 above (levels 7 to 12); level 6
-    // up to 1 MiB (searchLog 4, targetLength 4) takes 2, as searchLog 3 gives, and its
-    // targetLength keeps libzstd's lazy lookahead (lazyLookahead in dfast_lazy.ts), as when it
-    // ran on the hash chain with searchLog 3.
+    // takes 2 (searchLog 3), and its targetLength 4 keeps libzstd's lazy lookahead (lazyLookahead
+    // in dfast_lazy.ts).
     return {
       ...params,
       strategy: Strategy.DFast,
-      searchLog: params.targetLength <= 4 ? 3 : params.searchLog,
+      searchLog: level6 ? 3 : params.searchLog,
       minMatch: NEAR_MIN_MATCH,
       hashLog: NEAR_HASH_LOG,
       chainLog: NEAR_CHAIN_LOG,

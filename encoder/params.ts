@@ -84,14 +84,15 @@ export const DEFAULT_LEVEL = 3;
  * libzstd's 2^19 (eighteenth session of 12-07, docs/perf/2026-12-07-level-6-rows.md), where it ran
  * on the hash chain with 2^18 heads and links. One process per checkout, ratios to native over 292
  * KiB, 390 KiB and 1 MiB slices of the six real files and logs: Deno 0.40-0.49x -> 0.50-0.59x (x86
- * code the lowest before), Bun 0.47-0.60x -> 0.49-0.56x (the rows even to 10% slower there, but for
- * x86 code); decodecorpus's 17 files of 256 KiB to 1 MiB, lowest, Deno 0.37x -> 0.45x (z000050),
- * Bun 0.91-0.98x in geometric mean (z000040 and z000027 0.74 and 0.65 -> 0.52 and 0.50, z000091
- * 0.44 -> 0.50). Sizes against Bun's libzstd over the six slices: 300 KB 0.9977 -> 0.9946, 400 KB
- * 0.9977 -> 0.9956, 600 KB 0.9979 -> 0.9970, 800 KB 0.9985 -> 0.9999, 1 MiB 0.9997 -> 1.0026; the
- * decodecorpus files of that size 0.9930 -> 0.9989 (z000091 1.039 alone), decodecorpus in all
- * 0.9945 -> 0.9990, the low-entropy megabyte 10.5% smaller. With 2^18 entries the rows wrote 0.992
- * of the slices but ran slower than the chain in Bun; with 2^16, 1.0017-1.0041 at 300-400 KB.
+ * code the lowest before; compress_interleaved.ts, 8 rounds: 300 KB 0.45-0.57x -> 0.47-0.56x, 1 MiB
+ * 0.41-0.53x -> 0.50-0.57x), Bun 0.47-0.60x -> 0.49-0.56x (the rows even to 10% slower there, but
+ * for x86 code); decodecorpus's 17 files of 256 KiB to 1 MiB, lowest, Deno 0.37x -> 0.45x
+ * (z000050), Bun 0.91-0.98x in geometric mean (z000040 and z000027 0.74 and 0.65 -> 0.52 and 0.50,
+ * z000091 0.44 -> 0.50). Sizes against Bun's libzstd over the six slices: 300 KB 0.9977 -> 0.9946,
+ * 400 KB 0.9977 -> 0.9956, 600 KB 0.9979 -> 0.9970, 800 KB 0.9985 -> 0.9999, 1 MiB 0.9997 ->
+ * 1.0026; the decodecorpus files of that size 0.9930 -> 0.9989 (z000091 1.039 alone), decodecorpus
+ * in all 0.9945 -> 0.9990, the low-entropy megabyte 10.5% smaller. With 2^18 entries the rows wrote
+ * 0.992 of the slices but ran slower than the chain in Bun; with 2^16, 1.0017-1.0041 at 300-400 KB.
  */
 const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 16, 17, 3, 5, 4, 2],

@@ -3,11 +3,19 @@
  * best round of each, per level × scenario. Interleaving makes both sides see the same machine
  * noise; the best round is the steady state (JIT warm, memory recycled).
  *
- *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N]
- *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N]
+ *   deno run -A bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b|lazy|slices] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N[,M]] [--cycle]
+ *   bun bench/compress_interleaved.ts [--levels=1,3] [--scenarios=a,b] [--rounds=20] [--warmup=300] [--cell-warmup=300] [--slice=N[,M]] [--cycle]
  *
  * `--slice=N`: N bytes of each scenario instead of the whole (from byte N when it holds 2N or
- * more, else from its start): the mid-sized inputs of BENCHMARKS.md.
+ * more, else from its start): the mid-sized inputs of BENCHMARKS.md. `--slice=N,M,...`: each
+ * scenario at each of these sizes.
+ *
+ * `--cycle`: per level, the inputs called in turn, one call of ours then one of native on each
+ * before the next input, best call of each per input (rounds of 3 calls otherwise run back to
+ * back on one input). A server meets its inputs this way: the tables a call leaves in the caches
+ * were filled by other content. Back to back, the hash chain's 3 MiB of tables kept their lines
+ * between calls on the same content and level 6 on 200 KB slices read even with rows of 2^17
+ * entries in Deno; in turn, the rows ran 1.05-1.2x faster (nineteenth session of 12-07).
  *
  * Under Bun, mitata's loop measured our compressor at a fraction of this steady state (see
  * BENCHMARKS.md), so this is the reference for ratios in both runtimes.
@@ -30,14 +38,22 @@ const names = scenarioOption === "lazy"
   ? SLICE_SCENARIOS
   : scenarioOption?.split(",") ?? SCENARIO_NAMES;
 const rounds = Number(option("rounds") ?? 20);
-const slice = Number(option("slice") ?? 0);
-/** The scenario's bytes, or the `--slice` of them. */
-function input(name: string): Uint8Array {
+const slices = (option("slice") ?? "0").split(",").map(Number);
+const cycle = args.includes("--cycle");
+/** The scenario's bytes, or a slice of `size` of them. */
+function input(name: string, size: number): Uint8Array {
   const data = scenario(name);
-  if (slice <= 0) return data;
-  const from = data.length >= 2 * slice ? slice : 0;
-  return data.subarray(from, from + slice);
+  if (size <= 0) return data;
+  const from = data.length >= 2 * size ? size : 0;
+  return data.subarray(from, from + size);
 }
+// The inputs: each scenario, at each slice size (named `scenario@size` when there are several).
+const inputs = names.flatMap((name) =>
+  slices.map((size) => ({
+    name: slices.length > 1 ? `${name}@${size}` : name,
+    data: input(name, size),
+  }))
+);
 // Milliseconds of untimed calls per level before the first timed one, on the first 64 KiB of
 // each input: the JIT's steady state. Without them the first inputs (the small ones, about 3,000
 // calls over 3 rounds) were timed partly in JavaScriptCore's lower tiers: Bun's 4 KiB log lines
@@ -55,7 +71,7 @@ function nativeSupports(level: number): boolean {
   return level > 0 || (runtime === "Deno" && level !== -1);
 }
 
-const heads = names.map((name) => input(name).subarray(0, 64 << 10));
+const heads = inputs.map(({ data }) => data.subarray(0, 64 << 10));
 for (const level of levels) {
   const until = performance.now() + warmup;
   while (performance.now() < until) {
@@ -67,57 +83,106 @@ for (const level of levels) {
 }
 
 console.log(
-  `${runtime}, native = ${nativeName}; best of ${rounds} interleaved rounds after ${warmup} ms of warm-up per level and ${cellWarmup} ms per cell`,
+  cycle
+    ? `${runtime}, native = ${nativeName}; inputs in turn, best of ${rounds} calls each after ${warmup} ms of warm-up per level and ${cellWarmup} ms per input`
+    : `${runtime}, native = ${nativeName}; best of ${rounds} interleaved rounds after ${warmup} ms of warm-up per level and ${cellWarmup} ms per cell`,
 );
 console.log(
   "| level | scenario | ours (B) | native (B) | size ours/native | ours MiB/s | native MiB/s | speed ours/native |",
 );
 console.log("|---|---|---|---|---|---|---|---|");
-for (const name of names) {
-  const data = input(name);
-  // Calls per round: about 4 MiB of input, at least one call.
-  const calls = Math.max(1, Math.round((4 << 20) / Math.max(data.length, 1)));
+/** Prints one cell: sizes, the best call of each side (ms), and their speed ratio. */
+function printCell(
+  level: number,
+  name: string,
+  bytes: number,
+  sizes: [number, number],
+  best: [number, number],
+): void {
+  const hasNative = nativeSupports(level);
+  const mib = bytes / 1048576;
+  const ours = mib / (best[0] / 1000);
+  const cells = [
+    level,
+    name,
+    sizes[0],
+    hasNative ? sizes[1] : "—",
+    hasNative ? (sizes[0] / sizes[1]).toFixed(4) : "—",
+    ours.toFixed(0),
+  ];
+  if (hasNative) {
+    const native = mib / (best[1] / 1000);
+    cells.push(native.toFixed(0), `${(ours / native).toFixed(2)}x`);
+  } else {
+    cells.push("—", "—");
+  }
+  console.log(`| ${cells.join(" | ")} |`);
+}
+
+/** The inputs in turn at each level, one call of each side per input and round (`--cycle`). */
+function cycleCells(): void {
   for (const level of levels) {
     const hasNative = nativeSupports(level);
-    const oursSize = compress(data, { level }).length;
-    const nativeSize = hasNative ? nativeCompress(data, level).length : 0;
-    const until = performance.now() + cellWarmup;
+    const sizes = inputs.map(({ data }): [number, number] => [
+      compress(data, { level }).length,
+      hasNative ? nativeCompress(data, level).length : 0,
+    ]);
+    const until = performance.now() + cellWarmup * inputs.length;
     do {
-      compress(data, { level });
-      if (hasNative) nativeCompress(data, level);
+      for (const { data } of inputs) {
+        compress(data, { level });
+        if (hasNative) nativeCompress(data, level);
+      }
     } while (performance.now() < until);
-    let bestOurs = Infinity;
-    let bestNative = Infinity;
+    const best = inputs.map((): [number, number] => [Infinity, Infinity]);
     for (let r = 0; r < rounds; r++) {
-      let t = performance.now();
-      for (let i = 0; i < calls; i++) {
-        if (compress(data, { level }).length !== oursSize) throw new Error("size changed");
-      }
-      bestOurs = Math.min(bestOurs, (performance.now() - t) / calls);
-      if (hasNative) {
-        t = performance.now();
-        for (let i = 0; i < calls; i++) {
-          if (nativeCompress(data, level).length !== nativeSize) throw new Error("size changed");
+      for (let i = 0; i < inputs.length; i++) {
+        const data = inputs[i].data;
+        let t = performance.now();
+        if (compress(data, { level }).length !== sizes[i][0]) throw new Error("size changed");
+        best[i][0] = Math.min(best[i][0], performance.now() - t);
+        if (hasNative) {
+          t = performance.now();
+          if (nativeCompress(data, level).length !== sizes[i][1]) throw new Error("size changed");
+          best[i][1] = Math.min(best[i][1], performance.now() - t);
         }
-        bestNative = Math.min(bestNative, (performance.now() - t) / calls);
       }
     }
-    const mib = data.length / 1048576;
-    const ours = mib / (bestOurs / 1000);
-    const cells = [
-      level,
-      name,
-      oursSize,
-      hasNative ? nativeSize : "—",
-      hasNative ? (oursSize / nativeSize).toFixed(4) : "—",
-      ours.toFixed(0),
-    ];
-    if (hasNative) {
-      const native = mib / (bestNative / 1000);
-      cells.push(native.toFixed(0), `${(ours / native).toFixed(2)}x`);
-    } else {
-      cells.push("—", "—");
+    inputs.forEach(({ name, data }, i) => printCell(level, name, data.length, sizes[i], best[i]));
+  }
+}
+
+if (cycle) cycleCells();
+else {
+  for (const { name, data } of inputs) {
+    // Calls per round: about 4 MiB of input, at least one call.
+    const calls = Math.max(1, Math.round((4 << 20) / Math.max(data.length, 1)));
+    for (const level of levels) {
+      const hasNative = nativeSupports(level);
+      const oursSize = compress(data, { level }).length;
+      const nativeSize = hasNative ? nativeCompress(data, level).length : 0;
+      const until = performance.now() + cellWarmup;
+      do {
+        compress(data, { level });
+        if (hasNative) nativeCompress(data, level);
+      } while (performance.now() < until);
+      let bestOurs = Infinity;
+      let bestNative = Infinity;
+      for (let r = 0; r < rounds; r++) {
+        let t = performance.now();
+        for (let i = 0; i < calls; i++) {
+          if (compress(data, { level }).length !== oursSize) throw new Error("size changed");
+        }
+        bestOurs = Math.min(bestOurs, (performance.now() - t) / calls);
+        if (hasNative) {
+          t = performance.now();
+          for (let i = 0; i < calls; i++) {
+            if (nativeCompress(data, level).length !== nativeSize) throw new Error("size changed");
+          }
+          bestNative = Math.min(bestNative, (performance.now() - t) / calls);
+        }
+      }
+      printCell(level, name, data.length, [oursSize, nativeSize], [bestOurs, bestNative]);
     }
-    console.log(`| ${cells.join(" | ")} |`);
   }
 }

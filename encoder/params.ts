@@ -402,6 +402,18 @@ export function levelParameters(
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }
   }
+  // btlazy2 (levels 11 to 15; 11 and 12 up to 256 KiB): its hash table, which holds only the
+  // trees' roots, at most half the input's power of two above 128 KiB (libzstd: 2^19 entries at
+  // 128-256 KiB, 2^21 at 1 MiB; 2 and 8 MiB). The same sizes to 0.01% (decodecorpus, the 13 lazy
+  // inputs, 140 KB to 1 MiB slices of the six real files and logs); inputs in turn, Deno: levels
+  // 11 and 12 at 140 and 250 KB 1.06x (geometric mean), 13 to 15 at 400 KB and 1 MiB 1.04-1.08x;
+  // Bun even (nineteenth session of 12-07).
+  if (
+    srcSize >= 0 && dictSize === 0 && table <= 1 && p.strategy === Strategy.BtLazy2 &&
+    p.hashLog > sourceLog(srcSize) - 1
+  ) {
+    p.hashLog = sourceLog(srcSize) - 1;
+  }
   // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
   // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files
   // and logs, but 5 MiB of five real files end to end (1 MiB each) wrote 1.0175 of Bun's libzstd

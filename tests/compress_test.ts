@@ -15,6 +15,7 @@ import { levelParameters } from "../encoder/params.ts";
 import { fitsRows as fits16 } from "../matchers/lazy_rows.ts";
 import { fitsRows as fits32 } from "../matchers/lazy_rows32.ts";
 import { usesRowFinder } from "../matchers/match_state.ts";
+import { Strategy } from "../matchers/strategy.ts";
 import { setIndexLimit } from "../matchers/workspace.ts";
 import {
   concat,
@@ -394,6 +395,30 @@ describe("compress: ratio against libzstd", () => {
       const [ours, theirs] = totalSizes(files, level);
       assert.ok(ours <= theirs * 1.005, `level ${level}: ${ours} > 1.005 × ${theirs}`);
     }
+  });
+
+  it("btlazy2 above 128 KiB: a hash table of half the input's power of two", () => {
+    // Its entries are the trees' roots only: the same sizes as libzstd's 2^19 to 2^23 (the totals
+    // over decodecorpus, checked above, and the far files below).
+    for (
+      const [size, level, hashLog] of [
+        [200_000, 11, 17],
+        [200_000, 12, 17],
+        [1 << 20, 13, 19],
+        [1 << 20, 15, 19],
+        [4 << 20, 14, 21],
+        [(128 << 10) + 1, 11, 17],
+      ]
+    ) {
+      const p = levelParameters(level, size, 0);
+      assert.equal(p.strategy, Strategy.BtLazy2);
+      assert.equal(p.hashLog, hashLog, `level ${level}, ${size} B`);
+    }
+    // Up to 128 KiB (libzstd's 2^17 at level 11), with a dictionary and for unknown sizes,
+    // libzstd's.
+    assert.equal(levelParameters(11, 128 << 10, 0).hashLog, 17);
+    assert.equal(levelParameters(13, 1 << 20, 1000).hashLog, 22);
+    assert.equal(levelParameters(13, -1, 0).hashLog, 22);
   });
 
   it("levels 5 and 6 on three far files of 335 to 430 KiB: within 0.5% of libzstd", () => {

@@ -43,9 +43,8 @@ import { compressSequences } from "./sequences.ts";
 import { blockRoom, type EntropyState, MAX_BLOCK_SPLITS, type Workspace } from "./workspace.ts";
 
 /**
- * Greedy (`depth` 0), lazy (1) or lazy2 (2) over the row finder: the loop of matchers/lazy_rows.ts
- * (rows of 16) or lazy_rows32.ts (rows of 32) where it fits, else lazy.ts's loop (the same bytes,
- * slower; for greedy, libzstd's insertion rule there, a denser one in the row loops).
+ * Lazy (`depth` 1) or lazy2 (2) over the row finder: the loop of matchers/lazy_rows.ts (rows of
+ * 16) or lazy_rows32.ts (rows of 32) where it fits, else lazy.ts's loop (the same bytes, slower).
  */
 function compressBlockRows(
   ms: MatchState,
@@ -59,15 +58,10 @@ function compressBlockRows(
   const params = ms.params;
   if (fits16(params)) return rows16(ms, seqs, rep, src, start, end, depth);
   if (fits32(params)) return rows32(ms, seqs, rep, src, start, end, depth);
-  return depth === 0
-    ? compressBlockGreedyRow(ms, seqs, rep, src, start, end)
-    : depth === 1
+  return depth === 1
     ? compressBlockLazyRow(ms, seqs, rep, src, start, end)
     : compressBlockLazy2Row(ms, seqs, rep, src, start, end);
 }
-
-const compressBlockGreedyRows: BlockCompressor = (ms, seqs, rep, src, start, end) =>
-  compressBlockRows(ms, seqs, rep, src, start, end, 0);
 
 const compressBlockLazyRows: BlockCompressor = (ms, seqs, rep, src, start, end) =>
   compressBlockRows(ms, seqs, rep, src, start, end, 1);
@@ -94,7 +88,7 @@ const ROW_COMPRESSORS: readonly BlockCompressor[] = [
   compressBlockFast,
   compressBlockFast,
   compressBlockDoubleFast,
-  compressBlockGreedyRows,
+  compressBlockGreedyRow,
   compressBlockLazyRows,
   compressBlockLazy2Rows,
 ];

@@ -53,11 +53,7 @@ export const DEFAULT_LEVEL = 3;
 // more than our level 4, for 1.3-1.8x the chain's speed (docs/perf/2026-12-06-small-inputs.md);
 // over 140 to 256 KiB slices level 5 wrote 1.0227-1.0241 of libzstd's total and level 6
 // 1.0120-1.0141, for 1.35x and 1.12x the chain's speed (docs/perf/2026-12-06-chain-ahead.md).
-// From 128 to 256 KiB both search the row finder's rows instead, with 2^17 entries (half of the
-// input's power of two, below): level 5 libzstd's greedy in rows of 32, level 6 lazy in rows of 16
-// (BAND_LEVEL_6). Level 5 there: Deno 1.11-1.16x the chain's speed (geometric mean over 140, 200
-// and 250 KB slices of the six real files and logs, inputs in turn), Bun 0.92-0.96x, x86 code
-// unchanged (0.42-0.49x in Deno); sizes 0.9993-1.0000 -> 1.0005-1.0025 of Bun's libzstd.
+// From 128 to 256 KiB level 6 searches rows of 16 instead (BAND_LEVEL_6).
 // Above 256 KiB level 5's long table has 2^18 entries, not 2^19 (1 MiB: it misses the caches
 // less often): 1.05-1.24x faster on 4 MiB of real files and logs (A/B, Deno and Bun) for +0.29%
 // of total size (x86 code +0.54%; decodecorpus 1.0030 -> 1.0035 of libzstd's total). Level 6 at
@@ -115,7 +111,7 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
  * - Bun: 0.53-0.66x (0.60-0.61) -> 0.52-0.64x (0.55): the chain runs 1.1-1.2x faster there;
  * - the lowest cell over both runtimes 0.45x -> 0.50x.
  * Sizes against Bun's libzstd: the slices 0.9977-0.9981 -> 0.9937-0.9941, decodecorpus's five
- * files of that size 0.9999 -> 0.9980. Rows of 16 with 2^16 entries ran 1.1x faster still but
+ * files of that size 1.0000 -> 0.9979. Rows of 16 with 2^16 entries ran 1.1x faster still but
  * wrote x86 code 1.1% larger than libzstd at 250 KB; libzstd's 8 attempts in a row of 16
  * (searchLog 3) wrote libzstd's sizes and ran no faster.
  */
@@ -386,7 +382,7 @@ export function levelParameters(
     if (p.hashLog > cap) p.hashLog = cap;
   }
   // Ours, not libzstd's: the row finder's table at most half the input's power of two (greedy,
-  // lazy and lazy2 above 256 KiB windows, levels 7-12; levels 5 and 6 from 128 KiB). libzstd sizes it by level alone (1M
+  // lazy and lazy2 above 256 KiB windows: levels 7-12). libzstd sizes it by level alone (1M
   // entries at level 8, 8M at level 12: 5 and 40 MiB with the tags), and hides its misses with
   // prefetches; JavaScript cannot, and a row of a table half as large is as likely to hold the
   // candidates when the input fills no more than half of it anyway. Sizes move by at most

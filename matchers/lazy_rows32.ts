@@ -1,8 +1,8 @@
 /**
- * Greedy, lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: level 5 from 128 to
- * 256 KiB, levels 11 and 12 above 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts
- * with `ROW_BITS` 5 and `ROW_LOG` 23, written by tools/gen_lazy_rows32.ts. Do not edit: edit
- * lazy_rows.ts and run the tool (see lazy_rows.ts's comment for the loop itself).
+ * Lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: levels 11 and 12 above
+ * 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts with `ROW_BITS` 5 and
+ * `ROW_LOG` 23, written by tools/gen_lazy_rows32.ts. Do not edit: edit lazy_rows.ts and run the
+ * tool (see lazy_rows.ts's comment for the loop itself).
  *
  * @module
  */
@@ -33,11 +33,6 @@ const LAZY_SKIPPING_STEP = 8;
 // Every third or fourth position between wrote up to +0.75% (TS, JS bundle) for no clear gain.
 const SPARSE_THRESHOLD = 16;
 const SPARSE_EDGE = 4;
-// Greedy (depth 0) inserts every position of matches up to this long, every second one of longer
-// ones: with the rule above, greedy on rows of 32 wrote 0.3-1.7% more than libzstd over 140 to 250
-// KB slices of the six real files and logs (JSON the most); every position, 0.999-1.003. 384 is
-// libzstd's kSkipThreshold, past which its greedy inserts only a match's first 96 and last 32.
-const GREEDY_SPARSE_THRESHOLD = 384;
 // log2 of a row's entries, and their mask: 4 here, 5 in the generated lazy_rows32.ts. Module
 // constants: the engines fold them, and the tests on them, into the code.
 const ROW_BITS: number = 5;
@@ -249,9 +244,9 @@ function search(
 }
 
 /**
- * Block compressor of greedy (`depth` 0), lazy (1) or lazy2 (2) over this file's rows, for states
- * that {@linkcode fitsRows} serves: lazy.ts's loop with the row finder, specialised (see the
- * module's comment).
+ * Block compressor of lazy (`depth` 1) or lazy2 (2) over this file's rows, for states that
+ * {@linkcode fitsRows} serves: lazy.ts's loop with the row finder, specialised (see the module's
+ * comment).
  */
 export function compressBlockRows(
   ms: MatchState,
@@ -271,7 +266,6 @@ export function compressBlockRows(
   if (holder === null || holder.deref() !== ms) claimRows(ms);
   const base = ms.base;
   const ilimit = end - 16;
-  const sparseAbove = depth > 0 ? SPARSE_THRESHOLD : GREEDY_SPARSE_THRESHOLD;
   const prefixLow = windowLow(windowLog, end);
   let anchor = start;
   let ip = start;
@@ -317,49 +311,46 @@ export function compressBlockRows(
     if (rep1 > 0 && view.getInt32(ip + 1 - rep1, true) === view.getInt32(ip + 1, true)) {
       length = countRun(ms, view, src, ip + 1, rep1, end);
     }
-    // Greedy (depth 0) takes a repeat at ip + 1 without searching ip (libzstd's rule).
-    if (depth > 0 || length === 0) {
-      // Insert the positions up to ip (skipping through literals: none), then search ip.
-      if (skipping) next = ip;
-      else if (next < ip) {
-        let p = next;
-        if (ip - p > sparseAbove) {
-          for (const stop = p + SPARSE_EDGE; p < stop; p++) {
-            const hash = hash5(view, p, shift);
-            insert(hash, p + base);
-          }
-          const last = ip - SPARSE_EDGE;
-          for (p++; p < last; p += 2) insert(hash5(view, p, shift), p + base);
-          p = last;
-        }
-        for (; p < ip; p++) {
+    // Insert the positions up to ip (skipping through literals: none), then search ip.
+    if (skipping) next = ip;
+    else if (next < ip) {
+      let p = next;
+      if (ip - p > SPARSE_THRESHOLD) {
+        for (const stop = p + SPARSE_EDGE; p < stop; p++) {
           const hash = hash5(view, p, shift);
           insert(hash, p + base);
         }
+        const last = ip - SPARSE_EDGE;
+        for (p++; p < last; p += 2) insert(hash5(view, p, shift), p + base);
+        p = last;
       }
-      const l = search(
-        ms,
-        view,
-        src,
-        ip,
-        end,
-        (ip > windowSize ? ip - windowSize : 0) + base,
-        length > 3 ? length : 3,
-        base,
-        hash5(view, ip, shift),
-      );
-      next = ip + 1;
-      if (l > length) {
-        length = l;
-        offBase = result[0];
-        matchStart = ip;
+      for (; p < ip; p++) {
+        const hash = hash5(view, p, shift);
+        insert(hash, p + base);
       }
-      if (length < 4) {
-        const step = ((ip - anchor) >> SEARCH_STRENGTH) + 1;
-        ip += step;
-        skipping = step > LAZY_SKIPPING_STEP;
-        continue;
-      }
+    }
+    const l = search(
+      ms,
+      view,
+      src,
+      ip,
+      end,
+      (ip > windowSize ? ip - windowSize : 0) + base,
+      length > 3 ? length : 3,
+      base,
+      hash5(view, ip, shift),
+    );
+    next = ip + 1;
+    if (l > length) {
+      length = l;
+      offBase = result[0];
+      matchStart = ip;
+    }
+    if (length < 4) {
+      const step = ((ip - anchor) >> SEARCH_STRENGTH) + 1;
+      ip += step;
+      skipping = step > LAZY_SKIPPING_STEP;
+      continue;
     }
     // Look one or two positions further for a better match (lazy.ts's gains: 2, then 5).
     for (let d = 1; d <= depth && ip < ilimit; d++) {
@@ -434,8 +425,8 @@ export function compressBlockRows(
 }
 
 /**
- * Whether this loop serves `params` (greedy, lazy or lazy2 over the row finder): rows of its size,
- * minMatch 5 (every level that has them) and tables that fit its module tables.
+ * Whether this loop serves `params` (lazy or lazy2 over the row finder): rows of its size, minMatch
+ * 5 (every level that has them) and tables that fit its module tables.
  */
 export function fitsRows(params: CompressionParameters): boolean {
   return params.searchLog === ROW_BITS && params.minMatch === 5 && params.hashLog <= ROW_LOG;

@@ -11,10 +11,10 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const HEADER = `/**
- * Greedy, lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: level 5 from 128 to
- * 256 KiB, levels 11 and 12 above 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts
- * with \`ROW_BITS\` 5 and \`ROW_LOG\` 23, written by tools/gen_lazy_rows32.ts. Do not edit: edit
- * lazy_rows.ts and run the tool (see lazy_rows.ts's comment for the loop itself).
+ * Lazy and lazy2 over the row finder's rows of 32 entries (searchLog 5: levels 11 and 12 above
+ * 256 KiB, level 10 from 256 KiB to 1 MiB): matchers/lazy_rows.ts with \`ROW_BITS\` 5 and
+ * \`ROW_LOG\` 23, written by tools/gen_lazy_rows32.ts. Do not edit: edit lazy_rows.ts and run the
+ * tool (see lazy_rows.ts's comment for the loop itself).
  *
  * @module
  */

@@ -398,14 +398,15 @@ export function levelParameters(
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }
   }
-  // The hash chain (levels 7 to 10 from 128 to 256 KiB) and btlazy2 (levels 11 to 15; 11 and 12
-  // up to 256 KiB): their hash table, which holds only the chains' heads or the trees' roots, at
-  // most half the input's power of two above 128 KiB (libzstd: 2^19 entries at 128-256 KiB, 2^21
-  // at 1 MiB; 2 and 8 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs, 140 KB to
-  // 1 MiB slices of the six real files and logs). Nineteenth session of 12-07, Deno: btlazy2
-  // 1.06x at levels 11 and 12 on 140 and 250 KB slices, 1.04-1.08x at levels 13 to 15 on 400 KB
-  // and 1 MiB (geometric means, inputs in turn), Bun even; the chain at levels 7 and 9 on 200 KB
-  // 1.02-1.12x (A/B, CPU time, medians of 9), Bun 1.02x in turn. Up to 128 KiB, no faster.
+  // The hash chain (levels 5 and 7 to 10 from 128 to 256 KiB) and btlazy2 (levels 11 to 15; 11
+  // and 12 up to 256 KiB): their hash table, which holds only the chains' heads or the trees'
+  // roots, at most half the input's power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at
+  // 128-256 KiB, 2^21 at 1 MiB; 1 to 8 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy
+  // inputs, 140 KB to 1 MiB slices of the six real files and logs). Nineteenth session of 12-07,
+  // Deno: btlazy2 1.06x at levels 11 and 12 on 140 and 250 KB slices, 1.04-1.08x at levels 13 to
+  // 15 on 400 KB and 1 MiB (geometric means, inputs in turn), Bun even; the chain at levels 7 and
+  // 9 on 200 KB 1.02-1.12x (A/B, CPU time, medians of 9), Bun 1.02x in turn; level 5 (2^18 heads
+  // before) 1.05-1.1x in both. Up to 128 KiB, no faster.
   if (
     srcSize >= 0 && dictSize === 0 && table <= 1 &&
     (p.strategy === Strategy.BtLazy2 ||

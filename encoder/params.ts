@@ -53,7 +53,6 @@ export const DEFAULT_LEVEL = 3;
 // more than our level 4, for 1.3-1.8x the chain's speed (docs/perf/2026-12-06-small-inputs.md);
 // over 140 to 256 KiB slices level 5 wrote 1.0227-1.0241 of libzstd's total and level 6
 // 1.0120-1.0141, for 1.35x and 1.12x the chain's speed (docs/perf/2026-12-06-chain-ahead.md).
-// From 128 to 256 KiB level 6 searches rows of 16 instead (BAND_LEVEL_6).
 // Above 256 KiB level 5's long table has 2^18 entries, not 2^19 (1 MiB: it misses the caches
 // less often): 1.05-1.24x faster on 4 MiB of real files and logs (A/B, Deno and Bun) for +0.29%
 // of total size (x86 code +0.54%; decodecorpus 1.0030 -> 1.0035 of libzstd's total). Level 6 at
@@ -99,24 +98,6 @@ const MID_LEVELS_5_6: readonly (readonly number[])[] = [
   [21, 16, 17, 3, 5, 4, 2],
   [21, 18, 17, 4, 5, 4, 4],
 ];
-/**
- * Level 6 on inputs of 128 to 256 KiB: lazy with 5-byte matches on the row finder's rows of 16
- * (searchLog 4: matchers/lazy_rows.ts's loop) with 2^17 entries, as from 256 KiB to 1 MiB
- * (MID_LEVELS_5_6). libzstd has 2^19 rows there, and we ran its parameters on the hash chain
- * (2^19 heads, 2^18 links). The rows at 256 KiB windows are this level's alone (usesRowFinder in
- * matchers/match_state.ts). Nineteenth session of 12-07 (docs/perf/2026-12-07-level-6-band.md),
- * 140, 200 and 250 KB slices of the six real files and logs, called in turn, one call each, ours
- * then native (the way a server meets its inputs):
- * - Deno: 0.45-0.56x native (geometric mean 0.49-0.54) -> 0.50-0.64x (0.56-0.57);
- * - Bun: 0.53-0.66x (0.60-0.61) -> 0.52-0.64x (0.55): the chain runs 1.1-1.2x faster there;
- * - the lowest cell over both runtimes 0.45x -> 0.50x.
- * Sizes against Bun's libzstd: the slices 0.9977-0.9981 -> 0.9937-0.9941, decodecorpus's five
- * files of that size 1.0000 -> 0.9979. Rows of 16 with 2^16 entries ran 1.1x faster still but
- * wrote x86 code 1.1% larger than libzstd at 250 KB; libzstd's 8 attempts in a row of 16
- * (searchLog 3) wrote libzstd's sizes and ran no faster.
- */
-const BAND_LEVEL_6: readonly number[] = [18, 18, 17, 4, 5, 4, 4];
-
 /**
  * Level 5 from 256 KiB to 1 MiB: its long table (`hashLog`) holds at most 2^(srcLog - 3) entries,
  * 2^17 at 1 MiB and 2^16 up to 512 KiB, and its short table (`chainLog`) 2^16; libzstd's level 5
@@ -357,9 +338,7 @@ export function levelParameters(
   const table = (rowSize <= 256 * 1024 ? 1 : 0) + (rowSize <= 128 * 1024 ? 1 : 0) +
     (rowSize <= 16 * 1024 ? 1 : 0);
   const row = level === 0 ? DEFAULT_LEVEL : level < 0 ? 0 : Math.min(level, MAX_LEVEL);
-  const r = table === 1 && row === 6
-    ? BAND_LEVEL_6
-    : table === 0 && (row === 5 || row === 6) && rowSize <= MID_SIZE_UP_TO
+  const r = table === 0 && (row === 5 || row === 6) && rowSize <= MID_SIZE_UP_TO
     ? MID_LEVELS_5_6[row - 5]
     : table === 0 && (row === 7 || row === 8) && rowSize > MID_SIZE_UP_TO
     ? LEVELS_7_8[row - 7]
@@ -398,15 +377,17 @@ export function levelParameters(
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }
   }
-  // The hash chain (levels 5 and 7 to 10 from 128 to 256 KiB) and btlazy2 (levels 11 to 15; 11
-  // and 12 up to 256 KiB): their hash table, which holds only the chains' heads or the trees'
-  // roots, at most half the input's power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at
-  // 128-256 KiB, 2^21 at 1 MiB; 1 to 8 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy
-  // inputs, 140 KB to 1 MiB slices of the six real files and logs). Nineteenth session of 12-07,
-  // Deno: btlazy2 1.06x at levels 11 and 12 on 140 and 250 KB slices, 1.04-1.08x at levels 13 to
-  // 15 on 400 KB and 1 MiB (geometric means, inputs in turn), Bun even; the chain at levels 7 and
-  // 9 on 200 KB 1.02-1.12x (A/B, CPU time, medians of 9), Bun 1.02x in turn; level 5 (2^18 heads
-  // before) 1.05-1.1x in both. Up to 128 KiB, no faster.
+  // The hash chain (levels 5 to 10 from 128 to 256 KiB) and btlazy2 (levels 11 to 15; 11 and 12
+  // up to 256 KiB): their hash table, which holds only the chains' heads or the trees' roots, at
+  // most half the input's power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256
+  // KiB, 2^21 at 1 MiB; 1 to 8 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs,
+  // 140 KB to 1 MiB slices of the six real files and logs). Nineteenth session of 12-07, geometric
+  // means over 140, 200 and 250 KB slices of those six, inputs in turn (compress_interleaved.ts
+  // --cycle): level 5 Deno 0.46-0.47x native -> 0.51-0.52x, Bun 0.49-0.53x -> 0.55x; level 6
+  // Deno 0.42-0.45x -> 0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7 and 9 1.02-1.12x in Deno
+  // (200 KB, A/B, CPU time, medians of 9), Bun 1.02x. btlazy2 in Deno: levels 11 and 12 on 140
+  // and 250 KB 1.06x, levels 13 to 15 on 400 KB and 1 MiB 1.04-1.08x; Bun even. Up to 128 KiB,
+  // no faster.
   if (
     srcSize >= 0 && dictSize === 0 && table <= 1 &&
     (p.strategy === Strategy.BtLazy2 ||

@@ -228,30 +228,24 @@ export class MatchState {
 
 /**
  * Whether greedy, lazy and lazy2 use the row finder rather than the hash chain: for windows above
- * 256 KiB, and level 6's of 256 KiB (see the end). libzstd (with SIMD) uses it above 16 KiB.
- * Ours: for windows of 32 to 128 KiB (inputs of 16 to 128 KiB at levels 7 to 10) the chain writes
- * libzstd's sizes, where the row finder's smaller tables wrote 0.6-1.9% more, and runs 1.0-1.9x
- * faster in both runtimes (slices of 32, 64 and 128 KiB of six real inputs;
- * docs/perf/2026-12-06-small-inputs.md). Since the chain inserts ahead of its searches, the same
- * holds at 256 KiB (inputs of 128 to 256 KiB, levels 7 to 10): the row finder wrote 1.0-1.3% more
- * than libzstd on prose and x86 code, the chain 0.998-1.000, and it ran 0.97-1.36x the row
- * finder's speed in Deno and 0.92-1.26x in Bun (docs/perf/2026-12-06-chain-ahead.md). At 512 KiB
- * and 1 MiB the chain is still smaller (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8
- * (searchLog 4). At searchLog 3 (a level's parameters have none above 256 KiB windows; level 6 up
- * to 1 MiB had, until its rows of 16 with a quarter of libzstd's table, see MID_LEVELS_5_6 in
- * encoder/params.ts) the chain stays at every window. At 256 KiB windows level 6 (5-byte matches,
- * searchLog 4; BAND_LEVEL_6 in encoder/params.ts) takes the rows: smaller than libzstd and the
- * chain there, and faster in Deno. Level 5 there (greedy, searchLog 5) ran 1.04x faster in Deno on
- * rows of 32 with 2^17 entries than on the chain with as many heads, 0.93x in Bun, and slower on
- * x86 code in both (0.42-0.46x native): it keeps the chain.
+ * 256 KiB. libzstd (with SIMD) uses it above 16 KiB. Ours: for windows of 32 to 128 KiB (inputs
+ * of 16 to 128 KiB at levels 7 to 10) the chain writes libzstd's sizes, where the row finder's
+ * smaller tables wrote 0.6-1.9% more, and runs 1.0-1.9x faster in both runtimes (slices of 32,
+ * 64 and 128 KiB of six real inputs; docs/perf/2026-12-06-small-inputs.md). Since the chain
+ * inserts ahead of its searches, the same holds at 256 KiB (inputs of 128 to 256 KiB, levels 7
+ * to 10): the row finder wrote 1.0-1.3% more than libzstd on prose and x86 code, the chain
+ * 0.998-1.000, and it ran 0.97-1.36x the row finder's speed in Deno and 0.92-1.26x in Bun
+ * (docs/perf/2026-12-06-chain-ahead.md). At 512 KiB and 1 MiB the chain is still smaller
+ * (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8 (searchLog 4). At searchLog 3 (a
+ * level's parameters have none above 256 KiB windows; level 6 up to 1 MiB had, until its rows of
+ * 16 with a quarter of libzstd's table, see MID_LEVELS_5_6 in encoder/params.ts) the chain stays
+ * at every window. Levels 5 and 6 at 256 KiB windows, with 2^17 rows entries against the chain's
+ * 2^17 heads (encoder/params.ts), inputs in turn (nineteenth session of 12-07): level 5 on rows of
+ * 32 1.04x in Deno but 0.93x in Bun and slower on x86 code in both; level 6 on rows of 16 1.06x in
+ * Deno but 0.85x in Bun (0.4% smaller). Both keep the chain.
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
-  if (params.searchLog <= 3) return false;
-  if (lazyWithLargeWindow(params)) return true;
-  // Windows of 256 KiB: lazy and lazy2 with 5-byte matches and rows of 16 or 32, which
-  // matchers/lazy_rows.ts's loops serve (level 6 from 128 to 256 KiB).
-  return params.windowLog === 18 && params.minMatch === 5 && params.searchLog <= 5 &&
-    (params.strategy === Strategy.Lazy || params.strategy === Strategy.Lazy2);
+  return lazyWithLargeWindow(params) && params.searchLog > 3;
 }
 
 /**

@@ -13,9 +13,10 @@
  * `--cycle`: per level, the inputs called in turn, one call of ours then one of native on each
  * before the next input, best call of each per input (rounds of 3 calls otherwise run back to
  * back on one input). A server meets its inputs this way: the tables a call leaves in the caches
- * were filled by other content. Back to back, the hash chain's 3 MiB of tables kept their lines
- * between calls on the same content and level 6 on 200 KB slices read even with rows of 2^17
- * entries in Deno; in turn, the rows ran 1.05-1.2x faster (nineteenth session of 12-07).
+ * were filled by other content. Back to back, the hash chain's 3 MiB of tables (level 6 on 200 KB
+ * slices, 2^19 heads) kept their lines between calls on the same content, and read even with rows
+ * of 2^17 entries in Deno; in turn, the rows ran 1.05-1.2x faster, and the chain with 2^17 heads
+ * faster still (nineteenth session of 12-07).
  *
  * Under Bun, mitata's loop measured our compressor at a fraction of this steady state (see
  * BENCHMARKS.md), so this is the reference for ratios in both runtimes.

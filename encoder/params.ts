@@ -387,7 +387,7 @@ export function levelParameters(
   // Deno 0.42-0.45x -> 0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7 and 9 1.02-1.12x in Deno
   // (200 KB, A/B, CPU time, medians of 9), Bun 1.02x. btlazy2 in Deno: levels 11 and 12 on 140
   // and 250 KB 1.06x, levels 13 to 15 on 400 KB and 1 MiB 1.04-1.08x; Bun even. Up to 128 KiB,
-  // no faster.
+  // no faster (docs/perf/2026-12-07-inputs-in-turn-128-256k.md).
   if (
     srcSize >= 0 && dictSize === 0 && table <= 1 &&
     (p.strategy === Strategy.BtLazy2 ||

@@ -1,5 +1,5 @@
 /**
- * Compression steady state: ours and native libzstd interleaved call by call on each input,
+ * Compression steady state: ours and native libzstd interleaved round by round on each input,
  * best round of each, per level × scenario. Interleaving makes both sides see the same machine
  * noise; the best round is the steady state (JIT warm, memory recycled).
  *
@@ -11,8 +11,8 @@
  * scenario at each of these sizes.
  *
  * `--cycle`: per level, the inputs called in turn, one call of ours then one of native on each
- * before the next input, best call of each per input (rounds of 3 calls otherwise run back to
- * back on one input). A server meets its inputs this way: the tables a call leaves in the caches
+ * before the next input, best call of each per input (otherwise a round times about 4 MiB of calls
+ * of each side on one input, back to back). A server meets its inputs this way: the tables a call leaves in the caches
  * were filled by other content. Back to back, the hash chain's 3 MiB of tables (level 6 on 200 KB
  * slices, 2^19 heads) kept their lines between calls on the same content, and read even with rows
  * of 2^17 entries in Deno; in turn, the rows ran 1.05-1.2x faster, and the chain with 2^17 heads

@@ -239,7 +239,7 @@ export class MatchState {
  * (0.998 against 1.010) but runs 0.7-0.9x at levels 7 and 8 (searchLog 4). At searchLog 3 (a
  * level's parameters have none above 256 KiB windows; level 6 up to 1 MiB had, until its rows of
  * 16 with a quarter of libzstd's table, see MID_LEVELS_5_6 in encoder/params.ts) the chain stays
- * at every window. Levels 5 and 6 at 256 KiB windows, with 2^17 rows entries against the chain's
+ * at every window. Levels 5 and 6 at 256 KiB windows, with 2^17 row entries against the chain's
  * 2^17 heads (encoder/params.ts), inputs in turn (nineteenth session of 12-07): level 5 on rows of
  * 32 1.04x in Deno but 0.93x in Bun and slower on x86 code in both; level 6 on rows of 16 1.06x in
  * Deno but 0.85x in Bun (0.4% smaller). Both keep the chain.

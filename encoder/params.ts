@@ -377,22 +377,22 @@ export function levelParameters(
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }
   }
-  // The hash chain (levels 5 to 10 from 128 to 256 KiB) and btlazy2 (levels 11 to 15; 11 and 12
-  // up to 256 KiB): their hash table, which holds only the chains' heads or the trees' roots, at
-  // most half the input's power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256
-  // KiB, 2^21 at 1 MiB; 1 to 8 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs,
-  // 140 KB to 1 MiB slices of the six real files and logs). Nineteenth session of 12-07, geometric
-  // means over 140, 200 and 250 KB slices of those six, inputs in turn (compress_interleaved.ts
-  // --cycle): level 5 Deno 0.46-0.47x native -> 0.51-0.52x, Bun 0.49-0.53x -> 0.55x; level 6
-  // Deno 0.42-0.45x -> 0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7 and 9 1.02-1.12x in Deno
-  // (200 KB, A/B, CPU time, medians of 9), Bun 1.02x. btlazy2 in Deno: levels 11 and 12 on 140
-  // and 250 KB 1.06x, levels 13 to 15 on 400 KB and 1 MiB 1.04-1.08x; Bun even. Up to 128 KiB,
-  // no faster (docs/perf/2026-12-07-inputs-in-turn-128-256k.md).
+  // The hash chain (levels 5 to 10 from 128 to 256 KiB) and the binary trees (btlazy2 and the
+  // optimal parsers: levels 11 to 22 above 128 KiB, but 11 and 12 above 256 KiB, on rows): their
+  // hash table, which holds only the chains' heads or the trees' roots, at most half the input's
+  // power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256 KiB, 2^21 at 1 MiB, up to
+  // 2^22 at 4 MiB; 1 to 16 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs, 140
+  // KB to 4 MiB slices of the six real files and logs; levels 16, 19 and 22 to 0.001%). Nineteenth
+  // session of 12-07, geometric means over 140, 200 and 250 KB slices of those six, inputs in turn
+  // (compress_interleaved.ts --cycle): level 5 Deno 0.46-0.47x native -> 0.51-0.52x, Bun
+  // 0.49-0.53x -> 0.55x; level 6 Deno 0.42-0.45x -> 0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7
+  // and 9 1.02-1.12x in Deno (200 KB, A/B, CPU time, medians of 9), Bun 1.02x. The trees: levels 11
+  // and 12 on 140 and 250 KB 1.06x in Deno, levels 13 to 15 there 1.05x in Deno and 1.06x in Bun,
+  // on 400 KB and 1 MiB 1.04-1.08x in Deno; levels 16 and 19 on 1 MiB 1.05x in both. Up to 128
+  // KiB, no faster (docs/perf/2026-12-07-inputs-in-turn-128-256k.md).
   if (
-    srcSize >= 0 && dictSize === 0 && table <= 1 &&
-    (p.strategy === Strategy.BtLazy2 ||
-      (p.strategy >= Strategy.Greedy && p.strategy <= Strategy.Lazy2 && !usesRowFinder(p))) &&
-    p.hashLog > sourceLog(srcSize) - 1
+    srcSize >= 0 && dictSize === 0 && table <= 1 && p.strategy >= Strategy.Greedy &&
+    !usesRowFinder(p) && p.hashLog > sourceLog(srcSize) - 1
   ) {
     p.hashLog = sourceLog(srcSize) - 1;
   }

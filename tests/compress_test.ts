@@ -354,7 +354,7 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
-  it("the hash chain and btlazy2 above 128 KiB: a hash table of half the input's power of two", () => {
+  it("the hash chain and the binary trees above 128 KiB: a hash table of half the input's", () => {
     // Its entries are the chains' heads or the trees' roots only: the same sizes as libzstd's 2^19
     // to 2^23 (the totals over decodecorpus, checked above, and the far files below).
     for (const level of [5, 6, 7, 8, 9, 10]) {
@@ -376,6 +376,14 @@ describe("compress: ratio against libzstd", () => {
       assert.equal(p.strategy, Strategy.BtLazy2);
       assert.equal(p.hashLog, hashLog, `level ${level}, ${size} B`);
     }
+    // The optimal parsers too.
+    for (
+      const [size, level, hashLog] of [[200_000, 13, 17], [1 << 20, 16, 19], [4 << 20, 22, 21]]
+    ) {
+      const p = levelParameters(level, size, 0);
+      assert.ok(p.strategy > Strategy.BtLazy2, `level ${level}`);
+      assert.equal(p.hashLog, hashLog, `level ${level}, ${size} B`);
+    }
     // Up to 128 KiB (libzstd's 2^17 at level 11), with a dictionary and for unknown sizes,
     // libzstd's.
     assert.equal(levelParameters(11, 128 << 10, 0).hashLog, 17);
@@ -389,8 +397,8 @@ describe("compress: ratio against libzstd", () => {
       ),
     );
     assert.ok(units.length > 128 << 10 && units.length <= 256 << 10, `${units.length} B`);
-    withinOneShot(units, [5, 6, 7, 9, 11, 12]);
-    withinOneShot(randomBytes(250_000, 61), [5, 6, 8, 11]);
+    withinOneShot(units, [5, 6, 7, 9, 11, 12, 13, 16]);
+    withinOneShot(randomBytes(250_000, 61), [5, 6, 8, 11, 13]);
   });
 
   it("levels 5 and 6 on three far files of 335 to 430 KiB: within 0.5% of libzstd", () => {

@@ -380,8 +380,8 @@ export function levelParameters(
   // The hash chain (levels 5 to 10 from 128 to 256 KiB) and the binary trees (btlazy2 and the
   // optimal parsers: levels 11 to 22 above 128 KiB, but 11 and 12 above 256 KiB, on rows): their
   // hash table, which holds only the chains' heads or the trees' roots, at most half the input's
-  // power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256 KiB, 2^21 at 1 MiB, up to
-  // 2^22 at 4 MiB; 1 to 16 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs, 140
+  // power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256 KiB, 2^21 at 1 MiB, 2^21
+  // to 2^23 at 4 MiB; 1 to 32 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs, 140
   // KB to 4 MiB slices of the six real files and logs; levels 16, 19 and 22 to 0.001%). Nineteenth
   // session of 12-07, geometric means over 140, 200 and 250 KB slices of those six, inputs in turn
   // (compress_interleaved.ts --cycle): level 5 Deno 0.46-0.47x native -> 0.51-0.52x, Bun

@@ -354,7 +354,7 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
-  it("the hash chain and the binary trees above 128 KiB: a hash table of half the input's", () => {
+  it("the hash chain and the binary trees above 128 KiB: a hash table of half the input's size", () => {
     // Its entries are the chains' heads or the trees' roots only: the same sizes as libzstd's 2^19
     // to 2^23 (the totals over decodecorpus, checked above, and the far files below).
     for (const level of [5, 6, 7, 8, 9, 10]) {

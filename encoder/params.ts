@@ -360,41 +360,38 @@ export function levelParameters(
     const cap = sourceLog(rowSize) - LEVEL_5_MID_LOG;
     if (p.hashLog > cap) p.hashLog = cap;
   }
-  // Ours, not libzstd's: the row finder's table at most half the input's power of two (greedy,
-  // lazy and lazy2 above 256 KiB windows: levels 7-12). libzstd sizes it by level alone (1M
-  // entries at level 8, 8M at level 12: 5 and 40 MiB with the tags), and hides its misses with
-  // prefetches; JavaScript cannot, and a row of a table half as large is as likely to hold the
-  // candidates when the input fills no more than half of it anyway. Sizes move by at most
-  // +0.24% (4 MiB of x86 code at level 12); from 512 KiB to 1 MiB the table depends on the level
-  // (MID_ROW_LOG_BELOW).
-  // Not with a dictionary: its content fills the table before the input does.
-  if (srcSize >= 0 && dictSize === 0 && usesRowFinder(p)) {
+  // Ours, not libzstd's: above 128 KiB, the match finders' hash table at most half the input's
+  // power of two. libzstd sizes it by level alone, and hides its misses with prefetches;
+  // JavaScript cannot, and a table half as large holds as much of an input that fills no more
+  // than half of it anyway. Not with a dictionary: its content fills the table before the input
+  // does.
+  // - The row finder (greedy, lazy and lazy2 above 256 KiB windows: levels 7-12): libzstd has 1M
+  //   entries at level 8, 8M at level 12 (5 and 40 MiB with the tags). Sizes move by at most
+  //   +0.24% (4 MiB of x86 code at level 12); from 512 KiB to 1 MiB the table depends on the level
+  //   (MID_ROW_LOG_BELOW).
+  // - The hash chain (levels 5 to 10 from 128 to 256 KiB) and the binary trees (btlazy2 and the
+  //   optimal parsers: levels 11 to 22 above 128 KiB, but 11 and 12 above 256 KiB, on rows), whose
+  //   table holds only the chains' heads or the trees' roots (libzstd: 2^18 or 2^19 entries at
+  //   128-256 KiB, 2^21 at 1 MiB, 2^21 to 2^23 at 4 MiB; 1 to 32 MiB). The same sizes to 0.03%
+  //   (decodecorpus, the 13 lazy inputs, 140 KB to 4 MiB slices of the six real files and logs;
+  //   levels 16, 19 and 22 to 0.001%). Nineteenth session of 12-07, geometric means over 140, 200
+  //   and 250 KB slices of those six, inputs in turn (compress_interleaved.ts --cycle): level 5
+  //   Deno 0.46-0.47x native -> 0.51-0.52x, Bun 0.49-0.53x -> 0.55x; level 6 Deno 0.42-0.45x ->
+  //   0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7 and 9 1.02-1.12x in Deno (200 KB, A/B, CPU
+  //   time, medians of 9), Bun 1.02x. The trees: levels 11 and 12 on 140 and 250 KB 1.06x in Deno,
+  //   levels 13 to 15 there 1.05x in Deno and 1.06x in Bun, on 400 KB and 1 MiB 1.04-1.08x in
+  //   Deno; levels 16 and 19 on 1 MiB 1.05x in both. Up to 128 KiB, no faster
+  //   (docs/perf/2026-12-07-inputs-in-turn-128-256k.md).
+  // (The row finder only runs above 256 KiB windows, so above 128 KiB covers it.)
+  if (srcSize >= 0 && dictSize === 0 && table <= 1 && p.strategy >= Strategy.Greedy) {
     const srcLog = sourceLog(srcSize);
-    // Above 512 KiB up to 1 MiB, by level (MID_ROW_LOG_BELOW).
-    const below = srcLog === 20 && row >= 7 && row <= 12 ? MID_ROW_LOG_BELOW[row - 7] : 1;
+    const rows = usesRowFinder(p);
+    // Above 512 KiB up to 1 MiB, the rows by level (MID_ROW_LOG_BELOW).
+    const below = rows && srcLog === 20 && row >= 7 && row <= 12 ? MID_ROW_LOG_BELOW[row - 7] : 1;
     if (p.hashLog > srcLog - below) p.hashLog = srcLog - below;
-    if (row === 9 && srcSize > LEVEL_9_NEAR_ABOVE && p.hashLog > LEVEL_9_NEAR_HASH_LOG) {
+    if (rows && row === 9 && srcSize > LEVEL_9_NEAR_ABOVE && p.hashLog > LEVEL_9_NEAR_HASH_LOG) {
       p.nearHashLog = LEVEL_9_NEAR_HASH_LOG;
     }
-  }
-  // The hash chain (levels 5 to 10 from 128 to 256 KiB) and the binary trees (btlazy2 and the
-  // optimal parsers: levels 11 to 22 above 128 KiB, but 11 and 12 above 256 KiB, on rows): their
-  // hash table, which holds only the chains' heads or the trees' roots, at most half the input's
-  // power of two above 128 KiB (libzstd: 2^18 or 2^19 entries at 128-256 KiB, 2^21 at 1 MiB, 2^21
-  // to 2^23 at 4 MiB; 1 to 32 MiB). The same sizes to 0.03% (decodecorpus, the 13 lazy inputs, 140
-  // KB to 4 MiB slices of the six real files and logs; levels 16, 19 and 22 to 0.001%). Nineteenth
-  // session of 12-07, geometric means over 140, 200 and 250 KB slices of those six, inputs in turn
-  // (compress_interleaved.ts --cycle): level 5 Deno 0.46-0.47x native -> 0.51-0.52x, Bun
-  // 0.49-0.53x -> 0.55x; level 6 Deno 0.42-0.45x -> 0.50-0.53x, Bun 0.49x -> 0.54-0.62x; levels 7
-  // and 9 1.02-1.12x in Deno (200 KB, A/B, CPU time, medians of 9), Bun 1.02x. The trees: levels 11
-  // and 12 on 140 and 250 KB 1.06x in Deno, levels 13 to 15 there 1.05x in Deno and 1.06x in Bun,
-  // on 400 KB and 1 MiB 1.04-1.08x in Deno; levels 16 and 19 on 1 MiB 1.05x in both. Up to 128
-  // KiB, no faster (docs/perf/2026-12-07-inputs-in-turn-128-256k.md).
-  if (
-    srcSize >= 0 && dictSize === 0 && table <= 1 && p.strategy >= Strategy.Greedy &&
-    !usesRowFinder(p) && p.hashLog > sourceLog(srcSize) - 1
-  ) {
-    p.hashLog = sourceLog(srcSize) - 1;
   }
   // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
   // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files

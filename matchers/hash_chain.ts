@@ -5,7 +5,8 @@
  * search walks the chain and compares as it walks, with no candidate list: at most
  * `1 << searchLog` candidates, each first tested on the four bytes that end where the best match
  * so far ends (a candidate that differs there cannot be longer), and the walk stops at the
- * window's edge or at the end of input.
+ * window's edge, at the end of input, or (above 16 KiB) after three candidates in a row fail
+ * before any passes (MISS_LIMIT).
  *
  * Positions are inserted ahead of the searches, in segments hashed in a loop of their own, and a
  * search starts from its own position's link: it hashes nothing (see {@linkcode HashChain.search}).
@@ -42,6 +43,20 @@ const SEGMENT = 256;
  * within +0.36% of libzstd's total; docs/perf/2026-12-06-chain-ahead.md).
  */
 const LOOKAHEAD_ATTEMPTS = 16;
+/**
+ * Candidates in a row that may fail before a walk finds one that beats its floor (ours; libzstd
+ * walks on). A candidate fails when its bytes differ where the floor ends: a position of another
+ * string that shares the hash (the chain has no tags to tell them apart, as the rows do), or, in
+ * a lookahead search, a match too short to replace the one in hand. After three such in a row the
+ * older candidates seldom do better; once one passes, the walk goes on to its `1 << searchLog`.
+ * Twentieth session of 12-07 (docs/perf/2026-12-07-chain-misses.md), levels 5 to 10 on 200 KB
+ * slices of six real inputs, A/B in CPU time, medians: Deno levels 7 to 10 1.06-1.20x, 5 and 6
+ * 1.0-1.07x; Bun alike. Sizes against Bun's libzstd (decodecorpus's files up to 256 KiB and 16 to
+ * 250 KB slices): level 6 0.9984 -> 0.9996, 8 0.9974 -> 0.9996, 10 1.0009 -> 1.0023. Two: 0.1%
+ * more for the same speed. Not up to 16 KiB (windowLog 14), where 16 KiB slices at levels 7 and 8
+ * already write 1.005 of libzstd's total and would write 1.0065.
+ */
+const MISS_LIMIT = 3;
 
 /** The hash chain of one match state (see the module's description). */
 export class HashChain {
@@ -56,6 +71,8 @@ export class HashChain {
   hashLog: number;
   chainLog: number;
   searchLog: number;
+  /** MISS_LIMIT above 16 KiB (windowLog 15 and more), else 0: no limit. */
+  missLimit: number;
 
   /** A finder over `ms`'s tables, hashing `mls` bytes (4 to 6). */
   constructor(readonly ms: MatchState, readonly mls: number) {
@@ -63,6 +80,7 @@ export class HashChain {
     this.hashLog = params.hashLog;
     this.chainLog = params.chainLog;
     this.searchLog = params.searchLog;
+    this.missLimit = params.windowLog > 14 ? MISS_LIMIT : 0;
     this.bind();
   }
 
@@ -110,7 +128,8 @@ export class HashChain {
    * the last search hashed it, or starts an insertion loop: levels 4 to 10 up to 128 KiB ran
    * 1.10-1.35x faster in Deno and 1.02-1.15x in Bun (A/B, docs/perf/2026-12-06-chain-ahead.md).
    * While `skipping`, only the searched positions are inserted, as libzstd's lazy skipping. A
-   * `lookahead` search (at ip + 1 or ip + 2) walks at most LOOKAHEAD_ATTEMPTS candidates.
+   * `lookahead` search (at ip + 1 or ip + 2) walks at most LOOKAHEAD_ATTEMPTS candidates. Above
+   * 16 KiB a walk ends after MISS_LIMIT candidates in a row fail before one beats `floor`.
    */
   search(
     ip: number,
@@ -174,11 +193,14 @@ export class HashChain {
     // Our bytes best-3..best, which a candidate must equal to beat `best`.
     let word = view.getInt32(ip + best - 3, true);
     let index = chainTable[(ip + base) & chainMask];
+    const missLimit = this.missLimit;
     for (;;) {
       // The next candidate that passes, in a loop without calls (as the row finder's scan): same
       // bytes; A/B in Deno at 64 KiB, levels 7 and 9, 1.02-1.16x, even at 4 KiB and 256 KiB-1 MiB
       // and in Bun (0.95-1.06x).
       let match = -1;
+      // Candidates failed in a row (see MISS_LIMIT): counted until one beats the floor.
+      let misses = 0;
       while (index >= lowIndex && attempts > 0) {
         const candidate = index - base;
         const passes = view.getInt32(candidate + best - 3, true) === word;
@@ -192,6 +214,7 @@ export class HashChain {
           match = candidate;
           break;
         }
+        if (++misses === missLimit && best === floor) break;
       }
       if (match < 0) break;
       // Past every known run (most candidates), the plain count: no run bookkeeping.

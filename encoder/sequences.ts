@@ -534,6 +534,53 @@ function encodeSequenceStream(
   mlTable: FseEncodeTable,
   pos: number,
 ): number {
+  pos = encodeSequenceFields(view, seqs, llTable, ofTable, mlTable, pos);
+  let bits = endBits;
+  let count = endCount;
+  // Final states: match length, offset, literal length (read first by the decoder).
+  let log = mlTable.tableLog;
+  bits |= (endMlState & ((1 << log) - 1)) << count;
+  count += log;
+  log = ofTable.tableLog;
+  bits |= (endOfState & ((1 << log) - 1)) << count;
+  count += log;
+  view.setInt32(pos, bits, true);
+  pos += count >>> 3;
+  bits = (bits >>> (count & ~7)) | 0;
+  count &= 7;
+  log = llTable.tableLog;
+  bits |= (endLlState & ((1 << log) - 1)) << count;
+  count += log;
+  bits |= 1 << count;
+  count++;
+  view.setInt32(pos, bits, true);
+  return pos + ((count + 7) >>> 3);
+}
+
+// What encodeSequenceFields leaves for the final states: the bits pending and their count, and the
+// three states.
+let endBits = 0;
+let endCount = 0;
+let endLlState = 0;
+let endMlState = 0;
+let endOfState = 0;
+
+/**
+ * The sequences' fields and states of encodeSequenceStream, up to its final states: returns the
+ * position, the rest in the module variables above. After its loop it only stores them and
+ * returns, which needs no type feedback: V8 compiles the loop on stack (OSR) during the first
+ * blocks, before the code after it has run, and with the final states written here the compiled
+ * loop was left at their first operation at the end of up to one block in two (`--trace-deopt`,
+ * 95 times in 40 calls on 1 MiB of x86 code at level 5), the code kept.
+ */
+function encodeSequenceFields(
+  view: DataView,
+  seqs: SeqStore,
+  llTable: FseEncodeTable,
+  ofTable: FseEncodeTable,
+  mlTable: FseEncodeTable,
+  pos: number,
+): number {
   const n = seqs.count;
   const litLength = seqs.litLength;
   const matchLength = seqs.matchLength;
@@ -670,22 +717,10 @@ function encodeSequenceStream(
     count &= 7;
   }
 
-  // Final states: match length, offset, literal length (read first by the decoder).
-  let log = mlTable.tableLog;
-  bits |= (mlState & ((1 << log) - 1)) << count;
-  count += log;
-  log = ofTable.tableLog;
-  bits |= (ofState & ((1 << log) - 1)) << count;
-  count += log;
-  view.setInt32(pos, bits, true);
-  pos += count >>> 3;
-  bits = (bits >>> (count & ~7)) | 0;
-  count &= 7;
-  log = llTable.tableLog;
-  bits |= (llState & ((1 << log) - 1)) << count;
-  count += log;
-  bits |= 1 << count;
-  count++;
-  view.setInt32(pos, bits, true);
-  return pos + ((count + 7) >>> 3);
+  endBits = bits;
+  endCount = count;
+  endLlState = llState;
+  endMlState = mlState;
+  endOfState = ofState;
+  return pos;
 }

@@ -432,6 +432,34 @@ export function encodeHuffmanStream(
   out: Uint8Array,
   pos: number,
 ): number {
+  pos = encodeHuffmanSymbols(scratch, table, src, start, end, out, pos);
+  // End mark: the highest set bit of the last byte.
+  const bits = endBits | (1 << endCount);
+  out[pos] = bits;
+  out[pos + 1] = bits >>> 8;
+  return pos + ((endCount + 8) >>> 3);
+}
+
+// The bits encodeHuffmanSymbols leaves pending, and their count.
+let endBits = 0;
+let endCount = 0;
+
+/**
+ * The symbols of encodeHuffmanStream, without its end mark: returns the position, the bits pending
+ * in endBits and endCount. After its loop it only stores them and returns, which needs no type
+ * feedback: V8 compiles the loop on stack (OSR) during its first long call, and with the end mark
+ * written here the compiled loop was left there at the end of a stream (`--trace-deopt`, 43 times
+ * in 40 calls of 1 MiB at level 4), the code kept.
+ */
+function encodeHuffmanSymbols(
+  scratch: HuffmanEncodeScratch,
+  table: HuffmanEncodeTable,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  pos: number,
+): number {
   const view = scratch.views.of(out);
   const packed = table.packed;
   let bits = 0;
@@ -462,12 +490,9 @@ export function encodeHuffmanStream(
     bits = (bits >>> (k << 3)) | 0;
     n &= 7;
   }
-  // End mark: the highest set bit of the last byte.
-  bits |= 1 << n;
-  n++;
-  out[pos] = bits;
-  out[pos + 1] = bits >>> 8;
-  return pos + ((n + 7) >>> 3);
+  endBits = bits;
+  endCount = n;
+  return pos;
 }
 
 /**

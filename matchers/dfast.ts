@@ -28,6 +28,33 @@ export function compressBlockDoubleFast(
   start: number,
   end: number,
 ): number {
+  const anchor = doubleFastLoop(ms, seqs, rep, src, start, end);
+  ms.touched = endTouched;
+  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
+  const repeats = ms.repeats;
+  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
+  return end - anchor;
+}
+
+// What doubleFastLoop leaves for the block's end (see there).
+let endRep1 = 0;
+let endRep2 = 0;
+let endTouched = 0;
+
+/**
+ * The parse of compressBlockDoubleFast: returns its anchor (the first literal not stored), the
+ * repeat offsets and the touched word in endRep1, endRep2 and endTouched. After its loop only
+ * stores of module variables and the return of a local, which need no type feedback (see lazyLoop
+ * in lazy.ts; here 12-39 exits at the end of a block in 40 calls of levels 3 and 4).
+ */
+function doubleFastLoop(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
   const params = ms.params;
   const hashLogL = params.hashLog;
   const hashLogS = params.chainLog;
@@ -57,8 +84,6 @@ export function compressBlockDoubleFast(
   repeatsAtStart(repeats, rep, ip - windowLow(params.windowLog, ip));
   let rep1 = repeats[0];
   let rep2 = repeats[1];
-  const saved1 = repeats[2];
-  const saved2 = repeats[3];
 
   for (;;) {
     let step = 1;
@@ -222,7 +247,8 @@ export function compressBlockDoubleFast(
     }
   }
 
-  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
-  ms.touched = touched;
-  return end - anchor;
+  endRep1 = rep1;
+  endRep2 = rep2;
+  endTouched = touched;
+  return anchor;
 }

@@ -36,6 +36,32 @@ export function compressBlockFast(
   start: number,
   end: number,
 ): number {
+  const anchor = fastLoop(ms, seqs, rep, src, start, end);
+  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
+  const repeats = ms.repeats;
+  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
+  return end - anchor;
+}
+
+// What fastLoop leaves for the block's end (see there).
+let endRep1 = 0;
+let endRep2 = 0;
+
+/**
+ * The parse of compressBlockFast: returns its anchor (the first literal not stored), the repeat
+ * offsets in endRep1 and endRep2 (their rule for the next block is libzstd's, in
+ * compressBlockFast). After its loop only stores of module variables and the return of a local,
+ * which need no type feedback (see lazyLoop in lazy.ts: V8 compiles the loop on stack before the
+ * code after it has run; here 17-25 exits at the end of a block in 40 calls of level 1).
+ */
+function fastLoop(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+): number {
   const params = ms.params;
   const hashLog = params.hashLog;
   const mls = params.minMatch >= 5 && params.minMatch <= 7 ? params.minMatch : 4;
@@ -60,8 +86,6 @@ export function compressBlockFast(
   repeatsAtStart(repeats, rep, ip0 - windowLow(params.windowLog, ip0));
   let rep1 = repeats[0];
   let rep2 = repeats[1];
-  const saved1 = repeats[2];
-  const saved2 = repeats[3];
 
   for (;;) {
     let step = stepSize;
@@ -196,7 +220,7 @@ export function compressBlockFast(
     }
   }
 
-  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
-  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
-  return end - anchor;
+  endRep1 = rep1;
+  endRep2 = rep2;
+  return anchor;
 }

@@ -58,6 +58,53 @@ const LOOKAHEAD_ATTEMPTS = 16;
  */
 const MISS_LIMIT = 3;
 
+/**
+ * Inserts positions `from` to `stop` (exclusive) into `chainTable` and `hashTable`, hashing 4
+ * bytes. The insertion loop of HashChain.search, in functions of their own whose loop is their
+ * last statement: V8 compiles a long insertion on stack (OSR) and, in search itself, that code
+ * left the loop at `low + base` below, an operation it had no type feedback for, at every long
+ * insertion (`--trace-deopt`: 201-360 times in 40 calls of 20 and 200 KB at levels 8 to 10) without
+ * discarding the code. Written out in search rather than called through insertUpTo(), 10 KiB of
+ * random bytes at level 9 (every position inserted, few searched) had run 1.26-1.34x faster than
+ * the search before its insertion ahead; these functions take only numbers and typed arrays.
+ */
+function insert4(
+  view: DataView,
+  chainTable: Int32Array,
+  hashTable: Int32Array,
+  from: number,
+  stop: number,
+  base: number,
+  chainMask: number,
+  hashLog: number,
+): void {
+  const shift = 32 - hashLog;
+  for (let p = from; p < stop; p++) {
+    const h = Math.imul(view.getInt32(p, true), -1640531535) >>> shift;
+    chainTable[(p + base) & chainMask] = hashTable[h];
+    hashTable[h] = p + base;
+  }
+}
+
+/** insert4 hashing `mls` bytes (5 or 6). */
+function insertLong(
+  view: DataView,
+  chainTable: Int32Array,
+  hashTable: Int32Array,
+  from: number,
+  stop: number,
+  base: number,
+  chainMask: number,
+  hashLog: number,
+  mls: number,
+): void {
+  for (let p = from; p < stop; p++) {
+    const h = hashAt(view, p, hashLog, mls);
+    chainTable[(p + base) & chainMask] = hashTable[h];
+    hashTable[h] = p + base;
+  }
+}
+
 /** The hash chain of one match state (see the module's description). */
 export class HashChain {
   /** Offset value (offset + 3) of the last search's match. */
@@ -158,25 +205,20 @@ export class HashChain {
         // A segment is at most a quarter of the chain table: the links below ip stay unwritten.
         let stop = ip + (SEGMENT < chainSize >> 2 ? SEGMENT : chainSize >> 2);
         if (stop > end - 7) stop = end - 7;
-        // In this method, with the four-byte hash written out: as a call of insertUpTo(), 10 KiB
-        // of random bytes at level 9 (every position inserted, few searched) ran 0.84-0.86x of
-        // the search before this design in Deno; written out, 1.26-1.34x.
-        const hashTable = this.hashTable;
-        const hashLog = this.hashLog;
         if (this.mls === 4) {
-          const shift = 32 - hashLog;
-          for (let p = inserted; p < stop; p++) {
-            const h = Math.imul(view.getInt32(p, true), -1640531535) >>> shift;
-            chainTable[(p + base) & chainMask] = hashTable[h];
-            hashTable[h] = p + base;
-          }
+          insert4(view, chainTable, this.hashTable, inserted, stop, base, chainMask, this.hashLog);
         } else {
-          const mls = this.mls;
-          for (let p = inserted; p < stop; p++) {
-            const h = hashAt(view, p, hashLog, mls);
-            chainTable[(p + base) & chainMask] = hashTable[h];
-            hashTable[h] = p + base;
-          }
+          insertLong(
+            view,
+            chainTable,
+            this.hashTable,
+            inserted,
+            stop,
+            base,
+            chainMask,
+            this.hashLog,
+            this.mls,
+          );
         }
         ms.nextToUpdate = inserted = stop;
       }

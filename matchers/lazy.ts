@@ -105,7 +105,43 @@ export function floorFor(
   return floor < 3 ? 3 : floor > most ? most : floor;
 }
 
+// The repeat offsets at the end of lazyLoop's parse (see compressBlockLazyGeneric).
+let endRep1 = 0;
+let endRep2 = 0;
+
+/**
+ * The block compressor of every strategy here: lazyLoop's parse, then the repeat offsets saved
+ * for the next block. Ours: after its loop, the parse only stores the offsets in module variables
+ * and returns a local, whose bytecodes have no type feedback to miss (see lazyLoop).
+ */
 function compressBlockLazyGeneric(
+  ms: MatchState,
+  seqs: SeqStore,
+  rep: Int32Array,
+  src: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+  finder: number,
+): number {
+  const anchor = lazyLoop(ms, seqs, rep, src, start, end, depth, finder);
+  const repeats = ms.repeats;
+  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
+  return end - anchor;
+}
+
+/**
+ * The parse of compressBlockLazyGeneric: returns its anchor (the first literal not stored), the
+ * repeat offsets in endRep1 and endRep2. Nothing after its loop may need type feedback: V8
+ * compiles the loop on stack (OSR) during a block's first call, before the code after the loop
+ * has ever run, and an operation there without feedback is a deoptimization that leaves the
+ * compiled code in place. With `repeatsAtEnd` and `end - anchor` after the loop, 200 KB of x86 code
+ * at level 5 left the optimized loop at the end of 504 of 538 calls in one Deno process (`--trace-
+ * deopt`: "Insufficient type feedback for binary operation"), each call then re-entering it on
+ * stack; 3-6% of the time (a process warmed on small inputs first, which gives those operations
+ * feedback, ran that much faster).
+ */
+function lazyLoop(
   ms: MatchState,
   seqs: SeqStore,
   rep: Int32Array,
@@ -143,8 +179,6 @@ function compressBlockLazyGeneric(
   repeatsAtStart(repeats, rep, ip - windowLow(windowLog, ip));
   let rep1 = repeats[0];
   let rep2 = repeats[1];
-  const saved1 = repeats[2];
-  const saved2 = repeats[3];
   let skipping = false;
   // Ours: the hash chain at searchLog 9 and above (levels 9 and 10 on inputs up to 16 KiB, which
   // libzstd gives btlazy2) inserts every position, as the binary tree does: skipped stretches of
@@ -256,8 +290,9 @@ function compressBlockLazyGeneric(
     }
   }
 
-  repeatsAtEnd(rep, rep1, rep2, saved1, saved2);
-  return end - anchor;
+  endRep1 = rep1;
+  endRep2 = rep2;
+  return anchor;
 }
 
 /** Block compressor of the greedy strategy. */

@@ -10,8 +10,8 @@
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import {
   countMatch,
+  finishBlock,
   type MatchState,
-  repeatsAtEnd,
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
@@ -30,10 +30,7 @@ export function compressBlockDoubleFast(
 ): number {
   const anchor = doubleFastLoop(ms, seqs, rep, src, start, end);
   ms.touched = endTouched;
-  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
-  const repeats = ms.repeats;
-  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
-  return end - anchor;
+  return finishBlock(ms, rep, endRep1, endRep2, anchor, end);
 }
 
 // What doubleFastLoop leaves for the block's end (see there).

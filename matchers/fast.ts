@@ -13,8 +13,8 @@
 import { type SeqStore, storeSequence } from "../encoder/seq_store.ts";
 import {
   countMatch,
+  finishBlock,
   type MatchState,
-  repeatsAtEnd,
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
@@ -37,10 +37,7 @@ export function compressBlockFast(
   end: number,
 ): number {
   const anchor = fastLoop(ms, seqs, rep, src, start, end);
-  // Offsets invalidated at the start come back if nothing replaced them (libzstd's rule).
-  const repeats = ms.repeats;
-  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
-  return end - anchor;
+  return finishBlock(ms, rep, endRep1, endRep2, anchor, end);
 }
 
 // What fastLoop leaves for the block's end (see there).

@@ -21,8 +21,8 @@ import { fillHashCache, prepareRows, searchRow } from "./row.ts";
 import { searchTree } from "./btlazy2.ts";
 import {
   countRun,
+  finishBlock,
   type MatchState,
-  repeatsAtEnd,
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
@@ -125,9 +125,7 @@ function compressBlockLazyGeneric(
   finder: number,
 ): number {
   const anchor = lazyLoop(ms, seqs, rep, src, start, end, depth, finder);
-  const repeats = ms.repeats;
-  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
-  return end - anchor;
+  return finishBlock(ms, rep, endRep1, endRep2, anchor, end);
 }
 
 /**

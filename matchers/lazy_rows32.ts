@@ -13,8 +13,8 @@ import { floorFor } from "./lazy.ts";
 import {
   countMatch,
   countRun,
+  finishBlock,
   type MatchState,
-  repeatsAtEnd,
   repeatsAtStart,
   windowLow,
 } from "./match_state.ts";
@@ -260,9 +260,7 @@ export function compressBlockRows(
   const anchor = rowsLoop(ms, seqs, rep, src, start, end, depth);
   ms.nextToUpdate = endNext;
   if (ms.base + end >= top) top = ms.base + end + 1;
-  const repeats = ms.repeats;
-  repeatsAtEnd(rep, endRep1, endRep2, repeats[2], repeats[3]);
-  return end - anchor;
+  return finishBlock(ms, rep, endRep1, endRep2, anchor, end);
 }
 
 // The next position to insert and the repeat offsets at the end of rowsLoop's parse.

@@ -445,6 +445,25 @@ export function repeatsAtStart(repeats: Int32Array, rep: Int32Array, maxRep: num
   repeats[3] = aside2 ? rep2 : 0;
 }
 
+/**
+ * A block compressor's last step: saves the offsets its parse ended with (`rep1`, `rep2`) for the
+ * next block, with those repeatsAtStart set aside in `ms.repeats` (see repeatsAtEnd), and returns
+ * the number of literals left after `anchor`. The parses hand these over in module variables, and
+ * their block compressors call this (see lazyLoop in lazy.ts).
+ */
+export function finishBlock(
+  ms: MatchState,
+  rep: Int32Array,
+  rep1: number,
+  rep2: number,
+  anchor: number,
+  end: number,
+): number {
+  const repeats = ms.repeats;
+  repeatsAtEnd(rep, rep1, rep2, repeats[2], repeats[3]);
+  return end - anchor;
+}
+
 /** Saves the offsets for the next block, restoring those set aside that nothing replaced. */
 export function repeatsAtEnd(
   rep: Int32Array,

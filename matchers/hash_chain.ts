@@ -59,15 +59,31 @@ const LOOKAHEAD_ATTEMPTS = 16;
 const MISS_LIMIT = 3;
 
 /**
- * Inserts positions `from` to `stop` (exclusive) into `chainTable` and `hashTable`, hashing 4
- * bytes. The insertion loop of HashChain.search, in functions of their own whose loop is their
- * last statement: V8 compiles a long insertion on stack (OSR) and, in search itself, that code
- * left the loop at `low + base` below, an operation it had no type feedback for, at every long
- * insertion (`--trace-deopt`: 201-360 times in 40 calls of 20 and 200 KB at levels 8 to 10) without
- * discarding the code. Written out in search rather than called through insertUpTo(), 10 KiB of
- * random bytes at level 9 (every position inserted, few searched) had run 1.26-1.34x faster than
- * the search before its insertion ahead; these functions take only numbers and typed arrays.
+ * Inserts positions `from` to `stop` (exclusive) into `chainTable` and `hashTable`, hashing `mls`
+ * bytes (4 to 6): HashChain.search's insertion ahead and insertUpTo. Each loop is the last
+ * statement of its function (insert4, insertLong): written out in search, V8 compiled a long
+ * insertion on stack (OSR) and left that code at `low + base` below the loop, which had no type
+ * feedback yet, at every long insertion (`--trace-deopt`: 201-360 times in 40 calls of 20 and
+ * 200 KB at levels 8 to 10), keeping the code. The loops take numbers and typed arrays only (an
+ * earlier insertUpTo() that read the match state's fields had run 10 KiB of random bytes at level
+ * 9 at 0.84-0.86x of the loop written out).
  */
+function insertPositions(
+  view: DataView,
+  chainTable: Int32Array,
+  hashTable: Int32Array,
+  from: number,
+  stop: number,
+  base: number,
+  chainMask: number,
+  hashLog: number,
+  mls: number,
+): void {
+  if (mls === 4) insert4(view, chainTable, hashTable, from, stop, base, chainMask, hashLog);
+  else insertLong(view, chainTable, hashTable, from, stop, base, chainMask, hashLog, mls);
+}
+
+/** insertPositions hashing 4 bytes. */
 function insert4(
   view: DataView,
   chainTable: Int32Array,
@@ -86,7 +102,7 @@ function insert4(
   }
 }
 
-/** insert4 hashing `mls` bytes (5 or 6). */
+/** insertPositions hashing 5 or 6 bytes. */
 function insertLong(
   view: DataView,
   chainTable: Int32Array,
@@ -145,17 +161,17 @@ export class HashChain {
   insertUpTo(end: number): void {
     const ms = this.ms;
     const chainMask = (1 << this.chainLog) - 1;
-    const chainTable = this.chainTable;
-    const hashTable = this.hashTable;
-    const base = this.base;
-    const view = this.view;
-    const mls = this.mls;
-    const hashLog = this.hashLog;
-    for (let p = ms.nextToUpdate; p < end; p++) {
-      const h = hashAt(view, p, hashLog, mls);
-      chainTable[(p + base) & chainMask] = hashTable[h];
-      hashTable[h] = p + base;
-    }
+    insertPositions(
+      this.view,
+      this.chainTable,
+      this.hashTable,
+      ms.nextToUpdate,
+      end,
+      this.base,
+      chainMask,
+      this.hashLog,
+      this.mls,
+    );
     ms.nextToUpdate = end;
   }
 
@@ -205,21 +221,17 @@ export class HashChain {
         // A segment is at most a quarter of the chain table: the links below ip stay unwritten.
         let stop = ip + (SEGMENT < chainSize >> 2 ? SEGMENT : chainSize >> 2);
         if (stop > end - 7) stop = end - 7;
-        if (this.mls === 4) {
-          insert4(view, chainTable, this.hashTable, inserted, stop, base, chainMask, this.hashLog);
-        } else {
-          insertLong(
-            view,
-            chainTable,
-            this.hashTable,
-            inserted,
-            stop,
-            base,
-            chainMask,
-            this.hashLog,
-            this.mls,
-          );
-        }
+        insertPositions(
+          view,
+          chainTable,
+          this.hashTable,
+          inserted,
+          stop,
+          base,
+          chainMask,
+          this.hashLog,
+          this.mls,
+        );
         ms.nextToUpdate = inserted = stop;
       }
     }

@@ -148,7 +148,7 @@ function countBytes(stage: LiteralsStage, lits: Uint8Array, count: number): void
  * countBytes' loop over `lits[0, end8)`, 8 bytes a turn, in a function whose loop is its last
  * statement: V8 compiles such a loop on stack (OSR) during its first long call, and in countBytes
  * the operations after it, which had not run yet, then left the compiled loop at every call that
- * entered it (`--trace-deopt`: 8-14 times in 40 calls of levels 1 to 4), the code kept.
+ * entered it (`--trace-deopt`: 8-39 times in 40 calls of levels 1 to 4), the code kept.
  */
 function countBytes8(lits: Uint8Array, end8: number): void {
   const c0 = counts0;

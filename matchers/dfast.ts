@@ -42,7 +42,7 @@ let endTouched = 0;
  * The parse of compressBlockDoubleFast: returns its anchor (the first literal not stored), the
  * repeat offsets and the touched word in endRep1, endRep2 and endTouched. After its loop only
  * stores of module variables and the return of a local, which need no type feedback (see lazyLoop
- * in lazy.ts; here 12-39 exits at the end of a block in 40 calls of levels 3 and 4).
+ * in lazy.ts; here 12-31 exits at the end of a block in 40 calls of levels 3 and 4).
  */
 function doubleFastLoop(
   ms: MatchState,

@@ -46,10 +46,10 @@ let endRep2 = 0;
 
 /**
  * The parse of compressBlockFast: returns its anchor (the first literal not stored), the repeat
- * offsets in endRep1 and endRep2 (their rule for the next block is libzstd's, in
- * compressBlockFast). After its loop only stores of module variables and the return of a local,
- * which need no type feedback (see lazyLoop in lazy.ts: V8 compiles the loop on stack before the
- * code after it has run; here 17-25 exits at the end of a block in 40 calls of level 1).
+ * offsets in endRep1 and endRep2 (finishBlock applies libzstd's rule for the next block). After
+ * its loop only stores of module variables and the return of a local, which need no type feedback
+ * (see lazyLoop in lazy.ts: V8 compiles the loop on stack before the code after it has run; here
+ * 17-25 exits at the end of a block in 40 calls of level 1).
  */
 function fastLoop(
   ms: MatchState,

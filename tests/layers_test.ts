@@ -169,6 +169,8 @@ describe("layers", () => {
       "matchers/dfast.ts endRep1",
       "matchers/dfast.ts endRep2",
       "matchers/dfast.ts endTouched",
+      "matchers/dfast_lazy.ts endRep1",
+      "matchers/dfast_lazy.ts endRep2",
       "encoder/sequences.ts endBits",
       "encoder/sequences.ts endCount",
       "encoder/sequences.ts endLlState",

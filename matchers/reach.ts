@@ -42,9 +42,9 @@
  *
  * Far inputs get a second question at level 9 above 1 MiB, whose parameters offer a row table a
  * quarter of libzstd's, half up to 2 MiB (`nearHashLog`, see LEVEL_9_NEAR_HASH_LOG in
- * encoder/params.ts): do 3% or more of the repeats lie 2 MiB or more back? The probe then goes
- * over the whole input (such repeats come late), and only inputs for which it answers no take
- * the smaller table.
+ * encoder/params.ts), and at level 10 above 2 MiB (2^20 entries, LEVEL_10_NEAR_HASH_LOG): do 3% or
+ * more of the repeats lie 2 MiB or more back? The probe then goes over the whole input (such
+ * repeats come late), and only inputs for which it answers no take the smaller table.
  *
  * @module
  */
@@ -122,12 +122,12 @@ const NEAR_TREE_CHAIN_LOG = 17;
 /**
  * Repeats 2^BEYOND_LOG bytes or more back (beyond what a row table of 2^19 entries holds, about
  * 1 to 2 MiB of history) decide whether a level that offers a smaller row table for inputs whose
- * repeats do not reach far (`nearHashLog`: level 9 above 1 MiB) takes it: not when one in
- * BEYOND_SHARE or more of the repeats the probe sees lie that far. On the lazy band's inputs
- * (docs/perf/2026-12-06-level-9-warm-up.md): the 4 MiB real files 0.2-2.2%, the 16 MiB logs 2.7%,
- * five real files of 1 MiB end to end 1.6%, x86 code then prose 1.7%; 8 MiB of 2 MiB parts 4.95%
- * and the five whole files end to end 4.8%, which are the two that lose more than 2% on the
- * smaller table.
+ * repeats do not reach far (`nearHashLog`: level 9 above 1 MiB, level 10 above 2 MiB) takes it:
+ * not when one in BEYOND_SHARE or more of the repeats the probe sees lie that far. On the lazy
+ * band's inputs (docs/perf/2026-12-06-level-9-warm-up.md): the 4 MiB real files 0.2-2.2%, the
+ * 16 MiB logs 2.7%, five real files of 1 MiB end to end 1.6%, x86 code then prose 1.7%; 8 MiB of
+ * 2 MiB parts 4.95% and the five whole files end to end 4.8%, which are the two that lose more
+ * than 2% on the smaller table.
  */
 const BEYOND_LOG = 21;
 const BEYOND_SHARE = 33;

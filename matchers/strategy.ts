@@ -30,7 +30,8 @@ export interface CompressionParameters {
   strategy: Strategy;
   /**
    * Ours: the row finder's hashLog for a one-shot input whose repeats do not reach far back (set
-   * by encoder/params.ts for level 9 above 1 MiB; matchers/reach.ts probes the input and takes it).
+   * by encoder/params.ts for level 9 above 1 MiB and level 10 above 2 MiB; matchers/reach.ts probes
+   * the input and takes it).
    */
   nearHashLog?: number;
 }

@@ -202,7 +202,7 @@ describe("tables sized to the input's reach", () => {
     }
   });
 
-  it("level 9 above 1 MiB takes 2^19 row entries unless repeats reach 2 MiB back", () => {
+  it("levels 9 and 10 take 2^19 and 2^20 row entries unless repeats reach 2 MiB back", () => {
     const ws = new MatchWorkspace(false);
     const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
     // Far repeats within 2 MiB: 256 KiB of random bytes again 1.25 MiB later, among near repeats.
@@ -222,11 +222,19 @@ describe("tables sized to the input's reach", () => {
       assert.equal(fitted.hashLog, hashLog);
       assert.equal(fitted.windowLog, params.windowLog, "the window stays 4 MiB");
       assert.equal(fitted.strategy, params.strategy);
-      // Level 10, with the same table and window, keeps libzstd's table.
+      // Level 10, with the same table and window, takes 2^20 entries where level 9 takes 2^19.
       const level10 = resolveCompressOptions({ level: 10 }, data.length).params;
-      assert.equal(level10.nearHashLog, undefined);
-      assert.equal(fitTablesToReach(level10, data, 0, data.length, ws), level10);
+      assert.equal(level10.hashLog, 21);
+      assert.equal(level10.nearHashLog, 20);
+      assert.equal(
+        fitTablesToReach(level10, data, 0, data.length, ws).hashLog,
+        hashLog === 19 ? 20 : 21,
+      );
     }
+    // Level 10 from 1 to 2 MiB has 2^20 entries anyway, and no smaller table to take.
+    const level10Mid = resolveCompressOptions({ level: 10 }, 1536 << 10).params;
+    assert.equal(level10Mid.hashLog, 20);
+    assert.equal(level10Mid.nearHashLog, undefined);
     // From 1 to 2 MiB no repeat lies 2 MiB back: half of libzstd's table (2^20 entries there).
     const mid = within.subarray(0, 1536 << 10);
     const midParams = resolveCompressOptions({ level: 9 }, mid.length).params;

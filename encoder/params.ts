@@ -212,19 +212,20 @@ const LEVEL_9_NEAR_HASH_LOG = 19;
 const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
 
 /**
- * Level 10 above 2 MiB, in one shot: a row table of 2^20 entries, a quarter of what it searches
- * otherwise there (2^21 up to 4 MiB, libzstd's 2^22 above), unless the reach probe finds repeats 2
- * MiB back, as for level 9 (LEVEL_9_NEAR_HASH_LOG); from 1 to 2 MiB it has 2^20 anyway. Level 10
- * is level 9's parse (rows of 16, lazy2) with a larger table, and its larger table missed the
- * caches at most searches: Deno ran 4 MiB of x86 code at 0.46-0.52x native level 10 (twenty-first
- * session of 12-07, docs/perf/2026-12-07-level-10-table.md). A/B of the whole compression (CPU
- * time, medians of 7 rounds) on the real files of 2.3 to 4 MiB and the 16 MiB logs: Deno 1.05-1.18x
- * (x86 code 1.09-1.11x), Bun 1.03-1.09x; z000033 (1 MiB) unchanged. Sizes against Bun's libzstd:
- * total over the 13 lazy inputs 1.0030 -> 1.0042 (the JS bundle 1.0134 -> 1.0157, x86 code +0.34%,
- * TS declarations +0.14%); the four mixes of real files 1.0096 -> 1.0116 (two of them keep the
- * whole table: the probe finds their repeats 2 MiB back). With 2^19 the real files wrote +0.3 to
- * +1.2% more; rows of 32 on 2^20 entries (libzstd's row size, 0.9996 of the 13 inputs' total) ran
- * at 0.85-0.96x of the rows of 16 on 2^21.
+ * Level 10 above 2 MiB, in one shot: a row table of 2^20 entries, half or a quarter of what it
+ * searches otherwise there (2^21 up to 4 MiB, libzstd's 2^22 above), unless the reach probe finds
+ * repeats 2 MiB back, as for level 9 (LEVEL_9_NEAR_HASH_LOG); from 1 to 2 MiB it has 2^20 anyway.
+ * Level 10 is level 9's parse (rows of 16, lazy2) with a larger table, and its larger table missed
+ * the caches at most searches: Deno ran 4 MiB of x86 code at 0.46-0.52x native level 10
+ * (twenty-first session of 12-07, docs/perf/2026-12-07-level-10-table.md). A/B of the whole
+ * compression (CPU time, medians of 7 rounds) on the real files of 2.3 to 4 MiB and the 16 MiB
+ * logs: Deno 1.05-1.18x (x86 code 1.09-1.11x), Bun 1.03-1.09x; z000033 (1 MiB) unchanged. Sizes
+ * against Bun's libzstd: total over the 13 lazy inputs 1.0030 -> 1.0042 (the JS bundle 1.0134 ->
+ * 1.0157, x86 code +0.34%, TS declarations +0.14%); the four mixes of real files 1.0096 -> 1.0116
+ * (two of them keep the whole table: the probe finds their repeats 2 MiB back); bench/pareto.ts's
+ * 20.8 MiB 1.0033 -> 1.0051 (x86 code, 39% of its bytes, pays the most). With 2^19 the real files
+ * wrote +0.3 to +1.2% more; rows of 32 on 2^20 entries (libzstd's row size, 0.9996 of the 13
+ * inputs' total) ran at 0.85-0.96x of the rows of 16 on 2^21.
  */
 const LEVEL_10_NEAR_HASH_LOG = 20;
 

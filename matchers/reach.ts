@@ -5,13 +5,13 @@
  * need. JavaScript cannot prefetch, so a table that misses the caches costs us more than it
  * costs libzstd; an input whose matches all lie close by loses nothing with small tables.
  *
- * The probe hashes the 8 bytes at every 32nd position into a table of its own (one entry per
- * probed position up to 8 MiB of input) and, where an earlier probed position held the same 8
- * bytes, counts the repeat as near (under 64 KiB back) or far (within the window). Both copies of
- * a repeated stretch are probed at the same phase only when the distance is a multiple of 32,
- * so it sees about one repeat in 32 whatever the distance: the share of far ones is what it
- * measures. On the inputs of `bench/scenarios.ts`: decodecorpus-z000033 0.8% far, the real files
- * 17–50% (prose 47%, x86 code 50%, JSON 18%, logs 17%). Inputs with at most 4% far take the
+ * The probe hashes the 8 bytes at one position in 31 (see PERIOD) into a table of its own (one
+ * entry per probed position up to 8 MiB of input) and, where an earlier probed position held the
+ * same 8 bytes, counts the repeat as near (under 64 KiB back) or far (within the window). Its
+ * positions are placed so that it sees one repeat in 32 of any repeated stretch, whatever the
+ * distance: the share of far ones is what it measures. On the inputs of `bench/scenarios.ts`:
+ * decodecorpus-z000033 0.8% far, the real files 17–50% (prose 47%, x86 code 50%, JSON 18%, logs
+ * 17%; measured with the probe's earlier positions, every 32nd). Inputs with at most 4% far take the
  * small tables: z000033 at level 5 1.50–1.58x as fast in Deno (A/B, CPU, medians of 9), 1.4–1.6x
  * in Bun, 0.10% larger (level 6 +0.16%); levels 7 to 12 leave the row finder for the bucket
  * finder with 4-byte matches (NEAR_MIN_MATCH): z000033 1.6–2.3x as fast in Deno, 1.2% smaller
@@ -56,8 +56,29 @@ import type { MatchWorkspace } from "./workspace.ts";
 
 // Repeats under 2^NEAR_LOG bytes back are near.
 const NEAR_LOG = 16;
-// Every STRIDE-th position is probed.
-const STRIDE = 32;
+/**
+ * The positions probed: in every PERIOD bytes, the PROBES offsets of a perfect difference set
+ * (Singer's, for the projective plane of order 31: every distance from 1 to PERIOD - 1 is the
+ * difference of exactly one pair of them, modulo PERIOD). So one probe in 32 lands where an
+ * earlier probe lies any given distance back, whatever the distance (all 32 at multiples of
+ * PERIOD): the probe sees one repeat in 32 of a repeated stretch wherever its copy lies. Every
+ * 32nd position, as the probe took before, saw the repeats whose distance is a multiple of 32 and
+ * no other: random bytes followed by a copy of themselves 1 MiB + 5 back were "near", and
+ * btlazy2's trees over 64 KiB, which cannot reach the copy, wrote 2.0x libzstd's size at levels 13
+ * to 22; an archive of near data with a random megabyte in it twice, 1.2-1.7x at levels 5 to 15.
+ * STEPS holds the gaps between consecutive offsets, the last one wrapping to the next period.
+ */
+const PERIOD = 993;
+const PROBES = 32;
+// deno-fmt-ignore
+const OFFSETS = [
+  0, 1, 20, 27, 66, 107, 208, 221, 232, 290, 299, 305, 313, 349, 457, 467,
+  485, 542, 587, 630, 685, 733, 804, 809, 844, 856, 860, 881, 898, 930, 960, 991,
+];
+const STEPS = /* @__PURE__ */ Int32Array.from(
+  OFFSETS,
+  (offset, i) => (i + 1 < PROBES ? OFFSETS[i + 1] : PERIOD) - offset,
+);
 // At most one repeat in FAR_SHARE may be far (4%).
 const FAR_SHARE = 25;
 // The probe stops early once this many far repeats pass the share.
@@ -77,7 +98,7 @@ const SEGMENT_FAR_MIN = 16;
 // repeat at 85%, the low-entropy megabyte at 73%, z000033 at 18%.
 const EARLY = 1 << 16;
 const EARLY_REPEATS = 16;
-const EARLY_MOST = ((EARLY / STRIDE) * 2 / 3) | 0;
+const EARLY_MOST = ((EARLY * PROBES / PERIOD) * 2 / 3) | 0;
 // The probe's table: one entry per probed position, between these sizes (log2).
 const PROBE_LOG_MIN = 10;
 const PROBE_LOG_MAX = 18;
@@ -222,25 +243,31 @@ function sparseRepeatsAreNear(
   let live = true;
   let far5Answer = false;
   let segmentEnd = start + (1 << SEGMENT_LOG);
-  for (let p = start; p + 8 <= end; p += STRIDE) {
-    if (p >= segmentEnd) {
-      if (farStretch(near8 - segmentNear8, far8 - segmentFar8)) return false;
-      segmentNear8 = near8;
-      segmentFar8 = far8;
-      if (live && farStretch(near5 - segmentNear5, far5 - segmentFar5)) {
-        live = false;
-        far5Answer = true;
+  // The loop looks at the counts every EARLY bytes (one comparison a probe; a second one for the
+  // early stop cost the random megabyte's pass 1.3-1.5x in Deno).
+  let check = start + EARLY;
+  for (let p = start, i = 0; p + 8 <= end; p += STEPS[i], i = (i + 1) & (PROBES - 1)) {
+    if (p >= check) {
+      if (check === start + EARLY) {
+        if (near8 + far8 > EARLY_MOST) return false;
+        if (live && near5 + far5 > EARLY_MOST) {
+          live = false;
+          far5Answer = true;
+        }
       }
-      segmentNear5 = near5;
-      segmentFar5 = far5;
-      segmentEnd += 1 << SEGMENT_LOG;
-    }
-    if (p - start === EARLY) {
-      if (near8 + far8 > EARLY_MOST) return false;
-      if (live && near5 + far5 > EARLY_MOST) {
-        live = false;
-        far5Answer = true;
+      if (p >= segmentEnd) {
+        if (farStretch(near8 - segmentNear8, far8 - segmentFar8)) return false;
+        segmentNear8 = near8;
+        segmentFar8 = far8;
+        if (live && farStretch(near5 - segmentNear5, far5 - segmentFar5)) {
+          live = false;
+          far5Answer = true;
+        }
+        segmentNear5 = near5;
+        segmentFar5 = far5;
+        segmentEnd += 1 << SEGMENT_LOG;
       }
+      check += EARLY;
     }
     const lo = view.getInt32(p, true);
     const hi = view.getInt32(p + 4, true);
@@ -309,16 +336,21 @@ function probe(
   let segmentNear = 0;
   let segmentFar = 0;
   let segmentEnd = start + (1 << SEGMENT_LOG);
-  for (let p = start; p + 8 <= end; p += STRIDE) {
-    if (p >= segmentEnd) {
-      if (farStretch(nearCount - segmentNear, farCount - segmentFar)) return -1;
-      segmentNear = nearCount;
-      segmentFar = farCount;
-      segmentEnd += 1 << SEGMENT_LOG;
-    }
-    if (p - start === EARLY) {
-      const repeats = nearCount + farCount;
-      if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return -1;
+  // As in sparseRepeatsAreNear: the counts every EARLY bytes.
+  let check = start + EARLY;
+  for (let p = start, i = 0; p + 8 <= end; p += STEPS[i], i = (i + 1) & (PROBES - 1)) {
+    if (p >= check) {
+      if (check === start + EARLY) {
+        const repeats = nearCount + farCount;
+        if ((repeats < EARLY_REPEATS && !sparse) || repeats > EARLY_MOST) return -1;
+      }
+      if (p >= segmentEnd) {
+        if (farStretch(nearCount - segmentNear, farCount - segmentFar)) return -1;
+        segmentNear = nearCount;
+        segmentFar = farCount;
+        segmentEnd += 1 << SEGMENT_LOG;
+      }
+      check += EARLY;
     }
     const c = earlierCopy(view, table, p, start, base, shift, hiMask);
     if (c < 0) continue;
@@ -336,7 +368,7 @@ function probe(
 /**
  * Whether one in BEYOND_SHARE or more of the repeats of 8 bytes the probe sees in `src[start,
  * end)` lie 2^BEYOND_LOG bytes or more back from the latest earlier copy (the probe of
- * {@linkcode repeatsAreNear}, every STRIDE-th position, over the whole input: such repeats come
+ * {@linkcode repeatsAreNear}, at its positions, over the whole input: such repeats come
  * late in it). Bytes that repeat nearly everywhere in their first EARLY bytes stop the probe
  * there: their long matches leave the table little to do.
  */
@@ -355,8 +387,12 @@ export function repeatsReachFar(
   const shift = 32 - tableLog;
   let repeats = 0;
   let far = 0;
-  for (let p = start; p + 8 <= end; p += STRIDE) {
-    if (p - start === EARLY && repeats > EARLY_MOST) return false;
+  let check = start + EARLY;
+  for (let p = start, i = 0; p + 8 <= end; p += STEPS[i], i = (i + 1) & (PROBES - 1)) {
+    if (p >= check) {
+      if (repeats > EARLY_MOST) return false;
+      check = end;
+    }
     const c = earlierCopy(view, table, p, start, base, shift, -1);
     if (c < 0) continue;
     repeats++;
@@ -391,7 +427,7 @@ function earlierCopy(
 
 /** log2 of the probe table's entries for `length` bytes: one per probed position, within bounds. */
 function probeLog(length: number): number {
-  const log = 32 - Math.clz32((length / STRIDE) | 0);
+  const log = 32 - Math.clz32(((length / PERIOD) * PROBES) | 0);
   return log < PROBE_LOG_MIN ? PROBE_LOG_MIN : log > PROBE_LOG_MAX ? PROBE_LOG_MAX : log;
 }
 

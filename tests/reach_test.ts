@@ -301,6 +301,34 @@ describe("tables sized to the input's reach", () => {
     assert.ok(sameBytes(zstdCliDecode(frames), concat(originals)), "zstd CLI");
   });
 
+  it("sees a repeated stretch whatever its distance", () => {
+    // The probe once took every 32nd position, and so saw only the repeats whose distance is a
+    // multiple of 32: random bytes and a copy of them 1 MiB + 5 back were "near", and btlazy2's
+    // trees over 64 KiB, which cannot reach the copy, wrote twice libzstd's size at levels 13 to 22.
+    const random = randomBytes((1 << 20) + 5, 16);
+    const copied = concat([random, random.subarray(0, 1 << 20)]);
+    for (const distance of [random.length, 700_001, 70_003]) {
+      const data = concat([random.subarray(0, distance), random.subarray(0, 1 << 20)]);
+      assert.equal(near(data, 22, true), false, `a copy ${distance} back`);
+    }
+    // An archive of near data with the same random megabyte in it twice, 1.9 MiB apart: 1.2-1.5x
+    // libzstd's size at levels 5 to 15 when the probe could not see the copy.
+    const archive = concat([local, random, nearOnly(800 << 10, 17), random]);
+    for (
+      const [level, data] of [[7, archive], [13, archive], [13, copied], [16, copied]] as const
+    ) {
+      const params = resolveCompressOptions({ level }, data.length).params;
+      assert.equal(
+        fitTablesToReach(params, data, 0, data.length, new MatchWorkspace(false)),
+        params,
+      );
+      const frame = compress(data, { level });
+      assert.ok(sameBytes(nativeDecompress(frame), data), `libzstd, level ${level}`);
+      const theirs = nativeCompress(data, level).length;
+      assert.ok(frame.length <= theirs * 1.005, `level ${level}: ${frame.length} / ${theirs}`);
+    }
+  });
+
   it("gives the same frame for the same input whatever came before", () => {
     const first = compress(local, { level: 5 });
     compress(twice, { level: 5 });

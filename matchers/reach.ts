@@ -278,7 +278,7 @@ function sparseRepeatsAreNear(
     if (c >= start && view.getInt32(c, true) === lo && view.getInt32(c + 4, true) === hi) {
       const distance = p - c;
       if (distance < near) near8++;
-      else if (distance < window) {
+      else if (distance <= window) {
         far8++;
         if (far8 >= FAR_ENOUGH && far8 * FAR_SHARE > near8 + far8) return false;
       }
@@ -294,7 +294,7 @@ function sparseRepeatsAreNear(
     ) {
       const distance = p - c5;
       if (distance < near) near5++;
-      else if (distance < window) {
+      else if (distance <= window) {
         far5++;
         if (far5 >= FAR_ENOUGH && far5 * FAR_SHARE > near5 + far5) {
           live = false;
@@ -356,7 +356,7 @@ function probe(
     if (c < 0) continue;
     const distance = p - c;
     if (distance < near) nearCount++;
-    else if (distance < window) {
+    else if (distance <= window) {
       farCount++;
       if (farCount >= FAR_ENOUGH && farCount * FAR_SHARE > nearCount + farCount) return -1;
     }

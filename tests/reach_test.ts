@@ -311,6 +311,9 @@ describe("tables sized to the input's reach", () => {
       const data = concat([random.subarray(0, distance), random.subarray(0, 1 << 20)]);
       assert.equal(near(data, 22, true), false, `a copy ${distance} back`);
     }
+    // Exactly a window back is within reach: matches may lie 2^windowLog back, as in libzstd.
+    const edge = concat([random.subarray(0, 1 << 20), random.subarray(0, 256 << 10)]);
+    assert.equal(near(edge, 20, true), false, "a copy exactly a window back");
     // An archive of near data with the same random megabyte in it twice, 1.9 MiB apart: 1.2-1.5x
     // libzstd's size at levels 5 to 15 when the probe could not see the copy.
     const archive = concat([local, random, nearOnly(800 << 10, 17), random]);

@@ -247,6 +247,11 @@ function bucketsLoop(
   const view = ms.view;
   const found = ms.found;
   const low = windowLow(params.windowLog, end);
+  // Candidates may lie up to a window back from the position searched, as in libzstd's lazy
+  // finders (its dfast, and ours at levels 3 and 4, take the block's end: `low`): with `low`,
+  // a copy 2 MiB - 8 KiB back wrote 1.05x libzstd's size at levels 5 and 6, one exactly 2 MiB
+  // back 1.33x (the first 2 MiB - 8 KiB of the input's positions could not reach it).
+  const windowSize = params.windowLog > 30 ? 0x7fffffff : 1 << params.windowLog;
   // 8 bytes are read at ip + 1.
   const ilimit = end - 10;
   const shiftL = 32 - params.hashLog + waysLog;
@@ -288,12 +293,13 @@ function bucketsLoop(
         break;
       }
       // The bucket's candidates: the longest.
-      matched = searchBucket(long, view, src, ip, lo, hi, bucket, ways, base, low, end, found);
+      const floor = ip > windowSize ? ip - windowSize : 0;
+      matched = searchBucket(long, view, src, ip, lo, hi, bucket, ways, base, floor, end, found);
       if (matched > 0) {
         offBase = found.offBase;
         break;
       }
-      if (cS >= low && view.getInt32(cS, true) === lo) {
+      if (cS >= floor && view.getInt32(cS, true) === lo) {
         matched = countMatch(view, src, ip + 4, cS + 4, end) + 4;
         offBase = ip - cS + 3;
         if (!lazy) {
@@ -312,7 +318,7 @@ function bucketsLoop(
             bucket1,
             ways,
             base,
-            low,
+            ip1 > windowSize ? ip1 - windowSize : 0,
             end,
             found,
           );
@@ -351,9 +357,10 @@ function bucketsLoop(
       const cS = short[hS] - base;
       short[hS] = p + base;
       from = p + 1;
-      let length = searchBucket(long, view, src, p, lo, hi, bucket, ways, base, low, end, found);
+      const floor = p > windowSize ? p - windowSize : 0;
+      let length = searchBucket(long, view, src, p, lo, hi, bucket, ways, base, floor, end, found);
       let ob = found.offBase;
-      if (length === 0 && cS >= low && view.getInt32(cS, true) === lo) {
+      if (length === 0 && cS >= floor && view.getInt32(cS, true) === lo) {
         length = countMatch(view, src, p + 4, cS + 4, end) + 4;
         ob = p - cS + 3;
       }
@@ -385,12 +392,13 @@ function bucketsLoop(
           waysLog,
         );
         const s2 = ip + END_SKIP;
+        const floor = s2 > windowSize ? s2 - windowSize : 0;
         const word = view.getInt32(s2, true);
         const shift = END_SKIP - matched - base;
         let at = ip;
         for (let k = bucketE; k < bucketE + ways; k++) {
           const c = long[k] + shift;
-          if (c >= low && c < s2 && view.getInt32(c, true) === word) {
+          if (c >= floor && c < s2 && view.getInt32(c, true) === word) {
             const length = countMatch(view, src, s2 + 4, c + 4, end) + 4;
             if (length > matched) {
               matched = length;
@@ -401,7 +409,8 @@ function bucketsLoop(
         }
         ip = at;
       }
-      while (ip > anchor && match > low && src[ip - 1] === src[match - 1]) {
+      // The distance stays: a match within the window stays there.
+      while (ip > anchor && match > 0 && src[ip - 1] === src[match - 1]) {
         ip--;
         match--;
         matched++;

@@ -562,6 +562,21 @@ describe("compress: ratio against libzstd", () => {
     withinOneShot(data, [9]);
   });
 
+  it("levels 5 and 6 reach a whole window back from every position", () => {
+    // Their bucket finder (matchers/dfast_lazy.ts) took libzstd's dfast floor, the block's end less
+    // the window: a copy exactly 2 MiB (their window) back could not be reached, 1.33x libzstd's
+    // size here, and one 2 MiB - 8 KiB back only from the first 8 KiB of each block, 1.05x.
+    const text = textLike(512 << 10, 41);
+    const before = concat([text, randomBytes((2 << 20) - text.length, 42)]);
+    const data = concat([before, text]);
+    withinOneShot(data, [5, 6]);
+    for (const level of [5, 6]) {
+      const frame = compress(data, { level });
+      const without = compress(before, { level }).length;
+      assert.ok(frame.length < without + 1000, `level ${level}: ${frame.length} / ${without}`);
+    }
+  });
+
   it("a part with far matches among near ones keeps the level's tables (btlazy2)", () => {
     // z000050's repeats lie far (76% of those the reach probe sees), z000033's and z000035's near:
     // end to end, 1.2% of the whole's are far, and btlazy2 took the trees over the last 64 KiB:

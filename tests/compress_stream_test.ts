@@ -87,6 +87,25 @@ describe("compressStream", () => {
     }
   });
 
+  it("matches a whole window back, at levels 5 to 12, decode with libzstd", async () => {
+    // The finders take candidates up to 2^windowLog back from the position searched, so a
+    // stream must keep a whole window before each block's start. Bytes that repeat exactly a
+    // window back (and 1,000 bytes less), in chunks that do not line up with the blocks.
+    const windowLog = 17;
+    const r = rng(61);
+    for (const distance of [1 << windowLog, (1 << windowLog) - 1000]) {
+      const data = new Uint8Array(3 << windowLog);
+      for (let i = 0; i < distance; i++) data[i] = (r() * (i % 3 === 0 ? 256 : 32)) | 0;
+      for (let i = distance; i < data.length; i++) data[i] = data[i - distance];
+      for (const level of [5, 6, 7, 10, 12]) {
+        const frame = await streamCompress(data, { level, windowLog }, () => 50_000);
+        assert.ok(sameBytes(nativeDecompress(frame), data), `level ${level}, ${distance} back`);
+        // Found: the repeats cost next to nothing.
+        assert.ok(frame.length < distance, `level ${level}: ${frame.length}`);
+      }
+    }
+  });
+
   it("1-byte chunks", async () => {
     const data = textLike(150_000, 4);
     const frame = await streamCompress(data, { level: 1 }, () => 1);

@@ -66,4 +66,20 @@ describe("hash chain", () => {
   it("above 16 KiB it ends after three misses in a row", () => {
     assert.equal(searchAt(input(), 15).length, 0);
   });
+
+  it("hashes a position alike when inserting ahead and when skipping, for 4, 5 and 6 bytes", () => {
+    // Insertion ahead reads each position's bytes in a loop of its own (one word per position);
+    // a search while skipping hashes its one position. Both must put every position on the same
+    // chain: the same tables, entry for entry.
+    const src = input();
+    for (const mls of [4, 5, 6]) {
+      const params = { ...levelParameters(5, SIZE, 0), minMatch: mls, hashLog: 12, chainLog: 16 };
+      const ahead = new HashChain(new MatchState(params, src, new MatchWorkspace(true)), mls);
+      ahead.insertUpTo(SIZE);
+      const skipping = new HashChain(new MatchState(params, src, new MatchWorkspace(true)), mls);
+      for (let p = 0; p < SIZE; p++) skipping.search(p, SIZE, 0, true, 3, false);
+      assert.deepEqual(skipping.hashTable, ahead.hashTable, `hash table, ${mls} bytes`);
+      assert.deepEqual(skipping.chainTable, ahead.chainTable, `chain table, ${mls} bytes`);
+    }
+  });
 });

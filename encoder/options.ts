@@ -50,8 +50,8 @@ export type StrategyName =
  * 256 KiB level 5 is dfast with `searchLog` 3 and `targetLength` 4, whose buckets then look ahead
  * as libzstd's lazy does, in tables of at most an eighth of the input's power of two; from 512 KiB
  * to 1 MiB levels 7 and 8 search a row table of a quarter of it; up to 16 KiB levels 6 to 8 are
- * lazy, where libzstd uses lazy2, and levels 9 and 10 lazy2, where it uses btlazy2; the same total
- * sizes within 0.4%, faster here). The advanced fields override one parameter each, with libzstd's
+ * lazy, where libzstd uses lazy2, and levels 9 and 10 lazy2, where it uses btlazy2, as levels 11
+ * and 12 from 16 to 128 KiB; the same total sizes within 0.4%, faster here). The advanced fields override one parameter each, with libzstd's
  * names and ranges (`ZSTD_c_*`); the others keep the level's values, and the result is fitted to
  * the input size as libzstd does.
  * Frames made with any options decode with any Zstandard decoder.

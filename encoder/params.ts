@@ -4,10 +4,9 @@
  * `ZSTD_adjustCParams_internal`). The numbers are facts of the format's reference encoder,
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: levels 5
  * and 6 above 256 KiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB (see LEVELS_7_8
- * and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB (see TABLES), levels 11 and 12 from
- * 16 to 128 KiB (see SMALL_LEVELS_11_12) and level 15 there (see TABLES), and the row finder's
- * table at levels 7 to 12 (see levelParameters; level 9 above 1 MiB and level 10 above 2 MiB:
- * LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
+ * and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB and levels 11, 12 and 15 from 16 to
+ * 128 KiB (see TABLES), and the row finder's table at levels 7 to 12 (see levelParameters; level 9
+ * above 1 MiB and level 10 above 2 MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
  *
  * @module
  */
@@ -230,25 +229,6 @@ const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
  */
 const LEVEL_10_NEAR_HASH_LOG = 20;
 
-/**
- * Levels 11 and 12 on inputs of 16 to 128 KiB: lazy2 on the hash chain with searchLog 9 and 10,
- * inserting every position and walking its candidates without a miss limit (matchers/lazy.ts,
- * matchers/hash_chain.ts), as levels 9 and 10 up to 16 KiB; libzstd's are btlazy2 with searchLog 5
- * and 7. Twenty-third session of 12-08: against Bun's libzstd at the same level, over 20, 40, 64,
- * 100 and 128 KiB slices of the six real inputs (logs, TS declarations, prose, JSON, a JS bundle,
- * x86 code) level 11 wrote 0.9985 -> 1.0016 of its total and level 12 0.9987 -> 1.0026, over
- * decodecorpus's files of 16 to 128 KiB 1.0000 -> 1.0012 and 1.0000 -> 1.0028; Deno 1.9-2.8x
- * (level 11) and 2.0-3.4x (level 12) as fast (medians of 5 rounds in one process; they ran at
- * 0.48-0.6x native). With the miss limit, 1.0031 and 1.0043 of the slices' totals. Not from 128 to
- * 256 KiB, where they wrote 1.0041 and 1.0057 of the slices' totals, nor up to 16 KiB, where
- * they are libzstd's optimal parser (btopt) and lazy2 wrote 1.0103 and 1.0265 of its total over
- * decodecorpus's files (one 1.24x).
- */
-const SMALL_LEVELS_11_12: readonly (readonly number[])[] = [
-  [17, 17, 17, 9, 4, 8, 5],
-  [17, 18, 17, 10, 4, 12, 5],
-];
-
 const TABLES: readonly (readonly (readonly number[])[])[] = [
   [
     [19, 12, 13, 1, 6, 1, 1],
@@ -312,8 +292,20 @@ const TABLES: readonly (readonly (readonly number[])[])[] = [
     [17, 16, 17, 4, 4, 8, 5],
     [17, 16, 17, 5, 4, 8, 5],
     [17, 16, 17, 6, 4, 8, 5],
-    [17, 17, 17, 5, 4, 8, 6],
-    [17, 18, 17, 7, 4, 12, 6],
+    // Ours: levels 11 and 12 on inputs of 16 to 128 KiB: lazy2 on the hash chain with searchLog 9
+    // and 10, inserting every position and walking its candidates without a miss limit
+    // (matchers/lazy.ts, matchers/hash_chain.ts), as levels 9 and 10 up to 16 KiB; libzstd's are
+    // btlazy2 with searchLog 5 and 7. Twenty-third session of 12-08: against Bun's libzstd at the
+    // same level, over 20, 40, 64, 100 and 128 KiB slices of the six real inputs (logs, TS
+    // declarations, prose, JSON, a JS bundle, x86 code) level 11 wrote 0.9985 -> 1.0016 of its
+    // total and level 12 0.9987 -> 1.0026, over decodecorpus's files of 16 to 128 KiB 1.0000 ->
+    // 1.0012 and 1.0000 -> 1.0028; Deno 1.9-2.8x (level 11) and 2.0-3.4x (level 12) as fast
+    // (medians of 5 rounds in one process; they ran at 0.48-0.6x native). With the miss limit,
+    // 1.0031 and 1.0043 of the slices' totals. Not from 128 to 256 KiB, where they wrote 1.0041 and
+    // 1.0057 of the slices' totals, nor up to 16 KiB, where they are libzstd's optimal parser
+    // (btopt) and lazy2 wrote 1.0103 and 1.0265 of its total over decodecorpus's files (one 1.24x).
+    [17, 17, 17, 9, 4, 8, 5],
+    [17, 18, 17, 10, 4, 12, 5],
     [17, 18, 17, 3, 4, 12, 7],
     [17, 18, 17, 4, 3, 32, 7],
     // Ours: level 15 from 16 to 128 KiB searches 2^5 tree nodes, not 2^6 (btopt): the same total
@@ -386,8 +378,6 @@ export function levelParameters(
     ? LEVELS_7_8[row - 7]
     : table === 0 && (row === 11 || row === 12 || (row === 10 && rowSize > MID_SIZE_UP_TO))
     ? LEVELS_10_12[row - 10]
-    : table === 2 && (row === 11 || row === 12)
-    ? SMALL_LEVELS_11_12[row - 11]
     : TABLES[table][row];
   const p: CompressionParameters = {
     windowLog: r[0],

@@ -59,7 +59,7 @@ const LOOKAHEAD_ATTEMPTS = 16;
 const MISS_LIMIT = 3;
 /**
  * From this searchLog on, walks have no miss limit: the deep chains of levels 9 and 10 up to
- * 16 KiB and of levels 11 and 12 from 16 to 128 KiB (encoder/params.ts, SMALL_LEVELS_11_12),
+ * 16 KiB and of levels 11 and 12 from 16 to 128 KiB (encoder/params.ts, TABLES),
  * which stand in for libzstd's binary trees. With the limit, levels 11 and 12 wrote 0.15% more
  * there (1.0031 and 1.0043 of libzstd's total over slices of real files, against 1.0016 and
  * 1.0026), at 1.1x the speed.

@@ -343,7 +343,7 @@ describe("compress: ratio against libzstd", () => {
   });
 
   it("levels 11 and 12 from 16 to 128 KiB (lazy2 on the hash chain): within 0.5% of libzstd", () => {
-    // Ours (SMALL_LEVELS_11_12 in encoder/params.ts): libzstd's btlazy2 ran at 0.48-0.6x native
+    // Ours (TABLES in encoder/params.ts): libzstd's btlazy2 ran at 0.48-0.6x native
     // there in Deno; the deep chain (searchLog 9 and 10, every position inserted, no miss limit)
     // runs 2-3x as fast. With the miss limit the slices of real files wrote 1.0031 and 1.0043.
     for (const [level, searchLog] of [[11, 9], [12, 10]]) {

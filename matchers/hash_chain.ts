@@ -140,8 +140,8 @@ function insert5(
 }
 
 /**
- * insertPositions hashing 6 bytes, as insert5: the word at p + 2 holds bytes p + 4 and p + 5 in
- * its top half and is the first word two positions on.
+ * insertPositions hashing 6 bytes (no level's parameters: an explicit minMatch of 6): hashAt's
+ * hash, the word at p + 2 holding bytes p + 4 and p + 5 in its top half.
  */
 function insert6(
   view: DataView,
@@ -154,15 +154,11 @@ function insert6(
   hashLog: number,
 ): void {
   const shift = 32 - hashLog;
-  let word = view.getInt32(from, true);
-  let second = view.getInt32(from + 1, true);
   for (let p = from; p < stop; p++) {
-    const next = view.getInt32(p + 2, true);
-    const h = (Math.imul(word, -1640531535) ^ Math.imul(next & -65536, -2048144777)) >>> shift;
+    const h = (Math.imul(view.getInt32(p, true), -1640531535) ^
+      Math.imul(view.getInt32(p + 2, true) & -65536, -2048144777)) >>> shift;
     chainTable[(p + base) & chainMask] = hashTable[h];
     hashTable[h] = p + base;
-    word = second;
-    second = next;
   }
 }
 

@@ -465,6 +465,8 @@ function optLoop(
   const frac = optLevel > 0;
   const params = ms.params;
   const sufficientLength = Math.min(params.targetLength, OPT_NUM - 1);
+  // btopt's skip (below): half a bit in libzstd, plus our levels' whole bits.
+  const skipPrice = (params.skipBits ?? 0) * BITCOST + (BITCOST >> 1);
   const minMatch = params.minMatch === 3 ? 3 : 4;
   const mls = params.minMatch < 3 ? 3 : params.minMatch > 6 ? 6 : params.minMatch;
   const ilimit = end - 8;
@@ -592,8 +594,9 @@ function optLoop(
         }
         if (inr > ilimit) continue;
         if (cur === lastPos) break;
-        // btopt skips positions that do not look promising.
-        if (optLevel === 0 && price[cur + 1] <= price[cur] + (BITCOST >> 1)) continue;
+        // btopt skips positions that do not look promising: the next one is reachable for about
+        // as much (prices are whole bits; see skipPrice).
+        if (optLevel === 0 && price[cur + 1] <= price[cur] + skipPrice) continue;
 
         const ll0 = litlen[cur] === 0 ? 1 : 0;
         const basePrice = price[cur] + litLengthPrice(st, 0, frac);

@@ -34,11 +34,17 @@ export interface CompressionParameters {
    * the input and takes it).
    */
   nearHashLog?: number;
+  /**
+   * Ours: btopt searches a position unless the next one is reachable for at most this many whole
+   * bits more (libzstd: none, its half a bit on whole-bit prices). Set by encoder/params.ts for
+   * levels 14 and 15 from 16 to 256 KiB; 0 elsewhere.
+   */
+  skipBits?: number;
 }
 
 /**
- * `p`'s seven fields in a new object of one shape, made here only (without `nearHashLog`, which
- * only the reach probe reads). The block encoder and the match finders read these fields at every
+ * `p`'s seven fields and `skipBits` (0 when absent) in a new object of one shape, made here only
+ * (without `nearHashLog`, which only the reach probe reads). The block encoder and the match finders read these fields at every
  * block, and JavaScriptCore compiles those reads for the object shapes that their first calls saw:
  * the parameters of levelParameters, of the reach probe's copies and of explicit options differ
  * in shape. In one Bun process, level 9 after level 7 (its parameters with `nearHashLog`, then
@@ -55,5 +61,6 @@ export function uniformParameters(p: CompressionParameters): CompressionParamete
     minMatch: p.minMatch,
     targetLength: p.targetLength,
     strategy: p.strategy,
+    skipBits: p.skipBits ?? 0,
   };
 }

@@ -15,7 +15,7 @@ import { levelParameters } from "../encoder/params.ts";
 import { fitsRows as fits16 } from "../matchers/lazy_rows.ts";
 import { fitsRows as fits32 } from "../matchers/lazy_rows32.ts";
 import { usesRowFinder } from "../matchers/match_state.ts";
-import { Strategy } from "../matchers/strategy.ts";
+import { Strategy, uniformParameters } from "../matchers/strategy.ts";
 import { setIndexLimit } from "../matchers/workspace.ts";
 import {
   concat,
@@ -363,6 +363,35 @@ describe("compress: ratio against libzstd", () => {
     assert.ok(files.length >= 20, `${files.length} files`);
     for (const level of [11, 12]) {
       const [ours, theirs] = totalSizes(files, level);
+      assert.ok(ours <= theirs * 1.005, `level ${level}: ${ours} > 1.005 × ${theirs}`);
+    }
+  });
+
+  it("levels 14 and 15 from 16 to 256 KiB (btopt, skipping dearer positions): within 0.5% of libzstd", () => {
+    // Ours (OPT_SKIP_BITS in encoder/params.ts): btopt searches no position that the next one
+    // reaches for at most a bit more, where libzstd searches all but those it reaches for no more.
+    for (const level of [14, 15]) {
+      for (const size of [(16 << 10) + 1, 128 << 10, 256 << 10]) {
+        const p = uniformParameters(levelParameters(level, size, 0));
+        assert.equal(p.strategy, Strategy.BtOpt, `level ${level}, ${size} B`);
+        assert.equal(p.skipBits, 1, `level ${level}, ${size} B`);
+      }
+      for (const size of [16 << 10, (256 << 10) + 1, -1]) {
+        assert.equal(uniformParameters(levelParameters(level, size, 0)).skipBits, 0);
+      }
+    }
+    assert.equal(uniformParameters(levelParameters(13, 64 << 10, 0)).skipBits, 0);
+    const files = corpusFiles().filter((f) => f.length > 16 << 10 && f.length <= 256 << 10);
+    assert.ok(files.length >= 20, `${files.length} files`);
+    for (const level of [14, 15]) {
+      let ours = 0;
+      let theirs = 0;
+      for (const f of files) {
+        const frame = compress(f, { level });
+        checkFrame(frame, f, `level ${level}, ${f.length} B`);
+        ours += frame.length;
+        theirs += nativeCompress(f, level).length;
+      }
       assert.ok(ours <= theirs * 1.005, `level ${level}: ${ours} > 1.005 × ${theirs}`);
     }
   });

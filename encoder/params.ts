@@ -5,7 +5,8 @@
  * carried over exactly so that our levels mean what libzstd's mean, with these exceptions: levels 5
  * and 6 above 256 KiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB (see LEVELS_7_8
  * and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB and levels 11, 12 and 15 from 16 to
- * 128 KiB (see TABLES), levels 14 and 15 from 16 to 256 KiB (OPT_SKIP_BITS), and the row
+ * 128 KiB (see TABLES), btopt at levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB
+ * (OPT_SKIP_BITS), and the row
  * finder's table at levels 7 to 12 (see levelParameters; level 9 above 1 MiB and level 10 above 2
  * MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
  *
@@ -231,7 +232,8 @@ const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
 const LEVEL_10_NEAR_HASH_LOG = 20;
 
 /**
- * Levels 14 and 15 from 16 to 256 KiB (btopt): the optimal parser searches a position unless the
+ * Levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB (btopt, as libzstd's; not level
+ * 13, whose cells gained 1.015x there): the optimal parser searches a position unless the
  * next one is reachable for at most this many bits more than it (`skipBits`; libzstd: for no more,
  * its half a bit on whole-bit prices: btopt's prices are whole bits, so it searches every position
  * but those the next one reaches for no more). Twenty-fourth session of 12-08: 20 KiB to 250 KB
@@ -243,7 +245,11 @@ const LEVEL_10_NEAR_HASH_LOG = 20;
  * 1.0037 (prose at 250 KB 1.0072 alone); decodecorpus's files of 16 to 128 KiB 1.0013 -> 1.0006
  * (level 14) and 0.9992 -> 0.9998 (level 15), of 128 to 256 KiB 0.9862 -> 0.9866 and 0.9854 ->
  * 0.9874. Two bits: level 15 wrote 1.0051 of libzstd, level 14 ran 1.02x faster than with one.
- * Level 13 (minMatch 4, searchLog 3) gained 1.015x and keeps libzstd's rule.
+ * Level 13 (minMatch 4, searchLog 3) gained 1.015x and keeps libzstd's rule. Levels 11 and 12 up
+ * to 16 KiB, 1, 4, 8 and 16 KiB slices of those inputs (medians of 7): level 12 Deno 1.02-1.12x,
+ * Bun 1.02-1.12x (x86 code at 8-16 KiB 0.48-0.49x -> 0.52-0.54x in Deno), level 11 Deno 1.03x and
+ * Bun 1.02x in geometric mean; sizes against Bun's libzstd 0.9991 -> 1.0004 (level 12) and 0.9999
+ * -> 1.0001 (level 11), decodecorpus's files up to 16 KiB 0.9980 -> 0.9984 and 0.9999 -> 1.0000.
  */
 const OPT_SKIP_BITS = 1;
 
@@ -407,7 +413,13 @@ export function levelParameters(
     strategy: r[6] as Strategy,
   };
   adjustToSource(p, srcSize, dictSize);
-  if ((table === 1 || table === 2) && (row === 14 || row === 15)) p.skipBits = OPT_SKIP_BITS;
+  if (
+    table === 3
+      ? row === 11 || row === 12
+      : (table === 1 || table === 2) && (row === 14 || row === 15)
+  ) {
+    p.skipBits = OPT_SKIP_BITS;
+  }
   if (r === MID_LEVELS_5_6[0]) {
     // Level 5's long table at most an eighth of the input's power of two (see LEVEL_5_MID_LOG).
     const cap = sourceLog(rowSize) - LEVEL_5_MID_LOG;

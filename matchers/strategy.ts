@@ -37,7 +37,7 @@ export interface CompressionParameters {
   /**
    * Ours: btopt searches a position unless the next one is reachable for at most this many whole
    * bits more (libzstd: none, its half a bit on whole-bit prices). Set by encoder/params.ts for
-   * levels 14 and 15 from 16 to 256 KiB; 0 elsewhere.
+   * levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB; 0 elsewhere.
    */
   skipBits?: number;
 }

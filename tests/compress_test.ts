@@ -367,7 +367,7 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
-  it("levels 14 and 15 from 16 to 256 KiB (btopt, skipping dearer positions): within 0.5% of libzstd", () => {
+  it("btopt skipping dearer positions (11-12 to 16 KiB, 14-15 to 256 KiB): within 0.5% of libzstd", () => {
     // Ours (OPT_SKIP_BITS in encoder/params.ts): btopt searches no position that the next one
     // reaches for at most a bit more, where libzstd searches all but those it reaches for no more.
     for (const level of [14, 15]) {
@@ -381,9 +381,19 @@ describe("compress: ratio against libzstd", () => {
       }
     }
     assert.equal(uniformParameters(levelParameters(13, 64 << 10, 0)).skipBits, 0);
-    const files = corpusFiles().filter((f) => f.length > 16 << 10 && f.length <= 256 << 10);
-    assert.ok(files.length >= 20, `${files.length} files`);
-    for (const level of [14, 15]) {
+    // Levels 11 and 12 up to 16 KiB (btopt there; lazy2 above).
+    for (const level of [11, 12]) {
+      for (const size of [1, 16 << 10]) {
+        const p = uniformParameters(levelParameters(level, size, 0));
+        assert.equal(p.strategy, Strategy.BtOpt, `level ${level}, ${size} B`);
+        assert.equal(p.skipBits, 1, `level ${level}, ${size} B`);
+      }
+      assert.equal(uniformParameters(levelParameters(level, (16 << 10) + 1, 0)).skipBits, 0);
+    }
+    const small = corpusFiles().filter((f) => f.length <= 16 << 10);
+    const mid = corpusFiles().filter((f) => f.length > 16 << 10 && f.length <= 256 << 10);
+    assert.ok(small.length >= 20 && mid.length >= 20, `${small.length} and ${mid.length} files`);
+    for (const [level, files] of [[11, small], [12, small], [14, mid], [15, mid]] as const) {
       let ours = 0;
       let theirs = 0;
       for (const f of files) {

@@ -47,6 +47,23 @@ const LAZY_SKIPPING_STEP = 8;
 const CHAIN = 0;
 const ROW = 1;
 const TREE = 2;
+/**
+ * Ours: over the binary tree (btlazy2: levels 13 to 15 above 256 KiB, 11 and 12 from 128 to 256
+ * KiB), a match of this many bytes or more is not looked past: the positions after it are
+ * checked for the repeat offset but not searched. On the low-entropy megabyte (patterns of 64 to
+ * 175 bytes repeated) a search at ip + 1 or ip + 2 behind such a match walked trees whose nodes
+ * share their first hundred bytes or more with it. Twenty-fourth session of 12-08, A/B in one
+ * process (CPU, medians of 5): that megabyte at levels 13, 14 and 15 1.24x, 1.39x and 1.46x in
+ * Deno (0.51-0.54x -> 0.68-0.76x native), about 1.2x, 1.4x and 1.4x in Bun (both import orders),
+ * and 200 KB of it at levels 11 and 12 1.35-1.36x in Deno (level 11 0.48x -> 0.65x); 1 MiB of TS
+ * declarations, JSON, prose and x86 code and z000033 even (0.96-1.04x). Sizes against Bun's
+ * libzstd: the megabyte 0.9995 -> 1.0007 (level 13), 0.9984 -> 1.0018 (14), 0.9983 -> 1.0080
+ * (15); the lazy inputs of 1 MiB and more in total +0.01% at most; decodecorpus's files of 256
+ * KiB to 1 MiB 0.9999 -> 0.9999 (z000079 and z000097 alone now 1.011-1.018 of libzstd). Searched
+ * at 128 bytes, the megabyte ran 1.6-1.7x at +0.6-1.1%; not looking ahead at all past such
+ * matches (their repeat offsets unchecked) cost z000079 +3%.
+ */
+const TREE_LOOKAHEAD_STOP = 192;
 
 /**
  * Best match at `ip` from the finder (length, offset in `ms.found`); `lookahead` for the searches
@@ -184,6 +201,7 @@ function lazyLoop(
   // (+2.1% with skipping up to 16 KiB; at searchLog 8, which skips, level 11 from 16 to 128 KiB
   // wrote +2.3% over those files).
   const skips = finder !== CHAIN || params.searchLog < 9;
+  const lookStop = finder === TREE ? TREE_LOOKAHEAD_STOP : 0x7fffffff;
   if (cached) fillHashCache(ms, ms.nextToUpdate, end - 8, mls);
   if (finder === CHAIN) {
     if (ms.chain === null) ms.chain = new HashChain(ms, mls);
@@ -213,7 +231,8 @@ function lazyLoop(
         skipping = skips && step > LAZY_SKIPPING_STEP;
         continue;
       }
-      // Look one or two positions further for a better match.
+      // Look one or two positions further for a better match (not with the tree once the match
+      // in hand is long: see TREE_LOOKAHEAD_STOP).
       while (depth > 0 && ip < ilimit) {
         ip++;
         if (
@@ -227,7 +246,9 @@ function lazyLoop(
           }
         }
         const floor1 = floorFor(length, offBase, 2, ip, end);
-        let l = search(ms, ip, end, mls, skipping, finder, floor1, true, windowSize);
+        let l = length >= lookStop
+          ? 0
+          : search(ms, ip, end, mls, skipping, finder, floor1, true, windowSize);
         if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 2) {
           length = l;
           offBase = found.offBase;
@@ -247,7 +268,9 @@ function lazyLoop(
             }
           }
           const floor2 = floorFor(length, offBase, 5, ip, end);
-          l = search(ms, ip, end, mls, skipping, finder, floor2, true, windowSize);
+          l = length >= lookStop
+            ? 0
+            : search(ms, ip, end, mls, skipping, finder, floor2, true, windowSize);
           if (l >= 4 && l * 4 - highbit(found.offBase) > length * 4 - highbit(offBase) + 5) {
             length = l;
             offBase = found.offBase;

@@ -690,6 +690,32 @@ describe("compress: ratio against libzstd", () => {
     }
   });
 
+  it("btlazy2 takes matches of 192 bytes or more without searching past them: near libzstd's size", () => {
+    // Ours (TREE_LOOKAHEAD_STOP in matchers/lazy.ts). Patterns of 64 to 175 bytes repeated, a
+    // byte changed in three of ten (bench/scenarios.ts's low-entropy input): there the searches
+    // past long matches were most of levels 13-15's time. Levels 11 and 12 are btlazy2 from 128
+    // to 256 KiB, levels 13 to 15 above 256 KiB.
+    const r = rng(5);
+    const patterns = [0, 1, 2, 3].map((i) => randomBytes(64 + i * 37, 5 + i));
+    const data = new Uint8Array(600_000);
+    for (let p = 0; p < data.length;) {
+      const pattern = patterns[(r() * 4) | 0];
+      const n = Math.min(pattern.length, data.length - p);
+      data.set(pattern.subarray(0, n), p);
+      if (r() < 0.3) data[p + ((r() * n) | 0)] = (r() * 256) | 0;
+      p += n;
+    }
+    for (const level of [13, 14, 15]) {
+      assert.equal(levelParameters(level, data.length, 0).strategy, Strategy.BtLazy2);
+    }
+    withinOneShot(data, [13, 14, 15], 1.015);
+    const part = data.subarray(0, 200_000);
+    for (const level of [11, 12]) {
+      assert.equal(levelParameters(level, part.length, 0).strategy, Strategy.BtLazy2);
+    }
+    withinOneShot(part, [11, 12], 1.015);
+  });
+
   it("levels 13 to 22: within 0.5% (btlazy2 band, 13-15) and 1% (16-22) of libzstd", () => {
     const files = highLevelFiles(corpusFiles());
     const rows: string[] = [];

@@ -233,23 +233,23 @@ const LEVEL_10_NEAR_HASH_LOG = 20;
 
 /**
  * Levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB (btopt, as libzstd's; not level
- * 13, whose cells gained 1.015x there): the optimal parser searches a position unless the
- * next one is reachable for at most this many bits more than it (`skipBits`; libzstd: for no more,
- * its half a bit on whole-bit prices: btopt's prices are whole bits, so it searches every position
- * but those the next one reaches for no more). Twenty-fourth session of 12-08: 20 KiB to 250 KB
- * slices of the six real inputs (logs, TS declarations, prose, JSON, a JS bundle, x86 code), A/B
- * in one process (CPU, medians of 5): level 14 Deno 1.03-1.18x, Bun 1.03-1.16x; level 15 Deno
- * 1.08-1.23x, Bun 1.07-1.25x; the cells below 0.5x native (x86 code at 20 and 64 KiB, 0.47-0.49x
- * in Deno) now 0.51x or more in Deno, 0.54x in Bun. Sizes against Bun's libzstd over those slices: level 14
- * 1.0002 -> 1.0015 (16-128 KiB) and 1.0010 -> 1.0033 (128-256 KiB), level 15 1.0000 -> 1.0028 and
- * 1.0037 (prose at 250 KB 1.0072 alone); decodecorpus's files of 16 to 128 KiB 1.0013 -> 1.0006
- * (level 14) and 0.9992 -> 0.9998 (level 15), of 128 to 256 KiB 0.9862 -> 0.9866 and 0.9854 ->
- * 0.9874. Two bits: level 15 wrote 1.0051 of libzstd, level 14 ran 1.02x faster than with one.
- * Level 13 (minMatch 4, searchLog 3) gained 1.015x and keeps libzstd's rule. Levels 11 and 12 up
- * to 16 KiB, 1, 4, 8 and 16 KiB slices of those inputs (medians of 7): level 12 Deno 1.02-1.12x,
- * Bun 1.02-1.12x (x86 code at 8-16 KiB 0.48-0.49x -> 0.52-0.54x in Deno), level 11 Deno 1.03x and
- * Bun 1.02x in geometric mean; sizes against Bun's libzstd 0.9991 -> 1.0004 (level 12) and 0.9999
- * -> 1.0001 (level 11), decodecorpus's files up to 16 KiB 0.9980 -> 0.9984 and 0.9999 -> 1.0000.
+ * 13, whose cells gained 1.015x there): the optimal parser searches a position unless the next one
+ * is reachable for at most this many bits more than it (`skipBits`; libzstd: for no more, its half
+ * a bit on whole-bit prices: btopt's prices are whole bits, so it searches every position but those
+ * the next one reaches for no more). Twenty-fourth session of 12-08: 20 KiB to 250 KB slices of the
+ * six real inputs (logs, TS declarations, prose, JSON, a JS bundle, x86 code), A/B in one process
+ * (CPU, medians of 5): level 14 Deno 1.03-1.18x, Bun 1.03-1.16x; level 15 Deno 1.08-1.23x, Bun
+ * 1.07-1.25x; the cells below 0.5x native (x86 code at 20 and 64 KiB, 0.47-0.49x in Deno) now 0.51x
+ * or more in Deno, 0.54x in Bun. Sizes against Bun's libzstd over those slices: level 14 1.0002 ->
+ * 1.0015 (16-128 KiB) and 1.0010 -> 1.0033 (128-256 KiB), level 15 1.0000 -> 1.0028 and 1.0037
+ * (prose at 250 KB 1.0072 alone); decodecorpus's files of 16 to 128 KiB 1.0013 -> 1.0006 (level 14)
+ * and 0.9992 -> 0.9998 (level 15), of 128 to 256 KiB 0.9862 -> 0.9866 and 0.9854 -> 0.9874. Two
+ * bits: level 15 wrote 1.0051 of libzstd, level 14 ran 1.02x faster than with one. Level 13
+ * (minMatch 4, searchLog 3) gained 1.015x and keeps libzstd's rule. Levels 11 and 12 up to 16 KiB,
+ * 1, 4, 8 and 16 KiB slices of those inputs (medians of 7): level 12 Deno 1.02-1.12x, Bun
+ * 1.00-1.12x (x86 code at 8-16 KiB 0.48-0.49x -> 0.52-0.54x in Deno), level 11 Deno 1.03x and Bun
+ * 1.02x in geometric mean; sizes against Bun's libzstd 0.9991 -> 1.0004 (level 12) and 0.9999 ->
+ * 1.0001 (level 11), decodecorpus's files up to 16 KiB 0.9980 -> 0.9984 and 0.9999 -> 1.0000.
  */
 const OPT_SKIP_BITS = 1;
 

@@ -6,9 +6,8 @@
  * and 6 above 256 KiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB (see LEVELS_7_8
  * and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB and levels 11, 12 and 15 from 16 to
  * 128 KiB (see TABLES), btopt at levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB
- * (OPT_SKIP_BITS), and the row
- * finder's table at levels 7 to 12 (see levelParameters; level 9 above 1 MiB and level 10 above 2
- * MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
+ * (OPT_SKIP_BITS), and the row finder's table at levels 7 to 12 (see levelParameters; level 9
+ * above 1 MiB and level 10 above 2 MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
  *
  * @module
  */

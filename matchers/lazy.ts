@@ -59,8 +59,8 @@ const TREE = 2;
  * declarations, JSON, prose and x86 code and z000033 even (0.96-1.04x). Sizes against Bun's
  * libzstd: the megabyte 0.9995 -> 1.0007 (level 13), 0.9984 -> 1.0018 (14), 0.9983 -> 1.0080
  * (15); the lazy inputs of 1 MiB and more in total +0.01% at most; decodecorpus's files of 256
- * KiB to 1 MiB 0.9999 -> 0.9999 (z000079 and z000097 alone now 1.011-1.018 of libzstd). Searched
- * at 128 bytes, the megabyte ran 1.6-1.7x at +0.6-1.1%; not looking ahead at all past such
+ * KiB to 1 MiB 0.9999 -> 0.9999 (z000079 and z000097 alone now 1.011-1.018 of libzstd). With 128
+ * bytes as the bound, the megabyte ran 1.6-1.7x at +0.6-1.1%; not looking ahead at all past such
  * matches (their repeat offsets unchecked) cost z000079 +3%.
  */
 const TREE_LOOKAHEAD_STOP = 192;

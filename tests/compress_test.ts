@@ -693,8 +693,8 @@ describe("compress: ratio against libzstd", () => {
   it("btlazy2 takes matches of 192 bytes or more without searching past them: near libzstd's size", () => {
     // Ours (TREE_LOOKAHEAD_STOP in matchers/lazy.ts). Patterns of 64 to 175 bytes repeated, a
     // byte changed in three of ten (bench/scenarios.ts's low-entropy input): there the searches
-    // past long matches were most of levels 13-15's time. Levels 11 and 12 are btlazy2 from 128
-    // to 256 KiB, levels 13 to 15 above 256 KiB.
+    // past long matches took a fifth to a third of levels 13-15's time. Levels 11 and 12 are
+    // btlazy2 from 128 to 256 KiB, levels 13 to 15 above 256 KiB.
     const r = rng(5);
     const patterns = [0, 1, 2, 3].map((i) => randomBytes(64 + i * 37, 5 + i));
     const data = new Uint8Array(600_000);

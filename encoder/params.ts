@@ -6,8 +6,9 @@
  * and 6 above 256 KiB, levels 7, 8 and 10 above 1 MiB, 11 and 12 above 256 KiB (see LEVELS_7_8
  * and LEVELS_10_12), levels 6 to 10 on inputs up to 16 KiB and levels 11, 12 and 15 from 16 to
  * 128 KiB (see TABLES), btopt at levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB
- * (OPT_SKIP_BITS), and the row finder's table at levels 7 to 12 (see levelParameters; level 9
- * above 1 MiB and level 10 above 2 MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG).
+ * (OPT_SKIP_BITS), the row finder's table at levels 7 to 12 (see levelParameters; level 9
+ * above 1 MiB and level 10 above 2 MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG), and
+ * levels 9 and 10 from 256 KiB to 1 MiB on the hash chain (MID_CHAIN_LOG).
  *
  * @module
  */
@@ -229,6 +230,27 @@ const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
  * inputs' total) ran at 0.85-0.96x of the rows of 16 on 2^21.
  */
 const LEVEL_10_NEAR_HASH_LOG = 20;
+
+/**
+ * Levels 9 and 10 on inputs above 256 KiB up to 1 MiB (MID_SIZE_UP_TO), in one shot or with a
+ * pledged size, without a dictionary: lazy2 on the hash chain (`hashChain`) with 2^MID_CHAIN_LOG
+ * heads and links, searchLog 5 and 6 (MID_CHAIN_SEARCH_LOG), instead of libzstd's rows of 16 and
+ * 32 (level 10 on rows of 32 from 256 KiB; their tables held half the input's power of two).
+ * Twenty-fifth session of 12-08 (docs/perf/2026-12-08-mid-chain.md): the rows ran x86 code at
+ * 0.41-0.47x native in Deno (medians of five processes, 300 KB to 1 MiB slices), their searches
+ * waiting on the rows; the chain with 2^18 heads and links (1 MiB each) waits less. With 2^19
+ * links it ran no faster than the rows. A/B in one process (CPU time, medians of 5), 300 KB to 1
+ * MiB slices of the real inputs, decodecorpus's z000044 and the low-entropy megabyte:
+ * - level 9: Deno 1.00-1.33x (x86 code 1.06-1.26x), Bun 1.08-1.86x;
+ * - level 10: Deno 1.04-1.50x (x86 code 1.07-1.35x), Bun 1.10-1.65x.
+ * Sizes against Bun's libzstd, 300 KB, 600 KB and 1 MiB slices of the six real inputs: level 9
+ * 1.0001 -> 0.9996, level 10 1.0006 -> 1.0031; decodecorpus's 17 files of 256 KiB to 1 MiB 0.9933
+ * -> 0.9931 and 0.9938 -> 0.9949; the 13 lazy inputs 1.0006 -> 1.0006 and 1.0042 -> 1.0044 (the
+ * low-entropy megabyte 0.948 -> 0.974 and 0.958 -> 1.011 of libzstd: the rows' sparse insertion
+ * inside long matches kept older candidates).
+ */
+const MID_CHAIN_LOG = 18;
+const MID_CHAIN_SEARCH_LOG: readonly number[] = [5, 6];
 
 /**
  * Levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB (btopt, as libzstd's; not level
@@ -465,6 +487,15 @@ export function levelParameters(
     if (rows && row === 10 && p.hashLog > LEVEL_10_NEAR_HASH_LOG) {
       p.nearHashLog = LEVEL_10_NEAR_HASH_LOG;
     }
+  }
+  if (
+    srcSize >= 0 && dictSize === 0 && table === 0 && (row === 9 || row === 10) &&
+    rowSize <= MID_SIZE_UP_TO && p.strategy === Strategy.Lazy2
+  ) {
+    p.hashChain = true;
+    p.hashLog = Math.min(p.hashLog, MID_CHAIN_LOG);
+    p.chainLog = MID_CHAIN_LOG;
+    p.searchLog = MID_CHAIN_SEARCH_LOG[row - 9];
   }
   // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
   // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files

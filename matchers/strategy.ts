@@ -40,10 +40,17 @@ export interface CompressionParameters {
    * levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB; 0 elsewhere.
    */
   skipBits?: number;
+  /**
+   * Ours: greedy, lazy and lazy2 search the hash chain even above 256 KiB windows, where they
+   * would take the row finder (see usesRowFinder in match_state.ts). Set by encoder/params.ts for
+   * levels 9 and 10 from 256 KiB to 1 MiB (MID_CHAIN_LOG); false elsewhere.
+   */
+  hashChain?: boolean;
 }
 
 /**
- * `p`'s seven fields and `skipBits` (0 when absent) in a new object of one shape, made here only
+ * `p`'s seven fields, `skipBits` (0 when absent) and `hashChain` (false when absent) in a new
+ * object of one shape, made here only
  * (without `nearHashLog`, which only the reach probe reads). The block encoder and the match
  * finders read these fields at every block, and JavaScriptCore compiles those reads for the object
  * shapes that their first calls saw: the parameters of levelParameters, of the reach probe's copies
@@ -62,5 +69,6 @@ export function uniformParameters(p: CompressionParameters): CompressionParamete
     targetLength: p.targetLength,
     strategy: p.strategy,
     skipBits: p.skipBits ?? 0,
+    hashChain: p.hashChain ?? false,
   };
 }

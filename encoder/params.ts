@@ -250,7 +250,7 @@ const LEVEL_10_NEAR_HASH_LOG = 20;
  * inside long matches kept older candidates).
  */
 const MID_CHAIN_LOG = 18;
-const MID_CHAIN_SEARCH_LOG: readonly number[] = [5, 6];
+const MID_CHAIN_SEARCH_LOG: readonly number[] = [4, 5, 6];
 
 /**
  * Levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB (btopt, as libzstd's; not level
@@ -489,13 +489,13 @@ export function levelParameters(
     }
   }
   if (
-    srcSize >= 0 && dictSize === 0 && table === 0 && (row === 9 || row === 10) &&
+    srcSize >= 0 && dictSize === 0 && table === 0 && row >= 8 && row <= 10 &&
     rowSize <= MID_SIZE_UP_TO && p.strategy === Strategy.Lazy2
   ) {
     p.hashChain = true;
     p.hashLog = Math.min(p.hashLog, MID_CHAIN_LOG);
     p.chainLog = MID_CHAIN_LOG;
-    p.searchLog = MID_CHAIN_SEARCH_LOG[row - 9];
+    p.searchLog = MID_CHAIN_SEARCH_LOG[row - 8];
   }
   // Levels 7 to 12 also halved this table on inputs above 2 MiB (and of unknown size) until the
   // sixth session of 12-06: 1.03-1.48x, at +0.17-0.38% of total size over the 4 MiB real files

@@ -457,9 +457,10 @@ export function fitTablesToReach(
   // have 8 or more): its probe keeps the early stop, and its near path takes buckets of 2, as
   // when it ran on the hash chain with searchLog 3 (encoder/params.ts, MID_LEVELS_5_6).
   const level6 = usesRowFinder(params) && params.targetLength <= 4;
-  // Levels 9 and 10 from 256 KiB to 1 MiB search the hash chain instead of rows (`hashChain`,
-  // MID_CHAIN_LOG in encoder/params.ts), one step deeper: the probe treats them as the row
-  // finder's levels, and their near path takes the buckets it took on the rows.
+  // Levels 8 to 10 from 256 KiB to 1 MiB search the hash chain instead of rows (`hashChain`,
+  // MID_CHAIN_LOG in encoder/params.ts; levels 9 and 10 one step deeper): the probe treats them as
+  // the row finder's levels, and their near path takes the buckets it took on the rows (4
+  // positions at levels 8 and 9, 8 at level 10).
   const rows = usesRowFinder(params) || params.hashChain === true;
   if (buckets) {
     if (params.hashLog <= NEAR_HASH_LOG && params.chainLog <= NEAR_CHAIN_LOG) return params;
@@ -515,7 +516,11 @@ export function fitTablesToReach(
     return {
       ...params,
       strategy: Strategy.DFast,
-      searchLog: level6 ? 3 : params.hashChain === true ? params.searchLog - 1 : params.searchLog,
+      searchLog: level6
+        ? 3
+        : params.hashChain === true
+        ? Math.max(4, params.searchLog - 1)
+        : params.searchLog,
       minMatch: NEAR_MIN_MATCH,
       hashLog: NEAR_HASH_LOG,
       chainLog: NEAR_CHAIN_LOG,

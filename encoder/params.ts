@@ -8,7 +8,7 @@
  * 128 KiB (see TABLES), btopt at levels 11 and 12 up to 16 KiB and 14 and 15 from 16 to 256 KiB
  * (OPT_SKIP_BITS), the row finder's table at levels 7 to 12 (see levelParameters; level 9
  * above 1 MiB and level 10 above 2 MiB: LEVEL_9_NEAR_HASH_LOG, LEVEL_10_NEAR_HASH_LOG), and
- * levels 9 and 10 from 256 KiB to 1 MiB on the hash chain (MID_CHAIN_LOG).
+ * levels 8 to 10 from 256 KiB to 1 MiB on the hash chain (MID_CHAIN_LOG).
  *
  * @module
  */
@@ -134,12 +134,15 @@ const LEVEL_5_MID_LOG = 3;
  *   six 1 MiB slices wrote 1.0057 of Bun's libzstd in total (the JS bundle 1.0094), with the whole
  *   1.0040 (768 KiB slices 1.0042 -> 1.0031), at 0.85-0.92x the speed in Deno and 0.84-0.96x in
  *   Bun (fifteenth session of 12-07). At 512 KiB (1.0048) and below, half is kept.
+ * Levels 8 to 10 search the hash chain there since the twenty-fifth session of 12-08, with 2^18
+ * heads (MID_CHAIN_LOG): their entries here no longer change their tables.
  */
 const MID_ROW_LOG_BELOW: readonly number[] = [2, 2, 1, 1, 0, 0];
 
 /**
- * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, and libzstd's
- * rows (not LEVELS_7_8 or LEVELS_10_12) at levels 7, 8 and 10 to 12.
+ * Inputs above 256 KiB and up to this size take MID_LEVELS_5_6 at levels 5 and 6, libzstd's
+ * rows (not LEVELS_7_8 or LEVELS_10_12) at levels 7, 11 and 12, and the hash chain at levels 8 to
+ * 10 (MID_CHAIN_LOG).
  */
 const MID_SIZE_UP_TO = 1024 * 1024;
 
@@ -232,22 +235,28 @@ const LEVEL_9_NEAR_ABOVE = MID_SIZE_UP_TO;
 const LEVEL_10_NEAR_HASH_LOG = 20;
 
 /**
- * Levels 9 and 10 on inputs above 256 KiB up to 1 MiB (MID_SIZE_UP_TO), in one shot or with a
+ * Levels 8, 9 and 10 on inputs above 256 KiB up to 1 MiB (MID_SIZE_UP_TO), in one shot or with a
  * pledged size, without a dictionary: lazy2 on the hash chain (`hashChain`) with 2^MID_CHAIN_LOG
- * heads and links, searchLog 5 and 6 (MID_CHAIN_SEARCH_LOG), instead of libzstd's rows of 16 and
- * 32 (level 10 on rows of 32 from 256 KiB; their tables held half the input's power of two).
+ * heads and links, searchLog 4, 5 and 6 (MID_CHAIN_SEARCH_LOG), instead of libzstd's rows of 16,
+ * 16 and 32 (with half the input's power of two in entries, levels 8 a quarter above 512 KiB).
  * Twenty-fifth session of 12-08 (docs/perf/2026-12-08-mid-chain.md): the rows ran x86 code at
- * 0.41-0.47x native in Deno (medians of five processes, 300 KB to 1 MiB slices), their searches
- * waiting on the rows; the chain with 2^18 heads and links (1 MiB each) waits less. With 2^19
- * links it ran no faster than the rows. A/B in one process (CPU time, medians of 5), 300 KB to 1
- * MiB slices of the real inputs, decodecorpus's z000044 and the low-entropy megabyte:
- * - level 9: Deno 1.00-1.33x (x86 code 1.06-1.26x), Bun 1.08-1.86x;
- * - level 10: Deno 1.04-1.50x (x86 code 1.07-1.35x), Bun 1.10-1.65x.
- * Sizes against Bun's libzstd, 300 KB, 600 KB and 1 MiB slices of the six real inputs: level 9
- * 1.0001 -> 0.9996, level 10 1.0006 -> 1.0031; decodecorpus's 17 files of 256 KiB to 1 MiB 0.9933
- * -> 0.9931 and 0.9938 -> 0.9949; the 13 lazy inputs 1.0006 -> 1.0006 and 1.0042 -> 1.0044 (the
- * low-entropy megabyte 0.948 -> 0.974 and 0.958 -> 1.011 of libzstd: the rows' sparse insertion
- * inside long matches kept older candidates).
+ * 0.41-0.47x native at levels 9 and 10 in Deno (medians of five processes, 300 KB to 1 MiB
+ * slices), their searches waiting on the rows; the chain with 2^18 heads and links (1 MiB each)
+ * waits less. With 2^19 links it ran no faster than the rows; lazy (levels 6 and 7) ran no faster
+ * on it either (0.80-1.16x). A/B in one process (CPU time, medians of 5), 300 KB to 1 MiB slices of
+ * the real inputs, decodecorpus's z000011, z000044 and z000033 and the 1 MiB inputs:
+ * - level 8: Deno 0.96-1.20x, Bun 1.0-1.39x (x86 code at 1 MiB even);
+ * - level 9: Deno 0.98-1.17x, Bun 1.0-1.3x (x86 code 1.07-1.10x in Deno);
+ * - level 10: Deno 0.99-1.38x, Bun 0.97-1.32x (x86 code 1.16-1.22x in Deno).
+ * x86 code from 300 KB to 1 MiB in Deno, medians of five processes: level 9 0.41-0.47x -> 0.53x,
+ * level 10 0.43-0.46x -> 0.57-0.60x native. Sizes against Bun's libzstd, 300 KB, 600 KB and 1 MiB
+ * slices of the six real inputs: level 8 1.0028 (unchanged), level 9 1.0001 -> 0.9996, level 10
+ * 1.0006 -> 1.0031 (the JS bundle's 1 MiB 1.0040 -> 1.0172: links reach 256 KiB back);
+ * decodecorpus's 17 files of 256 KiB to 1 MiB 0.9947 (unchanged), 0.9933 -> 0.9936 and 0.9938 ->
+ * 0.9949; the 13 lazy inputs 0.9987 -> 0.9990, 1.0006 -> 1.0007 and 1.0042 -> 1.0044 (the
+ * low-entropy megabyte 0.947-0.958 -> 0.974-1.011 of libzstd: the rows' sparse insertion inside
+ * long matches kept older candidates). Near inputs take the bucket finder as before (see
+ * fitTablesToReach in matchers/reach.ts).
  */
 const MID_CHAIN_LOG = 18;
 const MID_CHAIN_SEARCH_LOG: readonly number[] = [4, 5, 6];

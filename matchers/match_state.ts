@@ -242,9 +242,9 @@ export class MatchState {
  * at every window. Levels 5 and 6 at 256 KiB windows, with 2^17 row entries against the chain's
  * 2^17 heads (encoder/params.ts), inputs in turn (nineteenth session of 12-07): level 5 on rows of
  * 32 1.04x in Deno but 0.93x in Bun and slower on x86 code in both; level 6 on rows of 16 1.06x in
- * Deno but 0.85x in Bun (0.4% smaller). Both keep the chain. Levels 9 and 10 from 256 KiB to
- * 1 MiB take the chain with a quarter or half of the input's power of two in heads and links
- * (`hashChain`, MID_CHAIN_LOG in encoder/params.ts).
+ * Deno but 0.85x in Bun (0.4% smaller). Both keep the chain. Levels 8 to 10 from 256 KiB to
+ * 1 MiB take the chain with 2^18 heads and links, a quarter or half of the input's power of two
+ * (`hashChain`, MID_CHAIN_LOG in encoder/params.ts: 1.0-1.4x the rows' speed).
  */
 export function usesRowFinder(params: CompressionParameters): boolean {
   return lazyWithLargeWindow(params) && params.searchLog > 3 && params.hashChain !== true;

@@ -43,7 +43,7 @@ export interface CompressionParameters {
   /**
    * Ours: greedy, lazy and lazy2 search the hash chain even above 256 KiB windows, where they
    * would take the row finder (see usesRowFinder in match_state.ts). Set by encoder/params.ts for
-   * levels 9 and 10 from 256 KiB to 1 MiB (MID_CHAIN_LOG); false elsewhere.
+   * levels 8 to 10 from 256 KiB to 1 MiB (MID_CHAIN_LOG); false elsewhere.
    */
   hashChain?: boolean;
 }

@@ -50,14 +50,14 @@ export interface CompressionParameters {
 
 /**
  * `p`'s seven fields, `skipBits` (0 when absent) and `hashChain` (false when absent) in a new
- * object of one shape, made here only
- * (without `nearHashLog`, which only the reach probe reads). The block encoder and the match
- * finders read these fields at every block, and JavaScriptCore compiles those reads for the object
- * shapes that their first calls saw: the parameters of levelParameters, of the reach probe's copies
- * and of explicit options differ in shape. In one Bun process, level 9 after level 7 (its
- * parameters with `nearHashLog`, then the probe's copy) left the optimized code at every block in
- * six functions ("BadCache" exits, 101 each; none with this copy): 62-90 ms a call on 2.3 MiB of TS
- * declarations against 58-59 ms alone (single processes on a noisy VM: after the copy, 54-83 ms).
+ * object of one shape, made here only (without `nearHashLog`, which only the reach probe reads).
+ * The block encoder and the match finders read these fields at every block, and JavaScriptCore
+ * compiles those reads for the object shapes that their first calls saw: the parameters of
+ * levelParameters, of the reach probe's copies and of explicit options differ in shape. In one Bun
+ * process, level 9 after level 7 (its parameters with `nearHashLog`, then the probe's copy) left
+ * the optimized code at every block in six functions ("BadCache" exits, 101 each; none with this
+ * copy): 62-90 ms a call on 2.3 MiB of TS declarations against 58-59 ms alone (single processes on
+ * a noisy VM: after the copy, 54-83 ms).
  */
 export function uniformParameters(p: CompressionParameters): CompressionParameters {
   return {
